@@ -1,0 +1,44 @@
+"""The `briefbot` command: `run` the bot, `sync` its slash commands, `brief` articles offline."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+
+from pydantic import ValidationError
+
+from service.settings import Settings
+from summarizer.cli import add_brief_arguments, run_brief
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="briefbot", description="News briefings for Discord, offline.")
+    commands = parser.add_subparsers(dest="command", required=True)
+    commands.add_parser("run", help="start the Discord bot (needs DISCORD_TOKEN)")
+    commands.add_parser("sync", help="force-sync the slash commands with Discord, then exit")
+    add_brief_arguments(commands.add_parser("brief", help="brief files, links or stdin in the terminal"))
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        settings = Settings()
+    except ValidationError as err:
+        print(f"briefbot: invalid configuration:\n{err}", file=sys.stderr)
+        return 2
+    if args.command == "brief":
+        return run_brief(args, settings.engine)
+    # Imported here so `briefbot brief` never loads discord.py.
+    if args.command == "run":
+        from bot.bot import run_bot
+
+        return run_bot(settings)
+    from bot.sync import sync_commands
+
+    return sync_commands(settings)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,131 @@
+"""The offline command line: `briefbot brief PATH|URL|- ...` (also `python -m summarizer ...`)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import textwrap
+from collections.abc import Sequence
+from typing import TextIO
+
+from summarizer import sources
+from summarizer.config import EngineConfig
+from summarizer.errors import BriefError, ModelUnavailable
+from summarizer.models import Briefing
+from summarizer.pipeline import Engine
+
+WIDTH = 88
+
+
+def add_brief_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "inputs",
+        nargs="+",
+        metavar="PATH|URL|-",
+        help="a file (.txt, .md, .html), an http(s) link, or - for stdin",
+    )
+    parser.add_argument("--json", action="store_true", help="one JSON object per input, one per line")
+    parser.add_argument("-n", "--sentences", type=int, default=None, help="summary length in sentences")
+    parser.add_argument("--method", choices=["extractive", "abstractive"], default="extractive")
+    parser.add_argument(
+        "--allow-private-addresses",
+        action="store_true",
+        help="fetch links that resolve to local or private addresses (for testing)",
+    )
+
+
+def run_brief(args: argparse.Namespace, config: EngineConfig, stdout: TextIO = sys.stdout) -> int:
+    """Brief every input in order; a failed input is reported and the rest still run."""
+    if args.allow_private_addresses:
+        config = config.model_copy(deep=True)
+        config.fetch.allow_private_addresses = True
+    if args.sentences is not None and args.sentences < 1:
+        print("error: --sentences must be at least 1", file=sys.stderr)
+        return 2
+    engine = Engine(config)
+    failures = 0
+    for spec in args.inputs:
+        try:
+            briefing, note = _brief_one(engine, spec, args.sentences, args.method)
+        except BriefError as err:
+            failures += 1
+            _report_error(spec, err, as_json=args.json, stdout=stdout)
+            continue
+        if args.json:
+            record = briefing.to_dict()
+            if note:
+                record["fallback"] = note
+            print(json.dumps(record, ensure_ascii=False), file=stdout, flush=True)
+        else:
+            if note:
+                print(f"note: {note}", file=sys.stderr)
+            print(render_text(briefing), file=stdout, flush=True)
+    return 1 if failures else 0
+
+
+def _brief_one(engine: Engine, spec: str, sentences: int | None, method: str) -> tuple[Briefing, str]:
+    article = sources.load_text(sys.stdin.read(), engine.config) if spec == "-" else engine.load(spec)
+    note = ""
+    try:
+        briefing = engine.brief_article(article, sentences=sentences, method=method)  # type: ignore[arg-type]
+    except ModelUnavailable as err:
+        if method != "abstractive":
+            raise
+        note = str(err)
+        briefing = engine.brief_article(article, sentences=sentences, method="extractive")
+    briefing.input = spec
+    return briefing, note
+
+
+def _report_error(spec: str, err: BriefError, *, as_json: bool, stdout: TextIO) -> None:
+    if as_json:
+        payload = {"input": spec, "error": {"code": err.code, "message": str(err)}}
+        print(json.dumps(payload, ensure_ascii=False), file=stdout, flush=True)
+    print(f"error: {spec}: {err}", file=sys.stderr, flush=True)
+
+
+def render_text(briefing: Briefing) -> str:
+    """A briefing as plain text for a terminal."""
+    art = briefing.article
+    lines: list[str] = []
+    title = art.title or "(untitled)"
+    lines += [title, "=" * min(len(title), WIDTH)]
+    meta = [m for m in (art.byline, art.date, art.source if art.source_kind != "text" else "") if m]
+    if meta:
+        lines.append(" · ".join(meta))
+    for warning in briefing.warnings:
+        lines.append(f"! {warning}")
+    lines += ["", f"Summary ({briefing.summary.method})"]
+    for s in briefing.summary.sentences:
+        cite = f"[{s.index}] " if s.index >= 0 else ""
+        lines.append(_wrap(f"- {cite}{s.text}", indent="  "))
+    for note in briefing.summary.notes:
+        lines.append(f"  ({note})")
+    if briefing.actors:
+        lines += ["", "Key actors"]
+        for actor in briefing.actors:
+            role = f", {actor.role}" if actor.role else ""
+            aliases = f" (also: {', '.join(actor.aliases)})" if actor.aliases else ""
+            lines.append(
+                _wrap(f"- {actor.name}{role} [{actor.kind}, {actor.mentions}×]{aliases}", indent="  ")
+            )
+    if briefing.positions:
+        lines += ["", "Stated positions"]
+        for p in briefing.positions:
+            said = f"“{p.text}”" if p.kind == "direct" else p.text
+            lines.append(_wrap(f"- {p.actor} ({p.cue}, sentence {p.sentence}): {said}", indent="  "))
+    timings = ", ".join(f"{k} {v} ms" for k, v in briefing.timings_ms.items())
+    lines += ["", f"({timings})"]
+    return "\n".join(lines) + "\n"
+
+
+def _wrap(text: str, indent: str) -> str:
+    return textwrap.fill(text, width=WIDTH, subsequent_indent=indent)
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m summarizer", description="Brief news articles offline.")
+    add_brief_arguments(parser)
+    args = parser.parse_args(argv)
+    return run_brief(args, EngineConfig())
