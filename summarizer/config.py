@@ -24,13 +24,20 @@ class AbstractiveConfig(BaseModel):
     max_length: int = 142
     no_repeat_ngram_size: int = 3
     length_penalty: float = 2.0
-    batch_size: int = 4
+    early_stopping: bool = True
+    batch_size: int = 4  # chunks per generate() call
+    max_passes: int = 3  # summarise the joined chunk summaries again at most this many times in all
+    allow_download: bool = False  # False: a Hugging Face id must already be in the local cache
+    drop_unsupported: bool = True  # drop generated sentences naming things the article does not
     # OpenAI-compatible chat-completions server (backend "server")
     server_url: str = ""  # e.g. http://gpu-box:8000/v1
     server_model: str = ""
     server_api_key: str = ""
     server_timeout_s: float = 60.0
     server_retries: int = 2
+    server_backoff_s: float = 1.0  # first retry delay, doubled each time; a Retry-After header wins
+    server_max_input_chars: int = 12_000  # longer articles are cut at a sentence boundary
+    server_max_tokens: int = 400
 
 
 class EngineConfig(BaseModel):

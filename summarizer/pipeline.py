@@ -39,7 +39,7 @@ class Engine:
 
     @cached_property
     def nlp(self) -> Language:
-        return load_spacy(self.config.spacy_model)
+        return load_spacy(self.config.spacy_model, max_chars=self.config.max_input_chars)
 
     @cached_property
     def encoder(self) -> Encoder:

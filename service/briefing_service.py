@@ -1,0 +1,420 @@
+"""The application: brief, answer, route to subscriptions, poll feeds, keep everything in the store.
+
+Used by the bot and the CLI alike. CPU-bound NLP runs in the worker pool, network and file reading
+in threads, so the event loop (the Discord gateway heartbeat) never waits on either.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import replace
+from typing import Literal
+
+from service.errors import InvalidTopic, NotFound, WorkerCrashed
+from service.feeds import FeedItem, fetch_feed, parse_feed
+from service.limits import Cooldowns, QueueLimit
+from service.records import (
+    ActorStatement,
+    BriefRequest,
+    BriefRow,
+    Feed,
+    FeedDelivery,
+    StoredBrief,
+    Subscription,
+    TopicHit,
+)
+from service.settings import Settings
+from service.worker import EngineFactory, WorkerPool, answer_task, brief_task, build_engine, match_task
+from storage import NewBrief, Store
+from summarizer import sources
+from summarizer.errors import (
+    BlockedAddress,
+    BriefError,
+    EmptyInput,
+    FetchError,
+    InputTooLarge,
+    ModelUnavailable,
+    UnsupportedInput,
+)
+from summarizer.fetch import human_size
+from summarizer.models import Answer, Article, Briefing, SummaryMethod
+
+log = logging.getLogger(__name__)
+
+Progress = Callable[[str], Awaitable[None]]
+InputKind = Literal["text", "url", "file"]
+
+TOPIC_CHARS = (2, 200)
+FEED_ITEM_ATTEMPTS = 3  # a feed item whose link keeps failing is given up after this many polls
+DELIVERY_OFFERS = 3  # a (brief, channel) pair the bot keeps failing to post is dropped after this
+ABSTRACTIVE_RETRY_S = 600.0  # after a fallback, go straight to extractive for this long
+_BACKLOG_REASON = "already in the feed when it was added"
+_NO_MATCH_REASON = "matched no subscribed topic"
+
+
+class BriefingService:
+    def __init__(self, settings: Settings, store: Store, pool: WorkerPool) -> None:
+        self._settings = settings
+        self._store = store
+        self._pool = pool
+        self._cooldowns = Cooldowns(settings.user_cooldown_s)
+        self._queue = QueueLimit(settings.queue_limit, settings.workers)
+        self._poll_lock = asyncio.Lock()
+        # Why abstractive last fell back, and until when to skip trying it (a model server may recover).
+        self._abstractive_unavailable = ""
+        self._abstractive_retry_at = 0.0
+
+    @classmethod
+    async def open(
+        cls, settings: Settings, *, engine_factory: EngineFactory = build_engine
+    ) -> BriefingService:
+        """Open the store (migrating it) and start the workers; the models load in the background."""
+        store = await Store.open(settings.database_path)
+        pool = WorkerPool(settings.workers, settings.engine, engine_factory)
+        pool.start()
+        return cls(settings, store, pool)
+
+    async def close(self) -> None:
+        await self._pool.close()
+        await self._store.close()
+
+    # --- briefs -------------------------------------------------------------------------------
+
+    async def brief(self, req: BriefRequest, progress: Progress | None = None) -> StoredBrief:
+        """Brief a text, link or file for a guild; answered from the store when seen before."""
+        kind = _input_kind(req)
+        if req.sentences < 1:
+            raise UnsupportedInput("A brief needs at least one sentence.")
+        self._cooldowns.start(req.user_id)
+        try:
+            with self._queue.slot():
+                return await self._brief(req, kind, _Reporter(progress))
+        except BriefError:
+            # Nothing was briefed (bad input, busy queue, unreachable link): let the user retry now.
+            self._cooldowns.forgive(req.user_id)
+            raise
+
+    async def _brief(self, req: BriefRequest, kind: InputKind, progress: _Reporter) -> StoredBrief:
+        engine = self._settings.engine
+        method: SummaryMethod = req.method
+        fallback_note = ""
+        if method == "abstractive" and time.monotonic() < self._abstractive_retry_at:
+            method, fallback_note = "extractive", self._abstractive_unavailable
+        url = req.url.strip() if req.url is not None else None
+
+        if url is not None and not req.refresh:
+            known = await self._store.find_brief(
+                req.guild_id, method=method, sentences=req.sentences, url=url
+            )
+            if known is not None:
+                return replace(known, cached=True, fallback_note=fallback_note)
+        links: tuple[str, ...] = ()
+        if kind == "url" and url is not None:
+            await progress("fetching")
+            article = await asyncio.to_thread(sources.fetch_article, url, engine)
+            links = (url, article.source)  # as given and after redirects
+            await progress("reading")
+        elif kind == "text" and req.text is not None:
+            await progress("reading")
+            article = await asyncio.to_thread(sources.load_text, req.text, engine)
+        else:
+            await progress("reading")
+            article = await self._read_file(req)
+
+        if not req.refresh:
+            known = await self._store.find_brief(
+                req.guild_id, method=method, sentences=req.sentences, content_hash=article.content_hash
+            )
+            if known is not None:
+                return replace(known, cached=True, fallback_note=fallback_note)
+        await progress("summarizing")
+        briefing, note = await self._compute(article, req.sentences, method, reuse=not req.refresh)
+        stored = await self._store.save_brief(
+            NewBrief(req.guild_id, req.channel_id, req.user_id, briefing, req.sentences, urls=links)
+        )
+        return replace(stored, fallback_note=note or fallback_note)
+
+    async def _read_file(self, req: BriefRequest) -> Article:
+        data = req.file_bytes or b""
+        if len(data) > self._settings.max_file_bytes:
+            raise InputTooLarge(
+                f"That file is {human_size(len(data))}; the largest file I read is "
+                f"{human_size(self._settings.max_file_bytes)}."
+            )
+        name = req.file_name or "attachment.txt"
+        return await asyncio.to_thread(sources.load_bytes, name, data, self._settings.engine)
+
+    async def _compute(
+        self, article: Article, sentences: int, method: SummaryMethod, *, reuse: bool
+    ) -> tuple[Briefing, str]:
+        """The briefing and, when abstractive fell back to extractive, why."""
+        if reuse:
+            # The same text briefed for another guild: the NLP is deterministic, so reuse it.
+            known = await self._store.find_briefing_elsewhere(
+                article.content_hash, method=method, sentences=sentences
+            )
+            if known is not None:
+                return replace(known, article=article), ""
+        started = time.perf_counter()
+        briefing, note = await self._pool.run(brief_task, article, sentences, method)
+        self._queue.record_work(time.perf_counter() - started)
+        if note:
+            self._abstractive_unavailable = note
+            self._abstractive_retry_at = time.monotonic() + ABSTRACTIVE_RETRY_S
+        return briefing, note
+
+    async def get_brief(self, guild_id: int | None, brief_id: int) -> StoredBrief | None:
+        return await self._store.get_brief(guild_id, brief_id)
+
+    async def history(
+        self, guild_id: int | None, *, limit: int = 10, offset: int = 0
+    ) -> tuple[list[BriefRow], int]:
+        return await self._store.history(guild_id, limit=limit, offset=offset)
+
+    async def search_briefs(self, guild_id: int | None, query: str, limit: int = 25) -> list[BriefRow]:
+        return await self._store.search_briefs(guild_id, query, limit=limit)
+
+    async def latest_brief_id(self, guild_id: int | None, channel_id: int) -> int | None:
+        return await self._store.latest_brief_id(guild_id, channel_id)
+
+    async def record_message(
+        self, brief_id: int, channel_id: int, message_id: int, thread_id: int | None
+    ) -> None:
+        await self._store.record_message(brief_id, channel_id, message_id, thread_id)
+
+    async def brief_for_thread(self, thread_id: int) -> int | None:
+        return await self._store.brief_for_thread(thread_id)
+
+    async def brief_for_message(self, message_id: int) -> int | None:
+        """The brief posted as this message: replies to it are questions when threads are not allowed."""
+        return await self._store.brief_for_message(message_id)
+
+    # --- questions and actors -----------------------------------------------------------------
+
+    async def ask(self, guild_id: int | None, brief_id: int, question: str, user_id: int) -> Answer:
+        """Answer from the brief's article (in a worker) and keep the question and answer."""
+        stored = await self._store.get_brief(guild_id, brief_id)
+        if stored is None:
+            raise NotFound(f"I couldn't find brief #{brief_id} in this server.")
+        with self._queue.slot():
+            answer = await self._pool.run(answer_task, stored.briefing, question)
+        await self._store.add_question(brief_id, user_id, answer)
+        return answer
+
+    async def actor_names(self, guild_id: int | None, prefix: str, limit: int = 25) -> list[str]:
+        return await self._store.actor_names(guild_id, prefix, limit=limit)
+
+    async def actor_timeline(self, guild_id: int | None, name: str, limit: int = 20) -> list[ActorStatement]:
+        return await self._store.actor_timeline(guild_id, name, limit=limit)
+
+    # --- subscriptions ------------------------------------------------------------------------
+
+    async def add_subscription(self, guild_id: int, channel_id: int, topic: str, user_id: int) -> bool:
+        """False when the channel already follows this topic (in any letter case)."""
+        return await self._store.add_subscription(guild_id, channel_id, _clean_topic(topic), user_id)
+
+    async def remove_subscription(self, guild_id: int, channel_id: int, topic: str) -> bool:
+        return await self._store.remove_subscription(guild_id, channel_id, " ".join(topic.split()))
+
+    async def list_subscriptions(self, guild_id: int, channel_id: int | None = None) -> list[Subscription]:
+        return await self._store.list_subscriptions(guild_id, channel_id)
+
+    async def matching_channels(
+        self, guild_id: int | None, briefing: Briefing, exclude_channel_id: int | None = None
+    ) -> list[TopicHit]:
+        """Channels with a topic scoring at least `topic_threshold`, each with its best topic, best first."""
+        if guild_id is None:
+            return []
+        subscriptions = [
+            s for s in await self._store.list_subscriptions(guild_id) if s.channel_id != exclude_channel_id
+        ]
+        if not subscriptions:
+            return []
+        topics = sorted({s.topic for s in subscriptions})
+        scores = dict(zip(topics, await self._pool.run(match_task, briefing, topics), strict=True))
+        best: dict[int, TopicHit] = {}
+        for subscription in subscriptions:
+            score = scores[subscription.topic]
+            current = best.get(subscription.channel_id)
+            if score >= self._settings.topic_threshold and (current is None or score > current.score):
+                best[subscription.channel_id] = TopicHit(subscription.channel_id, subscription.topic, score)
+        return sorted(best.values(), key=lambda hit: (-hit.score, hit.channel_id))
+
+    # --- feeds --------------------------------------------------------------------------------
+
+    async def add_feed(self, guild_id: int, url: str, user_id: int) -> bool:
+        """False when this server already follows the feed. Only http(s) links are accepted."""
+        url = url.strip()
+        if not url.lower().startswith(("http://", "https://")) or len(url) > 2000:
+            raise UnsupportedInput("A feed must be an http:// or https:// link.")
+        return await self._store.add_feed(guild_id, url, user_id)
+
+    async def remove_feed(self, guild_id: int, url: str) -> bool:
+        return await self._store.remove_feed(guild_id, url.strip())
+
+    async def list_feeds(self, guild_id: int) -> list[Feed]:
+        return await self._store.list_feeds(guild_id)
+
+    async def poll_feeds(self) -> list[FeedDelivery]:
+        """Brief new items of every feed and return what still has to be posted where.
+
+        The result also holds pairs a previous poll returned but the bot never confirmed with
+        `mark_delivered` (e.g. it crashed before posting): those are offered again, a bounded number
+        of times, while delivered pairs never come back.
+        """
+        async with self._poll_lock:
+            for feed in await self._store.list_feeds():
+                await self._poll_feed(feed)
+            pending = await self._store.pending_deliveries(max_offers=DELIVERY_OFFERS)
+            deliveries: dict[int, FeedDelivery] = {}
+            for pair in pending:
+                if pair.brief_id not in deliveries:
+                    brief = await self._store.get_brief(pair.guild_id, pair.brief_id)
+                    if brief is None:
+                        continue
+                    deliveries[pair.brief_id] = FeedDelivery(brief, pair.feed_url, pair.item_url, [])
+                deliveries[pair.brief_id].channel_ids.append(pair.channel_id)
+            return list(deliveries.values())
+
+    async def _poll_feed(self, feed: Feed) -> None:
+        fetch_config = self._settings.engine.fetch
+        try:
+            response = await asyncio.to_thread(
+                fetch_feed, feed.url, fetch_config, etag=feed.etag, last_modified=feed.last_modified
+            )
+            if response.status == 304:
+                await self._store.feed_polled(feed.id)
+                return
+            items = await asyncio.to_thread(parse_feed, response)
+        except BriefError as err:
+            log.info("Feed %s (guild %s) failed: %s", feed.url, feed.guild_id, err)
+            await self._store.feed_polled(feed.id, error=str(err))
+            return
+
+        settled = await self._store.settled_item_keys(feed.id, [item.key for item in items])
+        new = [item for item in items if item.key not in settled]  # newest first
+        limit = self._settings.feed_max_items_per_poll
+        if not await self._store.has_feed_items(feed.id):
+            # A feed just added would flood its channels with old news; start from the newest items.
+            await self._store.skip_feed_items(feed.id, [(i.key, i.url) for i in new[limit:]], _BACKLOG_REASON)
+            new = new[:limit]
+        for item in reversed(new[:limit]):  # oldest first, so channels read them in order
+            await self._brief_feed_item(feed, item)
+
+        # Keep the old validators while items are left over: the next request then gets the whole
+        # feed again instead of a 304 that would strand them.
+        all_settled = len(await self._store.settled_item_keys(feed.id, [i.key for i in new])) == len(new)
+        await self._store.feed_polled(
+            feed.id, validators=(response.etag, response.last_modified) if all_settled else None
+        )
+
+    async def _brief_feed_item(self, feed: Feed, item: FeedItem) -> None:
+        sentences = self._settings.engine.default_sentences
+        try:
+            article, links = await self._feed_article(feed, item)
+            known = await self._store.find_brief(
+                feed.guild_id, method="extractive", sentences=sentences, content_hash=article.content_hash
+            )
+            if known is not None:
+                # Briefed in this server already: route it, but never back to where it was briefed.
+                hits = await self.matching_channels(feed.guild_id, known.briefing, known.channel_id)
+                await self._store.record_feed_item(
+                    feed.id, item.key, item.url, known.id, [hit.channel_id for hit in hits]
+                )
+                return
+            briefing, _ = await self._compute(article, sentences, "extractive", reuse=True)
+            hits = await self.matching_channels(feed.guild_id, briefing)
+            if not hits:
+                await self._store.skip_feed_items(feed.id, [(item.key, item.url)], _NO_MATCH_REASON)
+                return
+            # The brief belongs to the first channel it is posted in, on behalf of who added the feed.
+            new = NewBrief(feed.guild_id, hits[0].channel_id, feed.added_by, briefing, sentences, links)
+            await self._store.record_feed_item(
+                feed.id, item.key, item.url, new, [hit.channel_id for hit in hits]
+            )
+        except BriefError as err:
+            transient = isinstance(err, FetchError | WorkerCrashed | ModelUnavailable) and not isinstance(
+                err, BlockedAddress
+            )
+            log.info("Feed item %s of %s not briefed: %s", item.url or item.key, feed.url, err)
+            await self._store.record_feed_item_failure(
+                feed.id, item.key, item.url, str(err), give_up_after=FEED_ITEM_ATTEMPTS if transient else 1
+            )
+
+    async def _feed_article(self, feed: Feed, item: FeedItem) -> tuple[Article, tuple[str, ...]]:
+        """The linked page, or the entry's own text when there is no readable page; plus the links
+        that lead to the article (none when it comes from the entry: its text may differ from the page).
+        """
+        engine = self._settings.engine
+        if not item.url:
+            if not item.content_html:
+                raise EmptyInput("That feed item has neither a link nor any text.")
+            return await asyncio.to_thread(sources.article_from_html, item.content_html, feed.url, engine), ()
+        try:
+            article = await asyncio.to_thread(sources.fetch_article, item.url, engine)
+            return article, (item.url, article.source)
+        except BlockedAddress:
+            raise
+        except BriefError as page_error:
+            if not item.content_html:
+                raise
+            try:
+                entry = await asyncio.to_thread(
+                    sources.article_from_html, item.content_html, item.url, engine
+                )
+            except BriefError:
+                raise page_error from None
+            return entry, ()
+
+    async def mark_delivered(self, brief_id: int, channel_id: int, message_id: int) -> bool:
+        """Record a post; False when this brief was already delivered to this channel."""
+        return await self._store.mark_delivered(brief_id, channel_id, message_id)
+
+    # --- meta ---------------------------------------------------------------------------------
+
+    async def get_meta(self, key: str) -> str | None:
+        return await self._store.get_meta(key)
+
+    async def set_meta(self, key: str, value: str) -> None:
+        await self._store.set_meta(key, value)
+
+
+class _Reporter:
+    """Calls the caller's progress hook; a failing hook (say, an expired interaction) never fails a brief."""
+
+    def __init__(self, hook: Progress | None) -> None:
+        self._hook = hook
+
+    async def __call__(self, stage: str) -> None:
+        if self._hook is None:
+            return
+        try:
+            await self._hook(stage)
+        except Exception:
+            log.warning("Progress update %r failed", stage, exc_info=True)
+
+
+def _input_kind(req: BriefRequest) -> InputKind:
+    given: list[InputKind] = []
+    if req.text is not None:
+        given.append("text")
+    if req.url is not None:
+        given.append("url")
+    if req.file_bytes is not None or req.file_name is not None:
+        given.append("file")
+    if len(given) != 1:
+        raise EmptyInput("Give me exactly one thing to brief: some text, a link, or a file.")
+    if given[0] == "file" and req.file_bytes is None:
+        raise EmptyInput("That file came without its contents; please attach it again.")
+    return given[0]
+
+
+def _clean_topic(topic: str) -> str:
+    cleaned = " ".join(topic.split())
+    low, high = TOPIC_CHARS
+    if not low <= len(cleaned) <= high:
+        raise InvalidTopic(f"A topic needs {low} to {high} characters (that one has {len(cleaned)}).")
+    return cleaned

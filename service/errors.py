@@ -1,0 +1,40 @@
+"""Errors of the service layer. Like every `BriefError`, `str(err)` is the message for the user."""
+
+from __future__ import annotations
+
+import math
+from typing import Literal
+
+from summarizer.errors import BriefError
+
+BusyReason = Literal["queue", "cooldown"]
+
+
+class Busy(BriefError):
+    """Refused before any work: the user is on cooldown or the global queue is full."""
+
+    code = "busy"
+
+    def __init__(self, retry_after: float, reason: BusyReason) -> None:
+        self.retry_after = retry_after
+        self.reason = reason
+        seconds = max(1, math.ceil(retry_after))
+        if reason == "cooldown":
+            message = f"You can brief again in {seconds} s."
+        else:
+            message = f"I'm busy with other briefs right now — try again in {seconds} s."
+        super().__init__(message)
+
+
+class NotFound(BriefError):
+    code = "not_found"
+
+
+class InvalidTopic(BriefError, ValueError):
+    code = "invalid_topic"
+
+
+class WorkerCrashed(BriefError):
+    """The NLP process died mid-task (out of memory, a native crash); it has been replaced."""
+
+    code = "worker_crashed"

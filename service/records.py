@@ -1,0 +1,52 @@
+"""The data the service takes and returns; the bot codes against these, never against SQL rows."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from storage.records import ActorStatement, BriefRow, Feed, StoredBrief, Subscription
+from summarizer.models import SummaryMethod
+
+__all__ = [
+    "ActorStatement",
+    "BriefRequest",
+    "BriefRow",
+    "Feed",
+    "FeedDelivery",
+    "StoredBrief",
+    "Subscription",
+    "TopicHit",
+]
+
+
+@dataclass(slots=True)
+class BriefRequest:
+    """One /brief: exactly one of `text`, `url` or a file (`file_name` + `file_bytes`)."""
+
+    guild_id: int | None
+    channel_id: int
+    user_id: int
+    text: str | None = None
+    url: str | None = None
+    file_name: str | None = None
+    file_bytes: bytes | None = None
+    sentences: int = 3
+    method: SummaryMethod = "extractive"
+    refresh: bool = False  # recompute even when this article was briefed before
+
+
+@dataclass(slots=True, frozen=True)
+class TopicHit:
+    channel_id: int
+    topic: str
+    score: float
+
+
+@dataclass(slots=True)
+class FeedDelivery:
+    """A feed item's brief and the channels it still has to be posted to."""
+
+    brief: StoredBrief
+    feed_url: str
+    item_url: str
+    channel_ids: list[int] = field(default_factory=list)

@@ -1,0 +1,203 @@
+"""Versioned schema: `MIGRATIONS[n]` takes a database from `PRAGMA user_version` n to n + 1.
+
+Steps are append-only: never edit a released step, add a new one. Each step runs in its own
+`BEGIN IMMEDIATE` transaction together with the version bump, so a crash leaves the database at a
+whole version and a second process opening the same file waits instead of migrating twice.
+Dates are ISO-8601 UTC text; ids of Discord objects are INTEGER (snowflakes fit in 64 bits).
+"""
+
+from __future__ import annotations
+
+import aiosqlite
+
+_V1 = (
+    # One row per distinct article text, shared by every guild: the dedupe hub.
+    """
+    CREATE TABLE articles (
+        id INTEGER PRIMARY KEY,
+        content_hash TEXT NOT NULL UNIQUE,
+        created_at TEXT NOT NULL
+    ) STRICT
+    """,
+    # The last article each URL was read as (a page can change; the newest reading wins).
+    """
+    CREATE TABLE article_urls (
+        url TEXT PRIMARY KEY,
+        article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE
+    ) STRICT
+    """,
+    # A briefing as shown in one guild; `record` is Briefing.to_record() as JSON.
+    """
+    CREATE TABLE briefs (
+        id INTEGER PRIMARY KEY,
+        guild_id INTEGER,
+        channel_id INTEGER NOT NULL,
+        user_id INTEGER NOT NULL,
+        article_id INTEGER NOT NULL REFERENCES articles(id),
+        method TEXT NOT NULL CHECK (method IN ('extractive', 'abstractive')),
+        sentences INTEGER NOT NULL,
+        title TEXT NOT NULL,
+        source TEXT NOT NULL,
+        source_kind TEXT NOT NULL,
+        record TEXT NOT NULL,
+        created_at TEXT NOT NULL
+    ) STRICT
+    """,
+    "CREATE INDEX briefs_by_guild ON briefs(guild_id, id)",
+    "CREATE INDEX briefs_by_channel ON briefs(guild_id, channel_id, id)",
+    "CREATE INDEX briefs_by_article ON briefs(article_id, guild_id, method, sentences)",
+    # `key` columns hold casefolded names: Unicode-aware case-insensitive matching.
+    """
+    CREATE TABLE actors (
+        id INTEGER PRIMARY KEY,
+        brief_id INTEGER NOT NULL REFERENCES briefs(id) ON DELETE CASCADE,
+        name TEXT NOT NULL,
+        key TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        role TEXT NOT NULL,
+        aliases TEXT NOT NULL,
+        mentions INTEGER NOT NULL,
+        salience REAL NOT NULL
+    ) STRICT
+    """,
+    "CREATE INDEX actors_by_brief ON actors(brief_id)",
+    # Canonical name and every alias of an actor, so "/actor Biden" is an index lookup.
+    """
+    CREATE TABLE actor_names (
+        actor_id INTEGER NOT NULL REFERENCES actors(id) ON DELETE CASCADE,
+        key TEXT NOT NULL,
+        PRIMARY KEY (actor_id, key)
+    ) STRICT, WITHOUT ROWID
+    """,
+    "CREATE INDEX actor_names_by_key ON actor_names(key)",
+    # actor_id is NULL when the speaker is described ("a Cabinet Office spokeswoman"), not an actor.
+    """
+    CREATE TABLE positions (
+        id INTEGER PRIMARY KEY,
+        brief_id INTEGER NOT NULL REFERENCES briefs(id) ON DELETE CASCADE,
+        actor_id INTEGER REFERENCES actors(id) ON DELETE CASCADE,
+        actor TEXT NOT NULL,
+        actor_key TEXT NOT NULL,
+        text TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        cue TEXT NOT NULL,
+        sentence INTEGER NOT NULL
+    ) STRICT
+    """,
+    "CREATE INDEX positions_by_brief ON positions(brief_id)",
+    "CREATE INDEX positions_by_actor ON positions(actor_id)",
+    "CREATE INDEX positions_by_actor_key ON positions(actor_key)",
+    """
+    CREATE TABLE questions (
+        id INTEGER PRIMARY KEY,
+        brief_id INTEGER NOT NULL REFERENCES briefs(id) ON DELETE CASCADE,
+        user_id INTEGER NOT NULL,
+        question TEXT NOT NULL,
+        answer TEXT NOT NULL,
+        created_at TEXT NOT NULL
+    ) STRICT
+    """,
+    "CREATE INDEX questions_by_brief ON questions(brief_id)",
+    """
+    CREATE TABLE subscriptions (
+        id INTEGER PRIMARY KEY,
+        guild_id INTEGER NOT NULL,
+        channel_id INTEGER NOT NULL,
+        topic TEXT NOT NULL,
+        created_by INTEGER NOT NULL,
+        created_at TEXT NOT NULL,
+        UNIQUE (guild_id, channel_id, topic COLLATE NOCASE)
+    ) STRICT
+    """,
+    """
+    CREATE TABLE feeds (
+        id INTEGER PRIMARY KEY,
+        guild_id INTEGER NOT NULL,
+        url TEXT NOT NULL,
+        added_by INTEGER NOT NULL,
+        created_at TEXT NOT NULL,
+        etag TEXT,
+        last_modified TEXT,
+        last_polled_at TEXT,
+        last_error TEXT NOT NULL DEFAULT '',
+        UNIQUE (guild_id, url)
+    ) STRICT
+    """,
+    # An item is settled once briefed, skipped, or failed for good; unsettled ones are retried.
+    """
+    CREATE TABLE feed_items (
+        id INTEGER PRIMARY KEY,
+        feed_id INTEGER NOT NULL REFERENCES feeds(id) ON DELETE CASCADE,
+        item_key TEXT NOT NULL,
+        item_url TEXT NOT NULL,
+        brief_id INTEGER REFERENCES briefs(id) ON DELETE SET NULL,
+        settled INTEGER NOT NULL,
+        attempts INTEGER NOT NULL,
+        error TEXT NOT NULL,
+        seen_at TEXT NOT NULL,
+        UNIQUE (feed_id, item_key)
+    ) STRICT
+    """,
+    # A (brief, channel) pair is posted at most once, ever; message_id NULL = not posted yet.
+    """
+    CREATE TABLE deliveries (
+        id INTEGER PRIMARY KEY,
+        brief_id INTEGER NOT NULL REFERENCES briefs(id) ON DELETE CASCADE,
+        channel_id INTEGER NOT NULL,
+        feed_item_id INTEGER REFERENCES feed_items(id) ON DELETE SET NULL,
+        message_id INTEGER,
+        offers INTEGER NOT NULL DEFAULT 0,
+        created_at TEXT NOT NULL,
+        delivered_at TEXT,
+        UNIQUE (brief_id, channel_id)
+    ) STRICT
+    """,
+    "CREATE INDEX deliveries_pending ON deliveries(id) WHERE message_id IS NULL",
+    """
+    CREATE TABLE brief_messages (
+        message_id INTEGER PRIMARY KEY,
+        brief_id INTEGER NOT NULL REFERENCES briefs(id) ON DELETE CASCADE,
+        channel_id INTEGER NOT NULL,
+        thread_id INTEGER,
+        created_at TEXT NOT NULL
+    ) STRICT
+    """,
+    "CREATE INDEX brief_messages_by_thread ON brief_messages(thread_id) WHERE thread_id IS NOT NULL",
+    "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) STRICT",
+)
+
+MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1,)
+LATEST_VERSION = len(MIGRATIONS)
+
+
+class SchemaTooNew(RuntimeError):
+    """The database was written by a newer briefbot; running old code on it could corrupt it."""
+
+
+async def schema_version(conn: aiosqlite.Connection) -> int:
+    rows = await conn.execute_fetchall("PRAGMA user_version")
+    return int(next(iter(rows))[0])
+
+
+async def migrate(conn: aiosqlite.Connection) -> int:
+    """Apply the missing steps in order; returns the version reached. Needs an autocommit connection."""
+    while True:
+        await conn.execute("BEGIN IMMEDIATE")
+        try:
+            version = await schema_version(conn)
+            if version > LATEST_VERSION:
+                raise SchemaTooNew(
+                    f"The database is at schema version {version}, newer than this briefbot "
+                    f"({LATEST_VERSION}); upgrade briefbot."
+                )
+            if version == LATEST_VERSION:
+                await conn.execute("COMMIT")
+                return version
+            for statement in MIGRATIONS[version]:
+                await conn.execute(statement)
+            # PRAGMA takes no bound parameters; the value is our own integer.
+            await conn.execute(f"PRAGMA user_version = {version + 1}")
+            await conn.execute("COMMIT")
+        except BaseException:
+            await conn.execute("ROLLBACK")
+            raise

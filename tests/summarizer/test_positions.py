@@ -1,0 +1,282 @@
+"""Stated positions: direct quotes with their cues, reported speech, and who the speaker is."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from summarizer.models import Position
+
+if TYPE_CHECKING:
+    from conftest import Analysis
+
+Analyse = Callable[[str], "Analysis"]
+
+CUES = """\
+Angela Rayner, the deputy prime minister, visited the site on Friday. "We have made a start," Rayner \
+said, adding "there is much more to do."
+
+"The scheme is a scandal", said Martin Lewis, the consumer campaigner. Lewis told reporters "families \
+deserve better than this".
+
+Treasury minister Darren Jones said: "We inherited a mess. We are fixing it. It will take time," before \
+leaving for Westminster.
+
+That said, the so-called experts remain divided. The said property is said to be worth £2 million.
+
+According to the Office for Budget Responsibility, borrowing will fall next year. Growth will be weak, \
+according to the Bank of England.
+
+Jones warned that delays would cost billions. He urged councils to approve the plans quickly.
+
+The opposition denied that it had blocked the scheme, and Jones dismissed the criticism as "nonsense".
+"""
+
+LOCKE_ID = "dm-test-008aa71f64621995d749aff42be822b1b6ca7bc9"
+NASA_ID = "cnn-test-23a0f5d45517620ea12e8af780b2fa1cd9a2373a"
+RBS_ID = "dm-test-2d4ca8fe13f3481241a85bd750cdb7159edd097a"
+
+
+def summary(positions: list[Position]) -> list[tuple[str, str, str, str, int]]:
+    return [(p.actor, p.kind, p.cue, p.text, p.sentence) for p in positions]
+
+
+def test_quote_cues_before_and_after(analyse: Analyse) -> None:
+    assert summary(analyse(CUES).positions)[:5] == [
+        ("Angela Rayner", "direct", "said", "We have made a start", 1),
+        ("Angela Rayner", "direct", "adding", "there is much more to do.", 1),
+        ("Martin Lewis", "direct", "said", "The scheme is a scandal", 2),
+        ("Martin Lewis", "direct", "told reporters", "families deserve better than this", 3),
+        # a quote of three sentences is one position, evidenced by its first sentence
+        ("Darren Jones", "direct", "said", "We inherited a mess. We are fixing it. It will take time", 4),
+    ]
+
+
+def test_reported_speech_forms(analyse: Analyse) -> None:
+    assert summary(analyse(CUES).positions)[5:] == [
+        ("Office for Budget Responsibility", "reported", "according to", "borrowing will fall next year", 9),
+        ("Bank of England", "reported", "according to", "Growth will be weak", 10),
+        ("Darren Jones", "reported", "warned", "delays would cost billions", 11),
+        ("Darren Jones", "reported", "urged", "councils to approve the plans quickly", 12),
+        ("the opposition", "reported", "denied", "it had blocked the scheme", 13),
+        ("Darren Jones", "reported", "dismissed", 'the criticism as "nonsense"', 13),
+    ]
+
+
+def test_said_in_other_senses_is_no_position(analyse: Analyse) -> None:
+    result = analyse(CUES)
+    quiet = {s.index for s in result.sentences if "so-called" in s.text or "said property" in s.text}
+    assert len(quiet) == 2
+    assert not [p for p in result.positions if p.sentence in quiet]
+
+
+def test_spokespeople_officials_and_described_speakers(analyse: Analyse, articles: dict[str, str]) -> None:
+    assert summary(analyse(articles["politics"]).positions) == [
+        (
+            "Dmitry Peskov",
+            "direct",
+            "told reporters",
+            "We will not accept foreign observers on our territory",
+            1,
+        ),
+        (
+            "Dmitry Peskov",
+            "direct",
+            "told reporters",
+            "Any such mission would be a violation of our sovereignty.",
+            2,
+        ),
+        ("Keir Starmer", "reported", "said", "the offer remained on the table", 3),
+        ("Keir Starmer", "reported", "told MPs", "Britain would keep working with its allies", 4),
+        (
+            "a Cabinet Office spokeswoman",
+            "direct",
+            "said",
+            "The Prime Minister has been clear that the door to peace is open.",
+            5,
+        ),
+        ("Kemi Badenoch", "reported", "accused", "the government of naivety", 6),
+        (
+            "Kemi Badenoch",
+            "reported",
+            "said",
+            "the Kremlin had never honoured a ceasefire and urged ministers to increase military aid instead",
+            7,
+        ),
+        # the parser makes "urged" share the subject of "honoured": a known limit, kept visible here
+        ("Kremlin", "reported", "urged", "ministers to increase military aid instead", 7),
+        (
+            "a senior US official",
+            "reported",
+            "according to",
+            "Washington was not consulted before the announcement",
+            8,
+        ),
+        ("a senior US official", "reported", "said", "the White House would study the plan", 9),
+        # "The spokeswoman added" refers back to the spokeswoman described before
+        (
+            "a Cabinet Office spokeswoman",
+            "reported",
+            "added",
+            "talks with European partners would continue next week",
+            10,
+        ),
+    ]
+
+
+def test_business_story_with_a_chief_executive(analyse: Analyse, articles: dict[str, str]) -> None:
+    assert summary(analyse(articles["business"]).positions) == [
+        (
+            "Jamie Dimon",
+            "reported",
+            "warned",
+            'the economy faced "significant uncertainty" from persistent inflation and geopolitical tensions',
+            1,
+        ),
+        ("Jamie Dimon", "direct", "said", "We remain cautious about the outlook", 2),
+        (
+            "Jamie Dimon",
+            "direct",
+            "said",
+            "Consumers are still spending, but excess savings are running down.",
+            3,
+        ),
+        ("JPMorgan Chase & Co", "reported", "said", "net income rose 25% to $13.4 billion", 4),
+        ("Jeremy Barnum", "reported", "told analysts", "deposit costs would keep rising", 5),
+        ("analysts at Goldman Sachs", "reported", "said", "the results beat expectations", 6),
+        ("Jamie Dimon", "reported", "dismissed", 'talk of his retirement as "speculation"', 8),
+        ("Jamie Dimon", "reported", "insisted", "he was focused on the bank", 8),
+    ]
+
+
+def test_court_story_in_reported_speech(analyse: Analyse, articles: dict[str, str]) -> None:
+    assert summary(analyse(articles["court"]).positions) == [
+        ("Sarah Jenkins", "reported", "admitted", "14 counts of theft", 1),
+        (
+            "David Moore",
+            "reported",
+            "told the court",
+            "Jenkins had taken the drugs over a period of two years",
+            2,
+        ),
+        ("Helen Clarke", "reported", "said", 'the offences were "a gross breach of trust"', 3),
+        ("Helen Clarke", "reported", "said", "patients had been left in pain because of the thefts", 4),
+        (
+            "Tom Baker",
+            "reported",
+            "said",
+            "his client had been struggling with addiction after a car accident",
+            5,
+        ),
+        ("Tom Baker", "reported", "said", "she was deeply ashamed and had begun treatment", 6),
+        ("Sarah Jenkins", "reported", "denied", "selling any of the drugs", 7),
+        ("police", "reported", "according to", "there was no evidence that anyone else was involved", 8),
+        # "The judge told Jenkins": the judge is Judge Helen Clarke
+        (
+            "Helen Clarke",
+            "reported",
+            "told Jenkins",
+            "she would serve half of her sentence before being released on licence",
+            9,
+        ),
+    ]
+
+
+def test_curly_quotes_and_paragraphs_that_continue_a_quote(
+    analyse: Analyse, articles: dict[str, str]
+) -> None:
+    result = analyse(articles["curly"])
+    assert [(p.actor, p.kind, p.text, p.sentence) for p in result.positions if p.kind == "direct"] == [
+        ("Maria Lopez", "direct", "This library is the heart of our community", 2),
+        ("Maria Lopez", "direct", "Children learn to read here. Pensioners come here to stay warm.", 3),
+        # two paragraphs that are only a quotation, after a paragraph quoting Lopez
+        ("Maria Lopez", "direct", "If it closes, the village loses something it will never get back.", 5),
+        ("Maria Lopez", "direct", "We cannot let that happen.", 6),
+        ("James Whitfield", "direct", "Nobody wants to close libraries", 8),
+        ("James Whitfield", "direct", "But the money simply isn’t there.", 9),
+    ]
+    assert {p.cue for p in result.positions if p.actor == "Maria Lopez" and p.kind == "direct"} == {"said"}
+    assert ("Maria Lopez", "the council had found money for a new office building last year") in {
+        (p.actor, p.text) for p in result.positions if p.kind == "reported"
+    }
+
+
+def test_pronoun_speakers_of_different_genders(analyse: Analyse, articles: dict[str, str]) -> None:
+    assert [(p.actor, p.cue, p.sentence) for p in analyse(articles["pronouns"]).positions] == [
+        ("Emma Carter", "said", 1),
+        ("Daniel Reeves", "said", 3),
+        ("Daniel Reeves", "said", 4),
+        ("Emma Carter", "told reporters", 5),
+        ("Emma Carter", "said", 6),
+        ("Daniel Reeves", "told investors", 7),
+    ]
+
+
+def test_cnndm_daily_mail_quote_paragraphs(analyse: Analyse, cnndm: dict[str, str]) -> None:
+    result = analyse(cnndm[LOCKE_ID])
+    locke = result.by("Gary Locke")
+    texts = [p.text for p in locke if p.kind == "direct"]
+    assert len(texts) == 16
+    assert texts[0] == "I’d be over the moon to get it as it’s something I’ve worked hard towards"
+    # flattened paragraphs of one quotation, each opening with a mark and none closing but the last
+    assert texts[2].startswith("But I’ve said all along, it’s not about me. It’s about players.")
+    assert texts[3].startswith("That’s how football works.")
+    assert texts[-1] == "You can’t do that until you are the main man."
+    assert {p.cue for p in locke if p.kind == "direct"} == {"said", "added"}
+    dismissed = next(p for p in locke if p.kind == "reported")
+    assert (dismissed.cue, dismissed.sentence) == ("dismissed", 24)
+    assert dismissed.text.startswith("reports that talks had stalled due to a clause")
+    # Allan Johnston, described as "the manager" who announced he would leave
+    assert [(p.actor, p.cue) for p in result.positions if p.actor != "Gary Locke"] == [
+        ("the manager", "announced")
+    ]
+
+
+def test_cnndm_cnn_science(analyse: Analyse, cnndm: dict[str, str]) -> None:
+    result = analyse(cnndm[NASA_ID])
+    assert result.positions[0].actor == "a NASA scientist"
+    assert result.positions[0].text.startswith('They may not be "Star Trek"-type extraterrestrials, but')
+    stofan = [p.text for p in result.by("Ellen Stofan")]
+    assert stofan[-2:] == [
+        "We are not talking about little green men",
+        "We are talking about little microbes.",
+    ]
+    assert ("NASA", "said", "The Hubble Space Telescope has been key to the discoveries") in {
+        (p.actor, p.cue, p.text) for p in result.positions
+    }
+    grunsfeld = result.by("John Grunsfeld")
+    assert [p.kind for p in grunsfeld] == ["reported", "direct", "reported", "direct", "direct"]
+    assert grunsfeld[2].text == "who knows what that life will look like" and grunsfeld[2].cue == "added"
+
+
+def test_cnndm_business(analyse: Analyse, cnndm: dict[str, str]) -> None:
+    result = analyse(cnndm[RBS_ID])
+    assert (result.positions[0].actor, result.positions[0].cue) == ("Royal Bank of Scotland", "warned")
+    [mcewan] = result.by("Ross McEwan")
+    assert mcewan.text.startswith("This is going to be another tough year. There are still many conduct")
+    isaby = result.by("Jonathan Isaby")
+    assert [p.text.split(".")[0] for p in isaby] == [
+        "These losses are enormous and will unnerve taxpayers desperate to get rid of the liabilities for "
+        "the troubled bank",
+        "It’s clear that the banks were badly regulated and took extremely risky decisions that left "
+        "taxpayers with extraordinary burdens, so it remains crucial that RBS gets back in the black as "
+        "soon as is practically possible",
+    ]
+
+
+def test_speakers_named_by_age_apposition_or_not_in_their_own_quote(analyse: Analyse) -> None:
+    text = (
+        "Rafael Nadal beat Nicolas Almagro 6-4 6-1 on Wednesday. Nadal said he was happy with his form. "
+        "'It was the first match of the week against someone who beat me last year,' "
+        "added the 28-year-old.\n\n"
+        "'Barbie is a true icon,' said Myer Chief Merchandise & Marketing Officer and Deputy CEO, "
+        "Daniel Bracken.\n\n"
+        "Michael Redwood directed the film in 2013. Peter O'Toole starred in it shortly before his death. "
+        "'Peter was not the type to let illness stop him,' he said."
+    )
+    assert [(p.actor, p.cue, p.sentence) for p in analyse(text).positions] == [
+        ("Rafael Nadal", "said", 1),
+        ("Rafael Nadal", "added", 2),  # "the 28-year-old" refers back to Nadal
+        ("Daniel Bracken", "said", 3),
+        ("Michael Redwood", "said", 6),  # "he" is not Peter O'Toole, who is spoken of in the quote
+    ]
