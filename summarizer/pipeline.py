@@ -97,10 +97,14 @@ class Engine:
             positions = extract_positions(doc, sents, index)
         with _timed(timings, "summary"):
             if method == "abstractive":
-                summary = summarizer.summarize(article, sents, self.nlp)
-            else:
+                summary = summarizer.summarize(article, sents, self.nlp, max_sentences=n)
+            if method != "abstractive" or not summary.sentences:
+                notes = summary.notes if method == "abstractive" else []
                 vectors = self.encoder.encode([s.text for s in sents])
                 summary = summarize_extractive(sents, vectors, n)
+                if notes:
+                    # Every generated sentence failed the faithfulness check: show the picked ones.
+                    summary.notes = [*notes, "Showing the extractive summary instead."]
         warnings = []
         if article.language != "en":
             warnings.append(

@@ -1,0 +1,136 @@
+"""The offline CLI: files, stdin, links from a local server, JSON lines, and per-input errors."""
+
+from __future__ import annotations
+
+import argparse
+import io
+import json
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from http_server import LocalServer, send
+
+from summarizer.cli import add_brief_arguments, render_text, run_brief
+from summarizer.config import EngineConfig
+from summarizer.pipeline import Engine
+
+ROOT = Path(__file__).resolve().parents[2]
+
+PAGE = """<!doctype html><html><head><title>Kremlin rejects ceasefire plan | World News</title>
+<meta name="author" content="Anna Petrova"><meta property="article:published_time" content="2025-03-04">
+</head><body><nav><a href="/">Home</a> <a href="/world">World</a> Subscribe now</nav>
+<article><h1>Kremlin rejects ceasefire plan</h1>
+<p>The Kremlin on Tuesday rejected a European proposal for a 30-day ceasefire, saying the plan
+ignored what it called the realities on the ground.</p>
+<p>"This plan is unacceptable in its current form," Kremlin spokesperson Dmitry Peskov told reporters
+in Moscow. He said Russia was still open to talks but would not accept conditions set in Brussels.</p>
+<p>The European Union's foreign policy chief, Kaja Kallas, said the bloc would keep up its pressure.
+"We are not going to reward aggression," she said.</p>
+<p>According to diplomats in Brussels, the proposal had been drafted by France and Germany over several
+weeks and was presented to Moscow through intermediaries last Friday.</p>
+<p>Ukraine's president, Volodymyr Zelensky, urged Western allies to increase military aid, warning that
+a pause without guarantees would only let Russia regroup.</p>
+</article><footer>Copyright 2025 World News. All rights reserved. Cookie settings.</footer></body></html>"""
+
+
+@pytest.fixture(scope="module")
+def site() -> Iterator[LocalServer]:
+    def page(handler: object) -> None:
+        send(handler, 200, PAGE.encode(), content_type="text/html; charset=utf-8")
+
+    with LocalServer({"/world/kremlin": page}) as server:
+        yield server
+
+
+@pytest.fixture(scope="module")
+def article_file(tmp_path_factory: pytest.TempPathFactory, articles: dict[str, str]) -> Path:
+    path = tmp_path_factory.mktemp("cli") / "spokesperson.txt"
+    path.write_text(next(iter(articles.values())), encoding="utf-8")
+    return path
+
+
+def _run(argv: list[str], *, allow_private: bool = True) -> tuple[int, str]:
+    parser = argparse.ArgumentParser()
+    add_brief_arguments(parser)
+    args = parser.parse_args(argv)
+    out = io.StringIO()
+    config = EngineConfig()
+    config.fetch.allow_private_addresses = allow_private
+    return run_brief(args, config, stdout=out), out.getvalue()
+
+
+def test_json_line_per_input_in_order_with_errors_in_place(site: LocalServer, article_file: Path) -> None:
+    code, out = _run(["--json", str(article_file), "missing-file.txt", site.url("/world/kremlin")])
+    lines = [json.loads(line) for line in out.splitlines()]
+    assert code == 1  # one input failed
+    assert [line["input"] for line in lines] == [
+        str(article_file),
+        "missing-file.txt",
+        site.url("/world/kremlin"),
+    ]
+    assert lines[0]["source"] == {"kind": "file", "path": str(article_file)}
+    assert lines[1]["error"]["code"] == "empty" and "not found" in lines[1]["error"]["message"]
+    web = lines[2]
+    assert web["source"] == {"kind": "url", "url": site.url("/world/kremlin")}
+    assert web["title"] == "Kremlin rejects ceasefire plan"
+    assert "Subscribe" not in json.dumps(web["summary"])
+    assert len(web["summary"]["sentences"]) == 3
+    assert all(isinstance(s["index"], int) and s["index"] >= 0 for s in web["summary"]["sentences"])
+    assert set(web["timings_ms"]) >= {"fetch", "nlp", "summary", "total"}
+    peskov = next(a for a in web["actors"] if a["name"] == "Dmitry Peskov")
+    assert peskov["kind"] == "person" and peskov["role"] == "Kremlin spokesperson"
+    quote = next(p for p in web["positions"] if p["actor"] == "Dmitry Peskov" and p["kind"] == "direct")
+    assert quote["text"].startswith("This plan is unacceptable") and quote["cue"] == "told reporters"
+
+
+def test_private_links_refused_unless_allowed(site: LocalServer) -> None:
+    code, out = _run(["--json", site.url("/world/kremlin")], allow_private=False)
+    assert code == 1
+    assert json.loads(out)["error"]["code"] == "blocked"
+
+
+def test_sentences_option_and_readable_text(article_file: Path) -> None:
+    code, out = _run(["-n", "2", str(article_file)])
+    assert code == 0
+    assert "Summary (extractive)" in out and "Key actors" in out and "Stated positions" in out
+    assert out.count("\n- [") == 2  # two cited summary sentences
+
+
+def test_abstractive_without_model_falls_back_with_note(article_file: Path) -> None:
+    code, out = _run(["--json", "--method", "abstractive", str(article_file)])
+    record = json.loads(out)
+    assert code == 0
+    assert record["summary"]["method"] == "extractive"
+    assert "need a model" in record["fallback"]
+
+
+def test_render_text_shows_warning_for_non_english() -> None:
+    text = (
+        "Le gouvernement français a annoncé mardi une réforme des retraites. "
+        "Le Premier ministre a déclaré que la réforme était nécessaire pour l'équilibre des comptes. "
+        "Les syndicats ont appelé à une grève nationale la semaine prochaine. "
+        "Selon les sondages, une majorité de Français s'oppose au projet du gouvernement."
+    )
+    briefing = Engine().brief(text)
+    assert briefing.article.language == "fr"
+    assert "not in English" in render_text(briefing)
+    assert briefing.summary.sentences  # the summary still works
+
+
+def test_console_script_reads_stdin_and_reports_bad_input() -> None:
+    """The real `briefbot brief -` process: stdin text, a failure, and the exit code."""
+    proc = subprocess.run(
+        [sys.executable, "-m", "bot.cli", "brief", "--json", "-", "ftp://example.com/x"],
+        input="   \n  ",
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=300,
+    )
+    lines = [json.loads(line) for line in proc.stdout.splitlines()]
+    assert proc.returncode == 1
+    assert [line["error"]["code"] for line in lines] == ["empty", "unsupported"]
+    assert "error: -:" in proc.stderr
