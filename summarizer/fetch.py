@@ -1,4 +1,4 @@
-"""Download a web page for a user without letting the link reach the bot's own network.
+"""Download a web page (or a feed) for a user without letting the link reach the bot's own network.
 
 Each hop of a redirect chain is resolved once, every address it resolves to is checked, and the
 connection goes to the checked address while the Host header, TLS SNI and certificate check stay on
@@ -14,6 +14,7 @@ import socket
 import ssl
 import threading
 import time
+from collections.abc import Mapping
 from contextlib import suppress
 from dataclasses import dataclass
 from email.message import Message
@@ -22,6 +23,7 @@ from ipaddress import IPv4Address, IPv6Address, ip_address
 from types import TracebackType
 from urllib.parse import urljoin
 
+from urllib3 import HTTPHeaderDict
 from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.exceptions import DecodeError, LocationParseError, NewConnectionError
 from urllib3.exceptions import HTTPError as Urllib3Error
@@ -38,13 +40,21 @@ REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 _ACCEPT = "text/html,application/xhtml+xml;q=0.9,text/plain;q=0.8,*/*;q=0.1"
 _CHUNK_BYTES = 64 * 1024
 
+_VALIDATOR_HEADERS = frozenset({"if-none-match", "if-modified-since"})
+
+# In the order a list of accepted types is named in messages.
 _TYPE_NAMES = {
-    "application/pdf": "a PDF",
-    "application/json": "JSON data",
-    "application/xml": "an XML document",
-    "text/xml": "an XML document",
+    "text/html": "a web page",
+    "application/xhtml+xml": "a web page",
+    "text/plain": "plain text",
     "application/rss+xml": "an RSS feed",
     "application/atom+xml": "an Atom feed",
+    "application/feed+json": "a JSON feed",
+    "application/rdf+xml": "an RDF document",
+    "application/xml": "an XML document",
+    "text/xml": "an XML document",
+    "application/pdf": "a PDF",
+    "application/json": "JSON data",
     "application/zip": "a ZIP archive",
     "application/gzip": "a compressed archive",
     "application/octet-stream": "a file download",
@@ -58,27 +68,50 @@ _MAJOR_TYPE_NAMES = {"image": "an image", "video": "a video", "audio": "an audio
 @dataclass(frozen=True, slots=True)
 class FetchedPage:
     url: str  # after redirects
-    content_type: str  # one of READABLE_TYPES
+    status: int  # 2xx, or 304 when a conditional request found nothing new
+    content_type: str  # an accepted type, sniffed as text/html or text/plain if undeclared; "" on a 304
     charset: str | None  # as the server declared it; None when it did not say
-    body: bytes  # content-encoding already removed
+    headers: Mapping[str, str]  # of the final response; names match case-insensitively
+    body: bytes  # content-encoding already removed; empty on a 304
 
 
-def fetch(url: str, config: FetchConfig) -> FetchedPage:
+def fetch(
+    url: str,
+    config: FetchConfig,
+    *,
+    headers: Mapping[str, str] | None = None,
+    content_types: frozenset[str] = READABLE_TYPES,
+) -> FetchedPage:
     """GET a page, following redirects; every failure is a BriefError with a message for the user.
 
-    The whole fetch, redirects included, must finish within connect_timeout_s + read_timeout_s.
+    `headers` override the defaults (Accept, say) on every hop, so they must hold nothing secret;
+    Host is always the hop's own. A 304 is returned, not raised, only when `headers` asked for one
+    with If-None-Match or If-Modified-Since. A declared Content-Type outside `content_types` is
+    refused. The whole fetch, redirects included, must finish within connect_timeout_s + read_timeout_s.
     """
+    extra_headers = headers or {}
+    conditional = any(name.lower() in _VALIDATOR_HEADERS for name in extra_headers)
     budget_s = config.connect_timeout_s + config.read_timeout_s
     with _Deadline(budget_s) as deadline:
         for hop in range(config.max_redirects + 1):
             target = _parse_target(url, redirected=hop > 0)
             addresses = _resolve_hop(target, config, redirected=hop > 0)
-            conn, response = _send(target, addresses, config, deadline)
+            request_headers = _request_headers(target, config, extra_headers)
+            conn, response = _send(target, addresses, request_headers, config, deadline)
             try:
                 if response.status in REDIRECT_STATUSES:
                     url = _redirect_location(url, target, response)
                     continue
-                return _read_page(url, target, response, config, deadline)
+                if response.status == HTTPStatus.NOT_MODIFIED and conditional:
+                    return FetchedPage(
+                        url=url,
+                        status=response.status,
+                        content_type="",
+                        charset=None,
+                        headers=HTTPHeaderDict(response.headers),
+                        body=b"",
+                    )
+                return _read_page(url, target, response, config, deadline, content_types)
             finally:
                 conn.close()
     raise FetchError(
@@ -212,7 +245,7 @@ def _port(target: Url) -> int:
 
 
 def _send(
-    target: Url, addresses: list[str], config: FetchConfig, deadline: _Deadline
+    target: Url, addresses: list[str], headers: Mapping[str, str], config: FetchConfig, deadline: _Deadline
 ) -> tuple[HTTPConnection, BaseHTTPResponse]:
     """Connect to the first checked address that answers and send the request there."""
     host = _host_name(target)
@@ -224,11 +257,7 @@ def _send(
             conn.connect()
             conn.timeout = config.read_timeout_s
             conn.request(
-                "GET",
-                target.request_uri,
-                headers=_request_headers(target, config),
-                preload_content=False,
-                decode_content=True,
+                "GET", target.request_uri, headers=headers, preload_content=False, decode_content=True
             )
             return conn, conn.getresponse()
         except (OSError, http.client.HTTPException, Urllib3Error) as err:
@@ -253,25 +282,29 @@ def _connection(target: Url, address: str, connect_timeout_s: float) -> HTTPConn
     return HTTPConnection(address, port, timeout=timeout)
 
 
-def _request_headers(target: Url, config: FetchConfig) -> dict[str, str]:
+def _request_headers(target: Url, config: FetchConfig, extra: Mapping[str, str]) -> HTTPHeaderDict:
     host_header = target.host or ""
     if target.port is not None:
         host_header = f"{host_header}:{target.port}"
-    return {
-        "Host": host_header,
-        "User-Agent": config.user_agent,
-        "Accept": _ACCEPT,
-        "Accept-Language": "en;q=1.0, *;q=0.5",
-        "Accept-Encoding": "gzip, deflate",
-        "Connection": "close",
-    }
+    headers = HTTPHeaderDict(
+        {
+            "User-Agent": config.user_agent,
+            "Accept": _ACCEPT,
+            "Accept-Language": "en;q=1.0, *;q=0.5",
+            "Accept-Encoding": "gzip, deflate",
+            "Connection": "close",
+        }
+    )
+    headers.update(extra)  # case-insensitive: a caller's "accept" replaces the default Accept
+    headers["Host"] = host_header
+    return headers
 
 
 def _redirect_location(url: str, target: Url, response: BaseHTTPResponse) -> str:
     location = response.headers.get("Location")
     if not location:
         raise FetchError(
-            f"I couldn't fetch that page: {_host_name(target)} answered with a redirect that leads nowhere."
+            f"I couldn't fetch that link: {_host_name(target)} answered with a redirect that leads nowhere."
         )
     return urljoin(url, location.strip())
 
@@ -282,26 +315,38 @@ def _read_page(
     response: BaseHTTPResponse,
     config: FetchConfig,
     deadline: _Deadline,
+    content_types: frozenset[str],
 ) -> FetchedPage:
     host = _host_name(target)
     if not 200 <= response.status < 300:
         raise FetchError(
-            f"I couldn't fetch that page: {host} answered with HTTP {_status_text(response.status)}."
+            f"I couldn't fetch that link: {host} answered with HTTP {_status_text(response.status)}."
         )
     declared_type = response.headers.get("Content-Type")
     content_type, charset = _parse_content_type(declared_type)
-    if declared_type is not None and content_type not in READABLE_TYPES:
-        raise UnsupportedInput(f"That link is {_describe_type(content_type)}, not a web page I can read.")
+    if declared_type is not None and content_type not in content_types:
+        raise UnsupportedInput(
+            f"That link is {_describe_type(content_type)}, not {_describe_types(content_types)}."
+        )
     declared_length = response.headers.get("Content-Length", "")
     if declared_length.isdigit() and int(declared_length) > config.max_bytes:
-        raise InputTooLarge(_too_large_message(config.max_bytes))
-    body = _read_body(response, config.max_bytes, host, deadline)
+        raise InputTooLarge(_too_large_message(config.max_bytes, content_type))
+    body = _read_body(response, config.max_bytes, content_type, host, deadline)
     if declared_type is None:
         content_type = "text/html" if body.lstrip()[:1] == b"<" else "text/plain"
-    return FetchedPage(url=url, content_type=content_type, charset=charset, body=body)
+    return FetchedPage(
+        url=url,
+        status=response.status,
+        content_type=content_type,
+        charset=charset,
+        headers=HTTPHeaderDict(response.headers),
+        body=body,
+    )
 
 
-def _read_body(response: BaseHTTPResponse, max_bytes: int, host: str, deadline: _Deadline) -> bytes:
+def _read_body(
+    response: BaseHTTPResponse, max_bytes: int, content_type: str, host: str, deadline: _Deadline
+) -> bytes:
     """The decoded body, refused as soon as it outgrows the cap (so a gzip bomb stays small)."""
     chunks: list[bytes] = []
     received = 0
@@ -309,7 +354,7 @@ def _read_body(response: BaseHTTPResponse, max_bytes: int, host: str, deadline: 
         while chunk := response.read1(_CHUNK_BYTES):
             received += len(chunk)
             if received > max_bytes:
-                raise InputTooLarge(_too_large_message(max_bytes))
+                raise InputTooLarge(_too_large_message(max_bytes, content_type))
             chunks.append(chunk)
     except (OSError, http.client.HTTPException, Urllib3Error) as err:
         raise FetchError(_unreachable_message(host, err, deadline)) from err
@@ -334,6 +379,16 @@ def _describe_type(content_type: str) -> str:
     return _MAJOR_TYPE_NAMES.get(major, f"a {content_type} file")
 
 
+def _describe_types(content_types: frozenset[str]) -> str:
+    """What the caller accepts, in a user's words: "a web page or plain text"."""
+    known = [content_type for content_type in _TYPE_NAMES if content_type in content_types]
+    ordered = known + sorted(content_types - _TYPE_NAMES.keys())
+    names = list(dict.fromkeys(_describe_type(content_type) for content_type in ordered))
+    if len(names) == 1:
+        return names[0]
+    return f"{', '.join(names[:-1])} or {names[-1]}"
+
+
 def _status_text(status: int) -> str:
     try:
         return f"{status} ({HTTPStatus(status).phrase})"
@@ -343,7 +398,7 @@ def _status_text(status: int) -> str:
 
 def _unreachable_message(host: str, error: BaseException | None, deadline: _Deadline) -> str:
     if deadline.expired:
-        return f"{host} took longer than {deadline.seconds:g} seconds to send the page, so I gave up on it."
+        return f"{host} took longer than {deadline.seconds:g} seconds to send its answer, so I gave up on it."
     cause = error.__cause__ if isinstance(error, NewConnectionError) else error
     if isinstance(cause, ConnectionRefusedError):
         reason = "the connection was refused"
@@ -354,17 +409,18 @@ def _unreachable_message(host: str, error: BaseException | None, deadline: _Dead
     elif isinstance(cause, ssl.SSLError):
         reason = "a secure connection could not be set up"
     elif isinstance(cause, DecodeError):
-        reason = "it sent a compressed page that I could not unpack"
+        reason = "it sent compressed data that I could not unpack"
     else:
         reason = "the connection failed"
     return f"I couldn't reach {host}: {reason}."
 
 
-def _too_large_message(max_bytes: int) -> str:
-    return (
-        f"That page is larger than {human_size(max_bytes)}, the most I download. "
-        "You can paste the article text instead."
-    )
+def _too_large_message(max_bytes: int, content_type: str) -> str:
+    what = _describe_type(content_type) if content_type else "a download"
+    message = f"That link is {what} larger than {human_size(max_bytes)}, the most I download."
+    if content_type in READABLE_TYPES:  # an article too big to fetch can still be pasted
+        message += " You can paste the article text instead."
+    return message
 
 
 def human_size(size: int) -> str:

@@ -41,15 +41,44 @@ def test_private_addresses_are_refused_unless_allowed(news_site: NewsSite, stori
 
 
 def test_bad_schemes_errors_and_oversized_feeds(news_site: NewsSite, stories: dict[str, Story]) -> None:
-    with pytest.raises(UnsupportedInput, match="http:// or https://"):
+    with pytest.raises(UnsupportedInput, match=r"only fetch http:// and https:// links\."):
         fetch_feed("file:///etc/passwd", LOCAL, etag=None, last_modified=None)
     with pytest.raises(FetchError, match="HTTP 404"):
         fetch_feed(news_site.url("/missing.xml"), LOCAL, etag=None, last_modified=None)
     url = news_site.rss("/rss.xml", list(stories.values()))
-    with pytest.raises(InputTooLarge, match="larger than 1 KB"):
+    with pytest.raises(
+        InputTooLarge, match=r"^That link is an RSS feed larger than 1 KB, the most I download\.$"
+    ):
         fetch_feed(
             url, FetchConfig(allow_private_addresses=True, max_bytes=1024), etag=None, last_modified=None
         )
+
+
+def test_web_pages_and_json_feeds_are_refused_before_download(
+    news_site: NewsSite, stories: dict[str, Story]
+) -> None:
+    page_url = news_site.publish(stories["kremlin-truce"])
+    with pytest.raises(UnsupportedInput, match=r"^That link is a web page, not an RSS feed, an Atom feed"):
+        fetch_feed(page_url, LOCAL, etag=None, last_modified=None)
+    news_site.pages["/feed.json"] = (
+        "application/feed+json",
+        b'{"version": "https://jsonfeed.org/version/1.1"}',
+    )
+    with pytest.raises(UnsupportedInput, match="That link is a JSON feed, not an RSS feed"):
+        fetch_feed(news_site.url("/feed.json"), LOCAL, etag=None, last_modified=None)
+
+
+def test_feeds_served_as_plain_xml_are_read(news_site: NewsSite) -> None:
+    body = (
+        "<?xml version='1.0'?><rss version='2.0'><channel><title>Новости</title>"
+        "<item><title>Кремль отверг призывы к пасхальному перемирию</title>"
+        "<link>https://news.example/ru/truce</link></item></channel></rss>"
+    ).encode("koi8-r")
+    news_site.pages["/ru.xml"] = ("text/xml; charset=koi8-r", body)
+    response = fetch_feed(news_site.url("/ru.xml"), LOCAL, etag=None, last_modified=None)
+    assert response.content_type == "text/xml; charset=koi8-r"
+    (item,) = parse_feed(response)
+    assert item.title == "Кремль отверг призывы к пасхальному перемирию"
 
 
 def test_connection_refused_is_a_fetch_error() -> None:

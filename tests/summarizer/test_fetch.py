@@ -104,6 +104,22 @@ def _gzipped(body: bytes) -> Any:
     return route
 
 
+def _echo_headers(handler: BaseHTTPRequestHandler) -> None:
+    """Every request header as sent, one per line, so tests can see duplicates the server would merge."""
+    lines = [f"{name.lower()}: {value}" for name, value in handler.headers.items()]
+    send(handler, 200, "\n".join(lines).encode(), content_type="text/plain; charset=utf-8")
+
+
+ARTICLE_ETAG = '"kremlin-truce-v1"'
+
+
+def _conditional(handler: BaseHTTPRequestHandler) -> None:
+    if handler.headers.get("If-None-Match") == ARTICLE_ETAG:
+        send(handler, 304, b"", content_type=None, headers={"ETag": ARTICLE_ETAG})
+    else:
+        send(handler, 200, NEWS, headers={"ETag": ARTICLE_ETAG})
+
+
 def _drip_body(handler: BaseHTTPRequestHandler) -> None:
     handler.send_response(200)
     handler.send_header("Content-Type", "text/html")
@@ -140,6 +156,9 @@ ROUTES = {
         "text/plain; charset=iso-8859-1", "Caf\xe9 prices rose. Nobody was pleased.".encode("cp1252")
     ),
     "/untyped": _untyped,
+    "/echo-headers": _echo_headers,
+    "/conditional": _conditional,
+    "/not-modified": _status(304),
     "/huge-declared": _huge_declared,
     "/huge-chunked": _huge_chunked,
     "/bomb": _gzipped(_gzip_bomb()),
@@ -216,6 +235,58 @@ def test_fetches_a_page_with_honest_headers(server: LocalServer) -> None:
     assert seen["host"] == f"127.0.0.1:{server.port}"
     assert "text/html" in seen["accept"]
     assert "gzip" in seen["accept-encoding"]
+
+
+def test_reports_status_and_response_headers_by_any_case(server: LocalServer) -> None:
+    page = fetch_page(server.url("/conditional"), local())
+    assert page.status == 200
+    assert page.headers["etag"] == page.headers["ETag"] == ARTICLE_ETAG
+    assert page.headers["content-length"] == str(len(NEWS))
+
+
+def test_caller_headers_replace_defaults_but_never_the_host(server: LocalServer) -> None:
+    config = local()
+    page = fetch_page(
+        server.url("/echo-headers"),
+        config,
+        headers={
+            "accept": "application/rss+xml, application/atom+xml",
+            "If-Modified-Since": "Mon, 14 Apr 2025 09:00:00 GMT",
+            "HOST": "intranet.test",
+        },
+    )
+    sent = page.body.decode().splitlines()
+    assert [line for line in sent if line.startswith(("accept:", "host:"))] == [
+        "accept: application/rss+xml, application/atom+xml",
+        f"host: 127.0.0.1:{server.port}",
+    ]
+    assert "if-modified-since: Mon, 14 Apr 2025 09:00:00 GMT" in sent
+    assert f"user-agent: {config.user_agent}" in sent
+
+
+def test_conditional_request_returns_304_without_a_body(server: LocalServer) -> None:
+    page = fetch_page(server.url("/conditional"), local(), headers={"If-None-Match": ARTICLE_ETAG})
+    assert (page.status, page.body, page.content_type, page.charset) == (304, b"", "", None)
+    assert page.headers["ETag"] == ARTICLE_ETAG
+    assert server.requests[-1].headers["if-none-match"] == ARTICLE_ETAG
+
+
+def test_a_304_nobody_asked_for_is_still_an_error(server: LocalServer) -> None:
+    with pytest.raises(FetchError, match=r"answered with HTTP 304 \(Not Modified\)"):
+        fetch_page(server.url("/not-modified"), local())
+
+
+def test_caller_content_types_let_a_feed_through(server: LocalServer) -> None:
+    feed_types = frozenset({"application/rss+xml", "application/atom+xml"})
+    page = fetch_page(server.url("/feed"), local(), content_types=feed_types)
+    assert (page.status, page.content_type, page.charset) == (200, "application/rss+xml", "utf-8")
+    assert page.body == b"<rss version='2.0'><channel/></rss>"
+    with pytest.raises(
+        UnsupportedInput, match=r"^That link is a web page, not an RSS feed or an Atom feed\.$"
+    ):
+        fetch_page(server.url("/article"), local(), content_types=feed_types)
+    with pytest.raises(UnsupportedInput, match=r"^That link is an RSS feed, not a web page or plain text\.$"):
+        fetch_page(server.url("/feed"), local())  # the default still reads pages only
 
 
 def test_gzip_encoded_page_is_decoded(server: LocalServer) -> None:
@@ -297,7 +368,7 @@ def test_refuses_links_it_cannot_fetch(url: str) -> None:
 
 def test_refuses_a_declared_length_over_the_cap_before_reading(server: LocalServer) -> None:
     started = time.monotonic()
-    with pytest.raises(InputTooLarge, match="larger than 1 MB"):
+    with pytest.raises(InputTooLarge, match=r"a web page larger than 1 MB.* paste the article text instead"):
         fetch_page(server.url("/huge-declared"), local(max_bytes=MB))
     assert time.monotonic() - started < 1.0
 
