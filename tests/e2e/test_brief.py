@@ -3,6 +3,7 @@ and replies for follow-ups, /ask, /history, /actor, cross-posts, and every bad i
 
 from __future__ import annotations
 
+import asyncio
 import re
 import time
 
@@ -177,15 +178,18 @@ async def test_brief_this_message_briefs_its_first_link(fake_discord: FakeDiscor
     response = await fake_discord.interaction_response(handle, until=has_embeds, timeout=BRIEF_TIMEOUT)
     assert response.embeds[0]["title"] == title
     assert response.embeds[0]["url"] == url
+    thread = await fake_discord.wait_for_thread(response)  # a public brief, open to questions
+    assert thread.name.startswith(f"#{brief_id(response)} ")
 
 
 async def test_private_brief_is_ephemeral_without_thread(fake_discord: FakeDiscord, bot: object) -> None:
     news = fake_discord.channel("news")
-    threads_before = len(fake_discord.threads(news))
     text = METHANE.replace("Tuesday", "Wednesday")
     response = await brief(fake_discord, {"text": text, "private": True}, user="bob", channel=news)
     assert response.ephemeral
-    assert len(fake_discord.threads(news)) == threads_before
+    await asyncio.sleep(1.5)  # a thread would be opened right after the briefing is shown
+    prefix = f"#{brief_id(response)} "
+    assert not [thread for thread in fake_discord.threads(news) if thread.name.startswith(prefix)]
 
 
 async def test_replies_are_questions_where_threads_are_not_allowed(

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import asyncio
 import re
+import subprocess
+import sys
 
 import pytest
 from e2e.harness import BotProcess
@@ -189,3 +191,14 @@ async def test_feed_remove(fake_discord: FakeDiscord, bot: BotProcess) -> None:
     assert removed.content == f"Stopped following <{choices[0]['value']}>."
     listing = await run(fake_discord, "feed list", {}, user="mod")
     assert "This server follows no feeds" in listing.embeds[0]["description"]
+
+
+async def test_briefbot_sync_forces_a_sync(fake_discord: FakeDiscord, bot: BotProcess) -> None:
+    syncs = len(fake_discord.command_syncs())
+    command = [sys.executable, "-c", "import sys; from bot.cli import main; sys.exit(main(['sync']))"]
+    done = await asyncio.to_thread(
+        subprocess.run, command, env=bot.environment(), cwd=bot.workdir, capture_output=True, timeout=120
+    )
+    assert done.returncode == 0, done.stderr.decode()
+    assert len(fake_discord.command_syncs()) == syncs + 1
+    assert fake_discord.token not in done.stderr.decode()  # logs never show the token

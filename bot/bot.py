@@ -1,0 +1,200 @@
+"""The Discord client: intents, cogs, error replies, command sync, and the blocking entry point."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import signal
+import sys
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot import errors
+from bot.logging import setup_logging
+from bot.sync import sync_tree
+from bot.views import DYNAMIC_ITEMS
+from service.briefing_service import BriefingService
+from service.settings import Settings
+
+log = logging.getLogger(__name__)
+
+EXTENSIONS = (
+    "bot.cogs.brief",
+    "bot.cogs.ask",
+    "bot.cogs.history",
+    "bot.cogs.actors",
+    "bot.cogs.subscriptions",
+    "bot.cogs.feeds",
+)
+
+SHUTDOWN_GRACE_S = 8.0  # for work in progress; `docker stop` kills after 10 s
+
+MISSING_TOKEN_HELP = """\
+briefbot: DISCORD_TOKEN is not set, so the bot cannot log in to Discord.
+
+To get a token:
+  1. Open https://discord.com/developers/applications and create an application (or open yours).
+  2. Go to Bot -> Reset Token and copy the token.
+  3. On the same page, under Privileged Gateway Intents, turn on Message Content Intent.
+  4. Give it to the bot: `export DISCORD_TOKEN=...`, or put `DISCORD_TOKEN=...` in a .env file
+     in the folder you start the bot from (see config/example.env).
+Then start it again with `briefbot run`. The README explains how to invite the bot to a server."""
+
+MISSING_INTENT_HELP = (
+    "Discord refused the Message Content intent. In https://discord.com/developers/applications -> "
+    "your application -> Bot -> Privileged Gateway Intents, turn on Message Content Intent."
+)
+BAD_TOKEN_HELP = (
+    "Discord rejected the token. Reset it in https://discord.com/developers/applications -> Bot -> "
+    "Reset Token, and update DISCORD_TOKEN."
+)
+
+
+def bot_intents() -> discord.Intents:
+    """Servers and their channels, messages in them, and message text (questions in threads)."""
+    intents = discord.Intents.none()
+    intents.guilds = True
+    intents.guild_messages = True
+    intents.message_content = True
+    return intents
+
+
+class BriefTree(app_commands.CommandTree["BriefBot"]):
+    """Every command of this bot works in servers only, fails politely, and finishes before a shutdown."""
+
+    async def interaction_check(self, interaction: discord.Interaction[BriefBot], /) -> bool:
+        if interaction.guild_id is None:
+            raise app_commands.NoPrivateMessage()
+        interaction.client.track()
+        return True
+
+    async def on_error(
+        self, interaction: discord.Interaction[BriefBot], error: app_commands.AppCommandError, /
+    ) -> None:
+        await errors.report(interaction, error)
+
+
+class BriefBot(commands.Bot):
+    """Slash commands only: no prefix commands, no mentions pinged by anything it posts."""
+
+    def __init__(self, settings: Settings, *, force_sync: bool = False) -> None:
+        super().__init__(
+            command_prefix=commands.when_mentioned,
+            help_command=None,
+            intents=bot_intents(),
+            tree_cls=BriefTree,
+            allowed_contexts=app_commands.AppCommandContext(guild=True),
+            allowed_mentions=discord.AllowedMentions.none(),
+            activity=discord.Activity(type=discord.ActivityType.listening, name="/brief"),
+        )
+        self.settings = settings
+        self.force_sync = force_sync
+        self._service: BriefingService | None = None
+        self._shutdown: asyncio.Future[None] | None = None
+        self._in_flight: set[asyncio.Task[object]] = set()
+
+    @property
+    def service(self) -> BriefingService:
+        if self._service is None:
+            raise RuntimeError("The briefing service is not open yet.")
+        return self._service
+
+    async def setup_hook(self) -> None:
+        self._service = await BriefingService.open(self.settings)
+        for extension in EXTENSIONS:
+            await self.load_extension(extension)
+        self.add_dynamic_items(*DYNAMIC_ITEMS)
+        try:
+            await sync_tree(
+                self.tree, self.service, dev_guild_id=self.settings.dev_guild_id, force=self.force_sync
+            )
+        except discord.HTTPException:
+            if self.force_sync:
+                raise
+            # Keep serving with the commands Discord already has; the next start retries.
+            log.exception("Syncing slash commands failed.")
+
+    async def on_ready(self) -> None:
+        assert self.user is not None
+        log.info("Logged in as %s (id %s) in %d servers.", self.user, self.user.id, len(self.guilds))
+
+    @property
+    def draining(self) -> bool:
+        return self._shutdown is not None
+
+    def track(self, task: asyncio.Task[object] | None = None) -> None:
+        """Let a shutdown wait for a task (by default the running one: a command, a question) to finish.
+
+        Refuses new work once a shutdown began, so that a restart loses no answer in progress.
+        """
+        if self.draining:
+            raise errors.ShuttingDown()
+        task = task or asyncio.current_task()
+        if task is not None:
+            self._in_flight.add(task)
+            task.add_done_callback(self._in_flight.discard)
+
+    def request_close(self) -> asyncio.Future[None]:
+        """Start a clean shutdown, once (a signal handler calls this; `_serve` waits for the end)."""
+        if self._shutdown is None:
+            self._shutdown = asyncio.ensure_future(self._shut_down())
+        return self._shutdown
+
+    async def close(self) -> None:
+        """Running work, then the gateway, then the store and the workers; every caller waits for all."""
+        await asyncio.shield(self.request_close())
+
+    async def _shut_down(self) -> None:
+        running = set(self._in_flight)
+        if running:
+            names = ", ".join(sorted(task.get_name() for task in running))
+            log.info("Shutting down: waiting up to %.0f s for %s.", SHUTDOWN_GRACE_S, names)
+            _, unfinished = await asyncio.wait(running, timeout=SHUTDOWN_GRACE_S)
+            if unfinished:
+                log.warning("Shutting down with %d tasks unfinished.", len(unfinished))
+        await super().close()
+        service, self._service = self._service, None
+        if service is not None:
+            await service.close()
+
+
+def prepare_run(settings: Settings) -> str | None:
+    """The token, with logging set up to redact it; None when there is no token."""
+    token = settings.discord_token.get_secret_value().strip() if settings.discord_token else ""
+    if not token:
+        return None
+    setup_logging([token, settings.engine.abstractive.server_api_key])
+    return token
+
+
+def missing_token_exit() -> int:
+    print(MISSING_TOKEN_HELP, file=sys.stderr)
+    return 2
+
+
+def run_bot(settings: Settings) -> int:
+    """`briefbot run` / `python -m bot`: serve until SIGINT or SIGTERM; returns the exit code."""
+    token = prepare_run(settings)
+    if token is None:
+        return missing_token_exit()
+    try:
+        asyncio.run(_serve(settings, token))
+    except discord.LoginFailure:
+        log.error(BAD_TOKEN_HELP)
+        return 1
+    except discord.PrivilegedIntentsRequired:
+        log.error(MISSING_INTENT_HELP)
+        return 1
+    return 0
+
+
+async def _serve(settings: Settings, token: str) -> None:
+    bot = BriefBot(settings)
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, bot.request_close)
+    async with bot:
+        await bot.start(token)
+    await bot.close()  # when a signal stopped the gateway, wait until the store and workers are closed too

@@ -1,0 +1,50 @@
+"""/history list and /history show: the server's earlier briefs, shown from the store."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import discord
+from discord import app_commands
+from discord.ext import commands
+
+from bot import errors, views
+from bot.cogs.ask import brief_choices
+from service.errors import NotFound
+
+if TYPE_CHECKING:
+    from bot.bot import BriefBot
+
+
+class History(commands.GroupCog, group_name="history", group_description="Earlier briefs of this server"):
+    def __init__(self, bot: BriefBot) -> None:
+        self.bot = bot
+        super().__init__()
+
+    @app_commands.command(name="list", description="Recent briefs of this server, newest first.")
+    async def list_briefs(self, interaction: discord.Interaction[BriefBot]) -> None:
+        await errors.defer(interaction, private=True)
+        embed, count = await views.history_page(self.bot.service, interaction.guild_id or 0, "", 0)
+        view = views.page_view("history", "", 0, count)
+        await interaction.edit_original_response(embed=embed, view=view)
+
+    @app_commands.command(name="show", description="Show an earlier brief again, without recomputing it.")
+    @app_commands.describe(id="The brief's number (#12 in its footer)")
+    async def show(self, interaction: discord.Interaction[BriefBot], id: int) -> None:
+        await errors.defer(interaction, private=False)
+        loaded = await views.brief_page(self.bot.service, interaction.guild_id or 0, str(id), 0)
+        if loaded is None:
+            raise NotFound(f"There is no brief #{id} on this server. `/history list` shows the recent ones.")
+        embed, count = loaded
+        view = views.page_view("brief", str(id), 0, count)
+        await interaction.edit_original_response(embed=embed, view=view)
+
+    @show.autocomplete("id")
+    async def id_autocomplete(
+        self, interaction: discord.Interaction[BriefBot], current: str
+    ) -> list[app_commands.Choice[int]]:
+        return await brief_choices(self.bot.service, interaction.guild_id or 0, current)
+
+
+async def setup(bot: BriefBot) -> None:
+    await bot.add_cog(History(bot))

@@ -1,0 +1,82 @@
+"""Slash-command sync: only when the command tree changed, judged by a hash kept in the store.
+
+Discord rate-limits command registration, and a global sync takes a while to reach every client,
+so a restart with the same commands must not sync again. `briefbot sync` forces it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import hashlib
+import json
+import logging
+from typing import TYPE_CHECKING, Any
+
+import discord
+from discord import app_commands
+
+if TYPE_CHECKING:
+    from service.briefing_service import BriefingService
+    from service.settings import Settings
+
+log = logging.getLogger(__name__)
+
+TREE_HASH_KEY = "command_tree_hash"
+
+
+def tree_payload(
+    tree: app_commands.CommandTree, guild: discord.abc.Snowflake | None = None
+) -> list[dict[str, Any]]:
+    """Exactly what `CommandTree.sync` would send, in a stable order."""
+    commands = [command.to_dict(tree) for command in tree.get_commands(guild=guild)]
+    return sorted(commands, key=lambda command: (command["type"], command["name"]))
+
+
+def tree_hash(tree: app_commands.CommandTree, guild: discord.abc.Snowflake | None = None) -> str:
+    """Changes when any command, option, choice, permission, or the sync target changes."""
+    document = {"target": guild.id if guild else "global", "commands": tree_payload(tree, guild)}
+    encoded = json.dumps(document, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(encoded.encode()).hexdigest()
+
+
+async def sync_tree(
+    tree: app_commands.CommandTree,
+    service: BriefingService,
+    *,
+    dev_guild_id: int | None,
+    force: bool = False,
+) -> bool:
+    """Sync globally, or to the dev guild (instant) when one is set; True when a sync was sent."""
+    guild = discord.Object(id=dev_guild_id) if dev_guild_id else None
+    if guild is not None:
+        tree.copy_global_to(guild=guild)
+    digest = tree_hash(tree, guild)
+    if not force and await service.get_meta(TREE_HASH_KEY) == digest:
+        log.info("Slash commands unchanged; not syncing.")
+        return False
+    synced = await tree.sync(guild=guild)
+    await service.set_meta(TREE_HASH_KEY, digest)
+    target = f"guild {dev_guild_id}" if guild else "all servers (global)"
+    log.info("Synced %d slash commands to %s.", len(synced), target)
+    return True
+
+
+def sync_commands(settings: Settings) -> int:
+    """`briefbot sync`: log in, force-sync the command tree, log out. Returns the exit code."""
+    # Imported here: bot.bot imports this module for sync_tree.
+    from bot.bot import BriefBot, missing_token_exit, prepare_run
+
+    token = prepare_run(settings)
+    if token is None:
+        return missing_token_exit()
+
+    async def force_sync() -> None:
+        async with BriefBot(settings, force_sync=True) as bot:
+            await bot.login(token)  # runs setup_hook, which syncs
+
+    try:
+        asyncio.run(force_sync())
+    except discord.LoginFailure:
+        log.error("Discord rejected the token. Reset it in the Developer Portal and update DISCORD_TOKEN.")
+        return 1
+    return 0

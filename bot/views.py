@@ -1,0 +1,200 @@
+"""Buttons: page through a briefing, the history or an actor's statements, and refresh a brief.
+
+They are `DynamicItem`s: the state lives in the custom_id ("bb:page:brief:2:41") and each press is
+answered from the store, so buttons keep working after a restart and need no timeout, however
+long a message stays in a channel.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from typing import TYPE_CHECKING, Any
+
+import discord
+
+from bot import errors, render
+from service.records import BriefRequest, StoredBrief
+
+if TYPE_CHECKING:
+    from bot.bot import BriefBot
+    from service.briefing_service import BriefingService
+
+log = logging.getLogger(__name__)
+
+CUSTOM_ID_LIMIT = 100
+HISTORY_PER_PAGE = 10
+ACTOR_STATEMENTS = 20
+
+Page = tuple[discord.Embed, int]  # the page asked for (clamped) and how many pages there are
+PageLoader = Callable[["BriefingService", int, str, int], Awaitable[Page | None]]
+
+
+async def brief_page(service: BriefingService, guild_id: int, key: str, page: int) -> Page | None:
+    stored = await service.get_brief(guild_id, int(key))
+    return None if stored is None else _pick(render.briefing_pages(stored), page)
+
+
+async def history_page(service: BriefingService, guild_id: int, key: str, page: int) -> Page:
+    rows, total = await service.history(guild_id, limit=HISTORY_PER_PAGE, offset=page * HISTORY_PER_PAGE)
+    count = max(1, -(-total // HISTORY_PER_PAGE))
+    if page >= count:  # the history shrank since the button was drawn
+        return await history_page(service, guild_id, key, count - 1)
+    return render.history_page(rows, page=page, per_page=HISTORY_PER_PAGE, total=total), count
+
+
+async def actor_page(service: BriefingService, guild_id: int, key: str, page: int) -> Page:
+    statements = await service.actor_timeline(guild_id, key, limit=ACTOR_STATEMENTS)
+    return _pick(render.actor_pages(key, statements), page)
+
+
+def _pick(pages: list[discord.Embed], page: int) -> Page:
+    return pages[max(0, min(page, len(pages) - 1))], len(pages)
+
+
+LOADERS: dict[str, PageLoader] = {"brief": brief_page, "history": history_page, "actor": actor_page}
+
+
+class PageButton(
+    discord.ui.DynamicItem[discord.ui.Button],
+    template=r"bb:page:(?P<kind>brief|history|actor):(?P<page>\d+):(?P<key>.*)",
+):
+    """Shows page `page` of a listing; anyone may turn the page of a public message."""
+
+    def __init__(self, kind: str, key: str, page: int, *, label: str, disabled: bool = False) -> None:
+        super().__init__(
+            discord.ui.Button(
+                label=label,
+                style=discord.ButtonStyle.secondary,
+                custom_id=page_custom_id(kind, key, page),
+                disabled=disabled,
+            )
+        )
+        self.kind, self.key, self.page = kind, key, page
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Button, match: Any
+    ) -> PageButton:
+        label = item.label or ""
+        return cls(match["kind"], match["key"], int(match["page"]), label=label, disabled=item.disabled)
+
+    async def callback(self, interaction: discord.Interaction[BriefBot]) -> None:
+        try:
+            interaction.client.track()
+            loaded = await LOADERS[self.kind](
+                interaction.client.service, interaction.guild_id or 0, self.key, self.page
+            )
+            if loaded is None:
+                await errors.send_private(interaction, "That is no longer stored, so I can't show it.")
+                return
+            embed, count = loaded
+            page = self.page if self.page < count else count - 1
+            view = page_view(self.kind, self.key, page, count, keep=_refresh_buttons(self.view))
+            await interaction.response.edit_message(embed=embed, view=view)
+        except Exception as error:
+            await errors.report(interaction, error)
+
+
+class RefreshButton(discord.ui.DynamicItem[discord.ui.Button], template=r"bb:refresh:(?P<brief_id>\d+)"):
+    """Briefs the same source again, bypassing the store, and shows the new briefing in place."""
+
+    def __init__(self, brief_id: int) -> None:
+        super().__init__(
+            discord.ui.Button(
+                label="Refresh",
+                emoji="🔄",
+                style=discord.ButtonStyle.primary,
+                custom_id=f"bb:refresh:{brief_id}",
+            )
+        )
+        self.brief_id = brief_id
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Button, match: Any
+    ) -> RefreshButton:
+        return cls(int(match["brief_id"]))
+
+    async def callback(self, interaction: discord.Interaction[BriefBot]) -> None:
+        service = interaction.client.service
+        try:
+            interaction.client.track()
+            old = await service.get_brief(interaction.guild_id or 0, self.brief_id)
+            if old is None:
+                await errors.send_private(
+                    interaction, "That brief is no longer stored, so I can't refresh it."
+                )
+                return
+            await interaction.response.defer()
+            stored = await service.brief(refresh_request(old, interaction))
+            pages = render.briefing_pages(stored)
+            message = await interaction.edit_original_response(
+                content=render.brief_content(stored), embeds=[pages[0]], view=brief_view(stored, len(pages))
+            )
+            had_thread = await service.brief_for_thread(message.id) is not None
+            await service.record_message(
+                stored.id, message.channel.id, message.id, message.id if had_thread else None
+            )
+        except Exception as error:
+            await errors.report(interaction, error)
+
+
+def refresh_request(old: StoredBrief, interaction: discord.Interaction) -> BriefRequest:
+    """The same source, length and method as before; a link is fetched again."""
+    article = old.briefing.article
+    summary = old.briefing.summary
+    source = {"url": article.source} if article.source_kind == "url" else {"text": article.text}
+    return BriefRequest(
+        guild_id=interaction.guild_id,
+        channel_id=interaction.channel_id or 0,
+        user_id=interaction.user.id,
+        sentences=max(1, len(summary.sentences)),
+        method=summary.method,
+        refresh=True,
+        **source,
+    )
+
+
+def page_custom_id(kind: str, key: str, page: int) -> str:
+    return f"bb:page:{kind}:{page}:{key}"
+
+
+def pager_buttons(kind: str, key: str, page: int, count: int) -> list[discord.ui.Item[Any]]:
+    """Previous / Next; none for a single page, or when the key is too long for a custom_id."""
+    if count <= 1 or len(page_custom_id(kind, key, count)) > CUSTOM_ID_LIMIT:
+        return []
+    return [
+        PageButton(kind, key, max(page - 1, 0), label="◀ Previous", disabled=page <= 0),
+        PageButton(kind, key, min(page + 1, count - 1), label="Next ▶", disabled=page >= count - 1),
+    ]
+
+
+def page_view(
+    kind: str, key: str, page: int, count: int, *, keep: list[discord.ui.Item[Any]] | None = None
+) -> discord.ui.View | None:
+    items = [*pager_buttons(kind, key, page, count), *(keep or [])]
+    if not items:
+        return None
+    view = discord.ui.View(timeout=None)
+    for item in items:
+        view.add_item(item)
+    return view
+
+
+def brief_view(stored: StoredBrief, page_count: int, page: int = 0) -> discord.ui.View | None:
+    """Page buttons when the briefing has several pages; Refresh when it came from the store."""
+    keep: list[discord.ui.Item[Any]] = [RefreshButton(stored.id)] if stored.cached else []
+    return page_view("brief", str(stored.id), page, page_count, keep=keep)
+
+
+def _refresh_buttons(view: discord.ui.View | None) -> list[discord.ui.Item[Any]]:
+    """The message's Refresh button, rebuilt so that it is kept when a page is turned."""
+    custom_ids = [getattr(item, "custom_id", None) or "" for item in view.children] if view else []
+    matches = [
+        RefreshButton.__discord_ui_compiled_template__.fullmatch(custom_id) for custom_id in custom_ids
+    ]
+    return [RefreshButton(int(match["brief_id"])) for match in matches if match]
+
+
+DYNAMIC_ITEMS = (PageButton, RefreshButton)

@@ -1,0 +1,261 @@
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import discord
+import pytest
+
+from bot import render
+from service.records import ActorStatement, BriefRow, Feed, StoredBrief, Subscription
+from summarizer.models import Answer, Article, Position
+
+# Discord's limits, written out here independently of bot/render.py.
+DISCORD = {
+    "title": 256,
+    "description": 4096,
+    "fields": 25,
+    "field_name": 256,
+    "field_value": 1024,
+    "footer": 2048,
+    "total": 6000,
+}
+
+
+def utf16(text: str | None) -> int:
+    return len((text or "").encode("utf-16-le")) // 2
+
+
+def assert_fits(embeds: list[discord.Embed]) -> None:
+    """Every limit, counted both in code points and in UTF-16 units (the stricter)."""
+    assert 1 <= len(embeds) <= 10
+    total = 0
+    for embed in embeds:
+        payload = embed.to_dict()
+        assert utf16(payload.get("title")) <= DISCORD["title"]
+        assert utf16(payload.get("description")) <= DISCORD["description"]
+        assert len(payload.get("fields", [])) <= DISCORD["fields"]
+        for embed_field in payload.get("fields", []):
+            assert 0 < utf16(embed_field["name"]) <= DISCORD["field_name"]
+            assert 0 < utf16(embed_field["value"]) <= DISCORD["field_value"]
+        assert utf16(payload.get("footer", {}).get("text")) <= DISCORD["footer"]
+        total += render.embed_size(embed)
+        assert len(embed) <= render.embed_size(embed)  # discord.py's own count never exceeds ours
+    assert total <= DISCORD["total"]
+
+
+def all_text(embeds: list[discord.Embed]) -> str:
+    parts = []
+    for embed in embeds:
+        parts += [embed.title or "", embed.description or "", embed.footer.text or ""]
+        parts += [f"{f.name}\n{f.value}" for f in embed.fields]
+    return "\n".join(parts)
+
+
+class TestShorten:
+    def test_short_text_is_unchanged(self) -> None:
+        assert render.shorten("Ministers agreed on Tuesday.", 100) == "Ministers agreed on Tuesday."
+
+    def test_cuts_at_a_word_boundary_with_a_marker(self, article_sentences: list[str]) -> None:
+        text = article_sentences[0]
+        result = render.shorten(text, 40)
+        assert result.endswith("…")
+        assert len(result) <= 40
+        assert text.startswith(result[:-1])
+        assert text[len(result) - 1] == " "  # the cut fell between two words
+
+    def test_single_long_word_is_cut_inside_but_marked(self) -> None:
+        result = render.shorten("Donaudampfschifffahrtsgesellschaft" * 10, 50)
+        assert len(result) == 50 and result.endswith("…")
+
+    def test_astral_characters_count_twice(self) -> None:
+        result = render.shorten("😀" * 100, 21)
+        assert utf16(result) <= 21
+        assert result == "😀" * 10 + "…"
+
+    def test_does_not_end_in_a_dangling_escape(self) -> None:
+        escaped = render.escape("a_b " * 50)
+        assert not render.shorten(escaped, 31).removesuffix("…").endswith("\\")
+
+
+class TestBriefingPages:
+    def test_realistic_briefing_is_one_page_with_everything(self, stored: StoredBrief) -> None:
+        pages = render.briefing_pages(stored)
+        assert len(pages) == 1
+        page = pages[0]
+        assert page.title == "EU agrees to curb methane from gas imports"
+        assert page.url == "https://news.example.org/2026/11/eu-methane-deal"
+        assert page.footer.text == "Brief #42 · extractive · 1.2 s"
+        assert "• Ministers from the European Union agreed on Tuesday" in (page.description or "")
+        actors = next(f.value for f in page.fields if f.name == "Key actors")
+        assert "**Teresa Ribera** — the EU's climate commissioner · person" in actors
+        positions = next(f.value for f in page.fields if f.name == "Stated positions")
+        assert (
+            "**Teresa Ribera**: “This is the first time we hold importers to the same standard as our own "
+            "producers” — said, sentence 3" in positions
+        )
+        assert "**Eurogas**: the timetable was unrealistic — said, sentence 5" in positions
+        assert_fits(pages)
+
+    def test_notes_and_fallback_are_shown_first(self, briefing_factory, stored_factory) -> None:
+        briefing = briefing_factory(warnings=["This article looks like it is not in English (detected: de)."])
+        stored = stored_factory(
+            briefing, fallback_note="No abstractive model is configured, so I used extractive."
+        )
+        description = render.briefing_pages(stored)[0].description or ""
+        lines = description.splitlines()
+        assert lines[0] == "⚠️ No abstractive model is configured, so I used extractive."
+        assert lines[1].startswith("⚠️ This article looks like it is not in English")
+
+    def test_unsupported_abstractive_sentence_is_flagged(self, stored: StoredBrief) -> None:
+        stored.briefing.summary.sentences[0].supported = False
+        stored.briefing.summary.sentences[0].unsupported = ["Madrid"]
+        assert "*(not found in the article: Madrid)*" in (render.briefing_pages(stored)[0].description or "")
+
+    def test_pasted_text_has_no_link_and_a_fallback_title(self, briefing_factory, stored_factory) -> None:
+        article = Article(text="x", source_kind="text", source="pasted")
+        page = render.briefing_pages(stored_factory(briefing_factory(article=article)))[0]
+        assert page.url is None
+        assert page.title == "Briefing of pasted text"
+
+    def test_huge_briefing_is_paginated_within_every_limit(self, huge_stored: StoredBrief) -> None:
+        pages = render.briefing_pages(huge_stored)
+        assert len(pages) > 10
+        for number, page in enumerate(pages, start=1):
+            assert_fits([page])
+            assert (page.footer.text or "").endswith(f" · page {number}/{len(pages)}")
+            assert render.brief_id_in_footer([page]) == 42
+        assert pages[0].url is None  # a 3000-character link is not a valid embed URL
+
+    def test_huge_briefing_loses_no_actor_or_position(self, huge_stored: StoredBrief) -> None:
+        text = all_text(render.briefing_pages(huge_stored))
+        for n in range(200):
+            assert f"**Actor {n} " in text
+        assert text.count("— said, sentence ") == 500
+        assert "— said, sentence 500" in text
+
+    def test_every_cut_is_marked(self, huge_stored: StoredBrief) -> None:
+        pages = render.briefing_pages(huge_stored)
+        title = pages[0].title or ""
+        assert title.endswith("…") and utf16(title) <= 256
+        quote_lines = [line for page in pages for f in page.fields for line in (f.value or "").splitlines()]
+        long_quotes = [line for line in quote_lines if "Der Minister" in line]
+        assert long_quotes and all("…”" in line for line in long_quotes)
+
+
+class TestOtherEmbeds:
+    def test_compact_embed_fits_and_names_the_brief(self, huge_stored: StoredBrief) -> None:
+        embed = render.compact_embed(huge_stored, "Matches this channel's topic “energy”")
+        assert_fits([embed])
+        assert render.brief_id_in_footer([embed]) == 42
+        assert "… and 195 more" in embed.fields[0].value
+
+    def test_compact_embed_keeps_the_note(self, stored: StoredBrief) -> None:
+        embed = render.compact_embed(stored, "New in <https://news.example.org/feed.xml>")
+        assert (embed.description or "").endswith("New in <https://news.example.org/feed.xml>")
+
+    def test_answer_cites_sentence_numbers_and_texts(
+        self, stored: StoredBrief, article_sentences: list[str]
+    ) -> None:
+        answer = Answer(
+            question="What did Eurogas want?",
+            text="Eurogas said the timetable was unrealistic and urged a two-year delay.",
+            citations=[4],
+            found=True,
+        )
+        embed = render.answer_embed(answer, stored)
+        assert embed.title == "Q: What did Eurogas want?"
+        assert embed.fields[0].value == f"[sentence 5] {article_sentences[4]}"
+        assert render.brief_id_in_footer([embed]) == 42
+        assert_fits([embed])
+
+    def test_huge_answer_fits(self, huge_stored: StoredBrief) -> None:
+        answer = Answer(
+            question="why? " * 2000, text="because " * 3000, citations=list(range(6)) * 50, found=True
+        )
+        assert_fits([render.answer_embed(answer, huge_stored)])
+
+    def test_history_page(self) -> None:
+        created = datetime(2026, 11, 24, 9, 30, tzinfo=UTC)
+        rows = [
+            BriefRow(n, f"Story number {n}", f"https://example.org/{n}", "url", created, 10, 100)
+            for n in range(10)
+        ]
+        embed = render.history_page(rows, page=1, per_page=10, total=25)
+        assert embed.footer.text == "Page 2/3 · 25 briefs · /history show id:<n> opens one"
+        assert "**#3** [Story number 3](https://example.org/3) · <t:" in (embed.description or "")
+        assert "in <#10>" in (embed.description or "")
+        assert_fits([embed])
+
+    def test_empty_history_says_how_to_start(self) -> None:
+        embed = render.history_page([], page=0, per_page=10, total=0)
+        assert "/brief" in (embed.description or "")
+        assert embed.footer.text is not None and embed.footer.text.startswith("Page 1/1")
+
+    def test_actor_pages_newest_first_with_links(self) -> None:
+        statements = [
+            ActorStatement(
+                brief_id=n,
+                title=f"Story {n}",
+                source=f"https://example.org/{n}",
+                created_at=datetime(2026, 11, n, tzinfo=UTC),
+                channel_id=10,
+                position=Position("Teresa Ribera", "We will not back down " * 40, "direct", "said", 2),
+            )
+            for n in range(20, 0, -1)
+        ]
+        pages = render.actor_pages("Teresa Ribera", statements)
+        assert pages[0].title == "What Teresa Ribera said"
+        assert pages[0].fields[0].name == "2026-11-20 · Brief #20 · Story 20"
+        assert "[source](https://example.org/20)" in pages[0].fields[0].value
+        for page in pages:
+            assert_fits([page])
+
+    def test_unknown_actor(self) -> None:
+        pages = render.actor_pages("Nobody", [])
+        assert len(pages) == 1 and "No statements by Nobody" in (pages[0].description or "")
+
+    def test_subscriptions_grouped_by_channel_this_one_first(self) -> None:
+        created = datetime(2026, 11, 24, tzinfo=UTC)
+        subscriptions = [
+            Subscription(1, 1, 20, "climate policy", 100, created),
+            Subscription(2, 1, 10, "energy prices", 100, created),
+            Subscription(3, 1, 20, "EU summits", 100, created),
+        ]
+        description = render.subscriptions_embed(subscriptions, channel_id=10).description or ""
+        assert description.splitlines() == ["<#10>: “energy prices”", "<#20>: “climate policy”, “EU summits”"]
+
+    def test_feeds_listing_shows_errors(self) -> None:
+        created = datetime(2026, 11, 24, tzinfo=UTC)
+        feeds = [
+            Feed(1, 1, "https://example.org/rss", 100, created, None, None, None, ""),
+            Feed(2, 1, "https://example.org/atom", 100, created, "x", None, created, "HTTP 500"),
+        ]
+        description = render.feeds_embed(feeds).description or ""
+        assert "<https://example.org/rss> · not yet polled" in description
+        assert "⚠️ HTTP 500" in description
+
+    def test_choice_names_fit(self) -> None:
+        row = BriefRow(7, "A" * 300, "pasted", "text", datetime(2026, 1, 1, tzinfo=UTC), 1, 1)
+        name = render.brief_choice_name(row)
+        assert name.startswith("#7 · AAA") and len(name) <= 100 and name.endswith("…")
+
+    def test_thread_name_fits(self, huge_stored: StoredBrief) -> None:
+        assert len(render.thread_name(huge_stored)) <= 100
+
+
+@pytest.mark.parametrize("footer", ["Brief #42 · extractive · 1.2 s", "Brief #42 · reply to ask about it"])
+def test_brief_id_read_back_from_footer(footer: str) -> None:
+    embed = discord.Embed(title="x").set_footer(text=footer)
+    assert render.brief_id_in_footer([discord.Embed(title="y"), embed]) == 42
+
+
+def test_other_footers_name_no_brief() -> None:
+    assert render.brief_id_in_footer([discord.Embed().set_footer(text="Page 1/3 · Brief #4")]) is None
+
+
+def test_markdown_in_article_text_is_escaped(briefing_factory, stored_factory) -> None:
+    briefing = briefing_factory(
+        positions=[Position("Acme_Corp", "prices **will** rise", "direct", "said", 0)]
+    )
+    positions = render.briefing_pages(stored_factory(briefing))[0].fields[-1].value
+    assert positions == "**Acme\\_Corp**: “prices \\*\\*will\\*\\* rise” — said, sentence 1"

@@ -1,0 +1,92 @@
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from pathlib import Path
+from unittest.mock import AsyncMock
+
+import discord
+import pytest
+from discord import app_commands
+
+from bot.bot import EXTENSIONS, BriefBot
+from bot.sync import TREE_HASH_KEY, sync_tree, tree_hash
+from service.settings import Settings
+
+
+class MetaStore:
+    """The two service methods sync uses, kept in a dict."""
+
+    def __init__(self) -> None:
+        self.meta: dict[str, str] = {}
+
+    async def get_meta(self, key: str) -> str | None:
+        return self.meta.get(key)
+
+    async def set_meta(self, key: str, value: str) -> None:
+        self.meta[key] = value
+
+
+async def loaded_bot(tmp_path: Path) -> BriefBot:
+    bot = BriefBot(Settings(discord_token=None, database_path=tmp_path / "db"))
+    for extension in EXTENSIONS:
+        await bot.load_extension(extension)
+    return bot
+
+
+@pytest.fixture
+async def bot(tmp_path: Path) -> AsyncIterator[BriefBot]:
+    client = await loaded_bot(tmp_path)
+    client.tree.sync = AsyncMock(return_value=[])  # type: ignore[method-assign]
+    yield client
+    await client.close()
+
+
+async def test_hash_is_stable_across_processes_building_the_same_tree(bot: BriefBot, tmp_path: Path) -> None:
+    other = await loaded_bot(tmp_path)
+    try:
+        assert tree_hash(other.tree) == tree_hash(bot.tree)
+        assert len(tree_hash(bot.tree)) == 64
+    finally:
+        await other.close()
+
+
+async def test_hash_changes_with_any_command_change(bot: BriefBot) -> None:
+    before = tree_hash(bot.tree)
+    brief = bot.tree.get_command("brief")
+    assert isinstance(brief, app_commands.Command)
+    brief.description = "Brief a news article."
+    assert tree_hash(bot.tree) != before
+
+
+async def test_hash_depends_on_the_sync_target(bot: BriefBot) -> None:
+    guild = discord.Object(id=1234)
+    bot.tree.copy_global_to(guild=guild)
+    assert tree_hash(bot.tree, guild) != tree_hash(bot.tree)
+
+
+async def test_syncs_only_when_the_tree_changed(bot: BriefBot) -> None:
+    store = MetaStore()
+    assert await sync_tree(bot.tree, store, dev_guild_id=None)  # type: ignore[arg-type]
+    assert store.meta[TREE_HASH_KEY] == tree_hash(bot.tree)
+    assert not await sync_tree(bot.tree, store, dev_guild_id=None)  # type: ignore[arg-type]
+    assert bot.tree.sync.await_count == 1  # type: ignore[attr-defined]
+
+    bot.tree.remove_command("actor")
+    assert await sync_tree(bot.tree, store, dev_guild_id=None)  # type: ignore[arg-type]
+    assert bot.tree.sync.await_count == 2  # type: ignore[attr-defined]
+
+
+async def test_force_always_syncs(bot: BriefBot) -> None:
+    store = MetaStore()
+    await sync_tree(bot.tree, store, dev_guild_id=None)  # type: ignore[arg-type]
+    assert await sync_tree(bot.tree, store, dev_guild_id=None, force=True)  # type: ignore[arg-type]
+    assert bot.tree.sync.await_count == 2  # type: ignore[attr-defined]
+
+
+async def test_dev_guild_gets_a_copy_synced_instantly(bot: BriefBot) -> None:
+    store = MetaStore()
+    assert await sync_tree(bot.tree, store, dev_guild_id=555)  # type: ignore[arg-type]
+    guild = bot.tree.sync.await_args.kwargs["guild"]  # type: ignore[attr-defined]
+    assert guild.id == 555
+    names = {command.name for command in bot.tree.get_commands(guild=discord.Object(id=555))}
+    assert {"brief", "ask", "history", "Brief this message"} <= names
