@@ -79,7 +79,8 @@ class BriefTree(app_commands.CommandTree["BriefBot"]):
 class BriefBot(commands.Bot):
     """Slash commands only: no prefix commands, no mentions pinged by anything it posts."""
 
-    def __init__(self, settings: Settings, *, force_sync: bool = False) -> None:
+    def __init__(self, settings: Settings, *, force_sync: bool = False, start_workers: bool = True) -> None:
+        """`start_workers=False` for a bot that only syncs its commands: no NLP process, no models."""
         super().__init__(
             command_prefix=commands.when_mentioned,
             help_command=None,
@@ -91,6 +92,7 @@ class BriefBot(commands.Bot):
         )
         self.settings = settings
         self.force_sync = force_sync
+        self.start_workers = start_workers
         self._service: BriefingService | None = None
         self._shutdown: asyncio.Future[None] | None = None
         self._in_flight: set[asyncio.Task[object]] = set()
@@ -102,7 +104,7 @@ class BriefBot(commands.Bot):
         return self._service
 
     async def setup_hook(self) -> None:
-        self._service = await BriefingService.open(self.settings)
+        self._service = await BriefingService.open(self.settings, start_workers=self.start_workers)
         for extension in EXTENSIONS:
             await self.load_extension(extension)
         self.add_dynamic_items(*DYNAMIC_ITEMS)

@@ -377,7 +377,7 @@ def brief_choice_name(row: BriefRow) -> str:
     return shorten(f"#{row.id} · {' '.join(row.title.split()) or 'Untitled'}", CHOICE_NAME_LIMIT)
 
 
-def actor_pages(name: str, statements: Sequence[ActorStatement]) -> list[discord.Embed]:
+def actor_pages(name: str, statements: Sequence[ActorStatement], guild_id: int) -> list[discord.Embed]:
     """What one actor was recorded as saying across this server's briefs, newest first."""
     layout = PageLayout(
         title=f"What {name} said",
@@ -385,7 +385,8 @@ def actor_pages(name: str, statements: Sequence[ActorStatement]) -> list[discord
         description="" if statements else f"No statements by {escape(name)} are recorded on this server.",
     )
     sections = [
-        Section(_statement_heading(statement), [_statement_line(statement)]) for statement in statements
+        Section(_statement_heading(statement), [_statement_line(statement, guild_id)])
+        for statement in statements
     ]
     return paginate(layout, sections)
 
@@ -395,12 +396,21 @@ def _statement_heading(statement: ActorStatement) -> str:
     return f"{date} · Brief #{statement.brief_id} · {' '.join(statement.title.split()) or 'Untitled'}"
 
 
-def _statement_line(statement: ActorStatement) -> str:
+def jump_url(guild_id: int, channel_id: int, message_id: int) -> str:
+    return f"https://discord.com/channels/{guild_id}/{channel_id}/{message_id}"
+
+
+def _statement_line(statement: ActorStatement, guild_id: int) -> str:
+    """Links to the briefing's message when it is known, else to the article's source."""
     position = statement.position
     text = shorten(escape(position.text), QUOTE_LIMIT)
     stated = f"“{text}”" if position.kind == "direct" else text
-    where = f"{sentence_label(position.sentence)}, <#{statement.channel_id}>"
-    if _is_web_url(statement.source):
+    posted = statement.message
+    channel_id = posted.channel_id if posted else statement.channel_id
+    where = f"{sentence_label(position.sentence)}, <#{channel_id}>"
+    if posted is not None:
+        where += f" · [briefing]({jump_url(guild_id, posted.channel_id, posted.message_id)})"
+    elif _is_web_url(statement.source):
         where += f" · [source]({statement.source})"
     return f"{stated} — {escape(position.cue) or 'stated'} ({where})"
 

@@ -71,7 +71,8 @@ def sync_commands(settings: Settings) -> int:
         return missing_token_exit()
 
     async def force_sync() -> None:
-        async with BriefBot(settings, force_sync=True) as bot:
+        # Syncing needs the store (for the tree hash) but never the NLP workers: don't wait for models.
+        async with BriefBot(settings, force_sync=True, start_workers=False) as bot:
             await bot.login(token)  # runs setup_hook, which syncs
 
     try:

@@ -27,25 +27,31 @@ HISTORY_PER_PAGE = 10
 ACTOR_STATEMENTS = 20
 
 Page = tuple[discord.Embed, int]  # the page asked for (clamped) and how many pages there are
-PageLoader = Callable[["BriefingService", int, str, int], Awaitable[Page | None]]
+# (service, guild id, the user looking, key, page): the user sees public briefs and their own private ones.
+PageLoader = Callable[["BriefingService", int, int, str, int], Awaitable[Page | None]]
 
 
-async def brief_page(service: BriefingService, guild_id: int, key: str, page: int) -> Page | None:
-    stored = await service.get_brief(guild_id, int(key))
+async def brief_page(
+    service: BriefingService, guild_id: int, viewer_id: int, key: str, page: int
+) -> Page | None:
+    stored = await service.get_brief(guild_id, int(key), viewer_id=viewer_id)
     return None if stored is None else _pick(render.briefing_pages(stored), page)
 
 
-async def history_page(service: BriefingService, guild_id: int, key: str, page: int) -> Page:
-    rows, total = await service.history(guild_id, limit=HISTORY_PER_PAGE, offset=page * HISTORY_PER_PAGE)
+async def history_page(service: BriefingService, guild_id: int, viewer_id: int, key: str, page: int) -> Page:
+    rows, total = await service.history(
+        guild_id, limit=HISTORY_PER_PAGE, offset=page * HISTORY_PER_PAGE, viewer_id=viewer_id
+    )
     count = max(1, -(-total // HISTORY_PER_PAGE))
     if page >= count:  # the history shrank since the button was drawn
-        return await history_page(service, guild_id, key, count - 1)
+        return await history_page(service, guild_id, viewer_id, key, count - 1)
     return render.history_page(rows, page=page, per_page=HISTORY_PER_PAGE, total=total), count
 
 
-async def actor_page(service: BriefingService, guild_id: int, key: str, page: int) -> Page:
+async def actor_page(service: BriefingService, guild_id: int, viewer_id: int, key: str, page: int) -> Page:
+    """The same for every viewer: actors come from public briefs only."""
     statements = await service.actor_timeline(guild_id, key, limit=ACTOR_STATEMENTS)
-    return _pick(render.actor_pages(key, statements), page)
+    return _pick(render.actor_pages(key, statements, guild_id), page)
 
 
 def _pick(pages: list[discord.Embed], page: int) -> Page:
@@ -83,7 +89,11 @@ class PageButton(
         try:
             interaction.client.track()
             loaded = await LOADERS[self.kind](
-                interaction.client.service, interaction.guild_id or 0, self.key, self.page
+                interaction.client.service,
+                interaction.guild_id or 0,
+                interaction.user.id,
+                self.key,
+                self.page,
             )
             if loaded is None:
                 await errors.send_private(interaction, "That is no longer stored, so I can't show it.")
@@ -120,7 +130,9 @@ class RefreshButton(discord.ui.DynamicItem[discord.ui.Button], template=r"bb:ref
         service = interaction.client.service
         try:
             interaction.client.track()
-            old = await service.get_brief(interaction.guild_id or 0, self.brief_id)
+            old = await service.get_brief(
+                interaction.guild_id or 0, self.brief_id, viewer_id=interaction.user.id
+            )
             if old is None:
                 await errors.send_private(
                     interaction, "That brief is no longer stored, so I can't refresh it."
@@ -132,6 +144,8 @@ class RefreshButton(discord.ui.DynamicItem[discord.ui.Button], template=r"bb:ref
             message = await interaction.edit_original_response(
                 content=render.brief_content(stored), embeds=[pages[0]], view=brief_view(stored, len(pages))
             )
+            if stored.private:
+                return  # an ephemeral message: nobody can reply to it or open a thread on it
             had_thread = await service.brief_for_thread(message.id) is not None
             await service.record_message(
                 stored.id, message.channel.id, message.id, message.id if had_thread else None
@@ -141,7 +155,12 @@ class RefreshButton(discord.ui.DynamicItem[discord.ui.Button], template=r"bb:ref
 
 
 def refresh_request(old: StoredBrief, interaction: discord.Interaction) -> BriefRequest:
-    """The same source, length and method as before; a link is fetched again."""
+    """The same source, length and method as before; a link is fetched again.
+
+    Private when the brief was, or when the button is on a private (ephemeral) reply, say a public
+    brief shown from the store to a `private` /brief: what only one user saw stays theirs.
+    """
+    on_private_reply = interaction.message is not None and interaction.message.flags.ephemeral
     article = old.briefing.article
     summary = old.briefing.summary
     source = {"url": article.source} if article.source_kind == "url" else {"text": article.text}
@@ -152,6 +171,7 @@ def refresh_request(old: StoredBrief, interaction: discord.Interaction) -> Brief
         sentences=max(1, len(summary.sentences)),
         method=summary.method,
         refresh=True,
+        private=old.private or on_private_reply,
         **source,
     )
 

@@ -69,12 +69,17 @@ class BriefingService:
 
     @classmethod
     async def open(
-        cls, settings: Settings, *, engine_factory: EngineFactory = build_engine
+        cls, settings: Settings, *, engine_factory: EngineFactory = build_engine, start_workers: bool = True
     ) -> BriefingService:
-        """Open the store (migrating it) and start the workers; the models load in the background."""
+        """Open the store (migrating it) and start the workers; the models load in the background.
+
+        `start_workers=False` is for callers that only need the store (`briefbot sync`): no process
+        starts and no model loads, unless a task is run after all (then the first one waits for both).
+        """
         store = await Store.open(settings.database_path)
         pool = WorkerPool(settings.workers, settings.engine, engine_factory)
-        pool.start()
+        if start_workers:
+            pool.start()
         return cls(settings, store, pool)
 
     async def close(self) -> None:
@@ -104,10 +109,12 @@ class BriefingService:
         if method == "abstractive" and time.monotonic() < self._abstractive_retry_at:
             method, fallback_note = "extractive", self._abstractive_unavailable
         url = req.url.strip() if req.url is not None else None
+        # A public request is answered only from public briefs; a private one also from its user's own.
+        viewer_id = req.user_id if req.private else None
 
         if url is not None and not req.refresh:
             known = await self._store.find_brief(
-                req.guild_id, method=method, sentences=req.sentences, url=url
+                req.guild_id, method=method, sentences=req.sentences, url=url, viewer_id=viewer_id
             )
             if known is not None:
                 return replace(known, cached=True, fallback_note=fallback_note)
@@ -126,14 +133,26 @@ class BriefingService:
 
         if not req.refresh:
             known = await self._store.find_brief(
-                req.guild_id, method=method, sentences=req.sentences, content_hash=article.content_hash
+                req.guild_id,
+                method=method,
+                sentences=req.sentences,
+                content_hash=article.content_hash,
+                viewer_id=viewer_id,
             )
             if known is not None:
                 return replace(known, cached=True, fallback_note=fallback_note)
         await progress("summarizing")
         briefing, note = await self._compute(article, req.sentences, method, reuse=not req.refresh)
         stored = await self._store.save_brief(
-            NewBrief(req.guild_id, req.channel_id, req.user_id, briefing, req.sentences, urls=links)
+            NewBrief(
+                req.guild_id,
+                req.channel_id,
+                req.user_id,
+                briefing,
+                req.sentences,
+                urls=links,
+                private=req.private,
+            )
         )
         return replace(stored, fallback_note=note or fallback_note)
 
@@ -152,7 +171,8 @@ class BriefingService:
     ) -> tuple[Briefing, str]:
         """The briefing and, when abstractive fell back to extractive, why."""
         if reuse:
-            # The same text briefed for another guild: the NLP is deterministic, so reuse it.
+            # The same text briefed before (another guild, or a private brief): the NLP is
+            # deterministic, so reuse it. Only the briefing is copied, never who asked or where.
             known = await self._store.find_briefing_elsewhere(
                 article.content_hash, method=method, sentences=sentences
             )
@@ -166,19 +186,28 @@ class BriefingService:
             self._abstractive_retry_at = time.monotonic() + ABSTRACTIVE_RETRY_S
         return briefing, note
 
-    async def get_brief(self, guild_id: int | None, brief_id: int) -> StoredBrief | None:
-        return await self._store.get_brief(guild_id, brief_id)
+    # Reads take `viewer_id`, the user asking: they see public briefs and their own private ones.
+    # None (the default) means public briefs only.
+
+    async def get_brief(
+        self, guild_id: int | None, brief_id: int, *, viewer_id: int | None = None
+    ) -> StoredBrief | None:
+        return await self._store.get_brief(guild_id, brief_id, viewer_id=viewer_id)
 
     async def history(
-        self, guild_id: int | None, *, limit: int = 10, offset: int = 0
+        self, guild_id: int | None, *, limit: int = 10, offset: int = 0, viewer_id: int | None = None
     ) -> tuple[list[BriefRow], int]:
-        return await self._store.history(guild_id, limit=limit, offset=offset)
+        return await self._store.history(guild_id, limit=limit, offset=offset, viewer_id=viewer_id)
 
-    async def search_briefs(self, guild_id: int | None, query: str, limit: int = 25) -> list[BriefRow]:
-        return await self._store.search_briefs(guild_id, query, limit=limit)
+    async def search_briefs(
+        self, guild_id: int | None, query: str, limit: int = 25, *, viewer_id: int | None = None
+    ) -> list[BriefRow]:
+        return await self._store.search_briefs(guild_id, query, limit=limit, viewer_id=viewer_id)
 
-    async def latest_brief_id(self, guild_id: int | None, channel_id: int) -> int | None:
-        return await self._store.latest_brief_id(guild_id, channel_id)
+    async def latest_brief_id(
+        self, guild_id: int | None, channel_id: int, *, viewer_id: int | None = None
+    ) -> int | None:
+        return await self._store.latest_brief_id(guild_id, channel_id, viewer_id=viewer_id)
 
     async def record_message(
         self, brief_id: int, channel_id: int, message_id: int, thread_id: int | None
@@ -195,14 +224,19 @@ class BriefingService:
     # --- questions and actors -----------------------------------------------------------------
 
     async def ask(self, guild_id: int | None, brief_id: int, question: str, user_id: int) -> Answer:
-        """Answer from the brief's article (in a worker) and keep the question and answer."""
-        stored = await self._store.get_brief(guild_id, brief_id)
+        """Answer from the brief's article (in a worker) and keep the question and answer.
+
+        Someone else's private brief is not found, exactly like one that does not exist.
+        """
+        stored = await self._store.get_brief(guild_id, brief_id, viewer_id=user_id)
         if stored is None:
             raise NotFound(f"I couldn't find brief #{brief_id} in this server.")
         with self._queue.slot():
             answer = await self._pool.run(answer_task, stored.briefing, question)
         await self._store.add_question(brief_id, user_id, answer)
         return answer
+
+    # Actors come from public briefs only, for everyone: /actor answers in public.
 
     async def actor_names(self, guild_id: int | None, prefix: str, limit: int = 25) -> list[str]:
         return await self._store.actor_names(guild_id, prefix, limit=limit)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from storage.records import ActorStatement, BriefRow, Feed, StoredBrief, Subscription
+from storage.records import ActorStatement, BriefRow, Feed, PostedMessage, StoredBrief, Subscription
 from summarizer.models import SummaryMethod
 
 __all__ = [
@@ -13,6 +13,7 @@ __all__ = [
     "BriefRow",
     "Feed",
     "FeedDelivery",
+    "PostedMessage",
     "StoredBrief",
     "Subscription",
     "TopicHit",
@@ -33,6 +34,7 @@ class BriefRequest:
     sentences: int = 3
     method: SummaryMethod = "extractive"
     refresh: bool = False  # recompute even when this article was briefed before
+    private: bool = False  # only this user sees it (an ephemeral /brief): never listed for anyone else
 
 
 @dataclass(slots=True, frozen=True)

@@ -18,6 +18,7 @@ class StoredBrief:
     briefing: Briefing
     cached: bool = False  # answered from the store instead of computed for this request
     fallback_note: str = ""  # why abstractive was replaced by extractive for this request
+    private: bool = False  # only its user sees it: kept out of everyone else's listings and searches
 
 
 @dataclass(slots=True, frozen=True)
@@ -32,6 +33,14 @@ class BriefRow:
 
 
 @dataclass(slots=True, frozen=True)
+class PostedMessage:
+    """Where a briefing was posted in Discord, for a jump link to it."""
+
+    channel_id: int
+    message_id: int
+
+
+@dataclass(slots=True, frozen=True)
 class ActorStatement:
     brief_id: int
     title: str
@@ -39,6 +48,7 @@ class ActorStatement:
     created_at: datetime
     channel_id: int
     position: Position
+    message: PostedMessage | None = None  # the briefing's message: its own channel's first, else any
 
 
 @dataclass(slots=True, frozen=True)

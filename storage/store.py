@@ -27,6 +27,7 @@ from storage.records import (
     BriefRow,
     Feed,
     PendingDelivery,
+    PostedMessage,
     StoredBrief,
     StoredQuestion,
     Subscription,
@@ -36,7 +37,9 @@ from summarizer.models import Answer, Briefing, Position
 BUSY_TIMEOUT_MS = 5000
 LABEL_CHARS = 100  # listing label of a brief without a title
 _BRIEF_ROW_COLUMNS = "id, title, source, source_kind, created_at, channel_id, user_id"
-_BRIEF_COLUMNS = "id, guild_id, channel_id, user_id, created_at, record"
+_BRIEF_COLUMNS = "id, guild_id, channel_id, user_id, created_at, record, private"
+# A brief `viewer_id` may see: every public one, and their own private ones (None: public only).
+_VISIBLE_TO = "(private = 0 OR user_id IS ?)"
 _FEED_ITEM_COLUMNS = "feed_id, item_key, item_url, brief_id, settled, attempts, error, seen_at"
 
 
@@ -50,6 +53,7 @@ class NewBrief:
     briefing: Briefing
     sentences: int  # the length asked for: part of the cache key with the method
     urls: tuple[str, ...] = ()  # links known to lead to this article: a /brief of one is answered at once
+    private: bool = False  # seen only by `user_id`
 
 
 def name_key(name: str) -> str:
@@ -116,7 +120,9 @@ class Store:
     async def save_brief(self, new: NewBrief) -> StoredBrief:
         async with self._transaction() as conn:
             brief_id, created_at = await _insert_brief(conn, new)
-        return StoredBrief(brief_id, new.guild_id, new.channel_id, new.user_id, created_at, new.briefing)
+        return StoredBrief(
+            brief_id, new.guild_id, new.channel_id, new.user_id, created_at, new.briefing, private=new.private
+        )
 
     async def find_brief(
         self,
@@ -126,8 +132,10 @@ class Store:
         sentences: int,
         url: str | None = None,
         content_hash: str | None = None,
+        viewer_id: int | None = None,
     ) -> StoredBrief | None:
-        """The newest brief of this guild for the article behind `url` or with this `content_hash`."""
+        """The newest brief of this guild for the article behind `url` or with this `content_hash`
+        that `viewer_id` may see (None: public briefs only, so a public answer never leaks a private one)."""
         if url is not None:
             article = "(SELECT article_id FROM article_urls WHERE url = ?)"
             key: str = url
@@ -138,8 +146,8 @@ class Store:
             raise ValueError("find_brief needs a url or a content_hash")
         row = await self._fetchone(
             f"SELECT {_BRIEF_COLUMNS} FROM briefs WHERE article_id = {article} AND guild_id IS ? "
-            "AND method = ? AND sentences = ? ORDER BY id DESC LIMIT 1",
-            (key, guild_id, method, sentences),
+            f"AND method = ? AND sentences = ? AND {_VISIBLE_TO} ORDER BY id DESC LIMIT 1",
+            (key, guild_id, method, sentences, viewer_id),
         )
         return _stored_brief(row) if row else None
 
@@ -154,35 +162,48 @@ class Store:
         )
         return Briefing.from_record(json.loads(row["record"])) if row else None
 
-    async def get_brief(self, guild_id: int | None, brief_id: int) -> StoredBrief | None:
+    async def get_brief(
+        self, guild_id: int | None, brief_id: int, *, viewer_id: int | None = None
+    ) -> StoredBrief | None:
         row = await self._fetchone(
-            f"SELECT {_BRIEF_COLUMNS} FROM briefs WHERE id = ? AND guild_id IS ?", (brief_id, guild_id)
+            f"SELECT {_BRIEF_COLUMNS} FROM briefs WHERE id = ? AND guild_id IS ? AND {_VISIBLE_TO}",
+            (brief_id, guild_id, viewer_id),
         )
         return _stored_brief(row) if row else None
 
-    async def history(self, guild_id: int | None, *, limit: int, offset: int) -> tuple[list[BriefRow], int]:
+    async def history(
+        self, guild_id: int | None, *, limit: int, offset: int, viewer_id: int | None = None
+    ) -> tuple[list[BriefRow], int]:
         rows = await self._fetchall(
-            f"SELECT {_BRIEF_ROW_COLUMNS} FROM briefs WHERE guild_id IS ? ORDER BY id DESC LIMIT ? OFFSET ?",
-            (guild_id, limit, offset),
+            f"SELECT {_BRIEF_ROW_COLUMNS} FROM briefs WHERE guild_id IS ? AND {_VISIBLE_TO} "
+            "ORDER BY id DESC LIMIT ? OFFSET ?",
+            (guild_id, viewer_id, limit, offset),
         )
-        total = await self._fetchone("SELECT COUNT(*) FROM briefs WHERE guild_id IS ?", (guild_id,))
+        total = await self._fetchone(
+            f"SELECT COUNT(*) FROM briefs WHERE guild_id IS ? AND {_VISIBLE_TO}", (guild_id, viewer_id)
+        )
         return [_brief_row(row) for row in rows], int(total[0]) if total else 0
 
-    async def search_briefs(self, guild_id: int | None, query: str, *, limit: int) -> list[BriefRow]:
+    async def search_briefs(
+        self, guild_id: int | None, query: str, *, limit: int, viewer_id: int | None = None
+    ) -> list[BriefRow]:
         """Recent briefs whose title or source contains `query`, or whose id starts with it."""
         needle = query.strip().lstrip("#")
         pattern = f"%{_escape_like(needle)}%"
         rows = await self._fetchall(
-            f"SELECT {_BRIEF_ROW_COLUMNS} FROM briefs WHERE guild_id IS ? AND "
+            f"SELECT {_BRIEF_ROW_COLUMNS} FROM briefs WHERE guild_id IS ? AND {_VISIBLE_TO} AND "
             r"(title LIKE ? ESCAPE '\' OR source LIKE ? ESCAPE '\' OR CAST(id AS TEXT) LIKE ? ESCAPE '\') "
             "ORDER BY id DESC LIMIT ?",
-            (guild_id, pattern, pattern, f"{_escape_like(needle)}%", limit),
+            (guild_id, viewer_id, pattern, pattern, f"{_escape_like(needle)}%", limit),
         )
         return [_brief_row(row) for row in rows]
 
-    async def latest_brief_id(self, guild_id: int | None, channel_id: int) -> int | None:
+    async def latest_brief_id(
+        self, guild_id: int | None, channel_id: int, *, viewer_id: int | None = None
+    ) -> int | None:
         row = await self._fetchone(
-            "SELECT MAX(id) FROM briefs WHERE guild_id IS ? AND channel_id = ?", (guild_id, channel_id)
+            f"SELECT MAX(id) FROM briefs WHERE guild_id IS ? AND channel_id = ? AND {_VISIBLE_TO}",
+            (guild_id, channel_id, viewer_id),
         )
         return row[0] if row else None
 
@@ -214,14 +235,15 @@ class Store:
     async def actor_names(self, guild_id: int | None, prefix: str, *, limit: int) -> list[str]:
         """Canonical names whose name or alias, or a word of it, starts with `prefix`.
 
-        Actors recorded as saying something come first, then those seen in more briefs.
+        Actors recorded as saying something come first, then those seen in more briefs. Private
+        briefs are left out, for their owner too: /actor answers in public.
         """
         key = _escape_like(name_key(prefix))
         rows = await self._fetchall(
             "SELECT a.name, COUNT(DISTINCT a.brief_id) AS briefs, "
             "MAX(EXISTS (SELECT 1 FROM positions p WHERE p.actor_id = a.id)) AS speaks "
             "FROM actors a JOIN briefs b ON b.id = a.brief_id "
-            "WHERE b.guild_id IS ? AND a.id IN (SELECT actor_id FROM actor_names "
+            "WHERE b.guild_id IS ? AND b.private = 0 AND a.id IN (SELECT actor_id FROM actor_names "
             r"WHERE key LIKE ? ESCAPE '\' OR key LIKE ? ESCAPE '\') "
             "GROUP BY a.key ORDER BY speaks DESC, briefs DESC, MAX(a.brief_id) DESC LIMIT ?",
             (guild_id, f"{key}%", f"% {key}%", limit),
@@ -232,7 +254,8 @@ class Store:
         """Positions of the actor called `name` (canonical or alias), newest brief first.
 
         When no name or alias is exactly `name`, names containing it as whole words are used instead,
-        so "Peskov" finds "Dmitry Peskov" in articles that always give the full name.
+        so "Peskov" finds "Dmitry Peskov" in articles that always give the full name. Like
+        `actor_names`, only public briefs count.
         """
         key = name_key(name)
         exact = "p.actor_key = ? OR p.actor_id IN (SELECT actor_id FROM actor_names WHERE key = ?)"
@@ -244,6 +267,7 @@ class Store:
                 r"(SELECT actor_id FROM actor_names WHERE ' ' || key || ' ' LIKE ? ESCAPE '\')"
             )
             rows = await self._positions(guild_id, contains, (words, words), limit)
+        messages = await self._posted_messages({row["brief_id"]: row["channel_id"] for row in rows})
         return [
             ActorStatement(
                 brief_id=row["brief_id"],
@@ -258,9 +282,30 @@ class Store:
                     cue=row["cue"],
                     sentence=row["sentence"],
                 ),
+                message=messages.get(row["brief_id"]),
             )
             for row in rows
         ]
+
+    async def _posted_messages(self, home_channels: dict[int, int]) -> dict[int, PostedMessage]:
+        """For each brief id, its first message in its own channel, else its first post anywhere
+        (a cross-post or a feed delivery); briefs never posted (private ones) have none."""
+        rows = await self._fetchall(
+            "SELECT brief_id, channel_id, message_id, created_at AS posted_at FROM brief_messages "
+            "WHERE brief_id IN (SELECT value FROM json_each(?)) "
+            "UNION ALL SELECT brief_id, channel_id, message_id, delivered_at FROM deliveries "
+            "WHERE message_id IS NOT NULL AND brief_id IN (SELECT value FROM json_each(?)) "
+            "ORDER BY posted_at, message_id",
+            (_json(list(home_channels)), _json(list(home_channels))),
+        )
+        found: dict[int, PostedMessage] = {}
+        for row in rows:
+            brief_id = row["brief_id"]
+            at_home = row["channel_id"] == home_channels[brief_id]
+            current = found.get(brief_id)
+            if current is None or (at_home and current.channel_id != home_channels[brief_id]):
+                found[brief_id] = PostedMessage(row["channel_id"], row["message_id"])
+        return found
 
     async def _positions(
         self, guild_id: int | None, actor_matches: str, params: tuple[str, ...], limit: int
@@ -269,7 +314,7 @@ class Store:
             "SELECT b.id AS brief_id, b.title, b.source, b.created_at, b.channel_id, "
             "p.actor, p.text, p.kind, p.cue, p.sentence "
             "FROM positions p JOIN briefs b ON b.id = p.brief_id "
-            f"WHERE b.guild_id IS ? AND ({actor_matches}) "
+            f"WHERE b.guild_id IS ? AND b.private = 0 AND ({actor_matches}) "
             "ORDER BY b.id DESC, p.sentence, p.id LIMIT ?",
             (guild_id, *params, limit),
         )
@@ -519,7 +564,7 @@ async def _insert_brief(conn: aiosqlite.Connection, new: NewBrief) -> tuple[int,
     )
     cursor = await conn.execute(
         "INSERT INTO briefs (guild_id, channel_id, user_id, article_id, method, sentences, title, source, "
-        "source_kind, record, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "source_kind, record, created_at, private) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         (
             new.guild_id,
             new.channel_id,
@@ -532,6 +577,7 @@ async def _insert_brief(conn: aiosqlite.Connection, new: NewBrief) -> tuple[int,
             article.source_kind,
             _json(briefing.to_record()),
             now,
+            int(new.private),
         ),
     )
     brief_id = _rowid(cursor)
@@ -613,6 +659,7 @@ def _stored_brief(row: sqlite3.Row) -> StoredBrief:
         user_id=row["user_id"],
         created_at=_dt(row["created_at"]),
         briefing=Briefing.from_record(json.loads(row["record"])),
+        private=bool(row["private"]),
     )
 
 

@@ -29,7 +29,9 @@ class Actors(commands.Cog):
     ) -> None:
         await errors.defer(interaction, private=False)
         name = " ".join(name.split())
-        embed, count = await views.actor_page(self.bot.service, interaction.guild_id or 0, name, 0)
+        embed, count = await views.actor_page(
+            self.bot.service, interaction.guild_id or 0, interaction.user.id, name, 0
+        )
         await interaction.edit_original_response(embed=embed, view=views.page_view("actor", name, 0, count))
 
     @actor.autocomplete("name")

@@ -87,33 +87,38 @@ class Ask(commands.Cog):
         question: app_commands.Range[str, 2, QUESTION_LIMIT],
         brief: int | None = None,
     ) -> None:
-        await errors.defer(interaction, private=False)
+        """Answered in public, except about one of your own private briefs: then to you alone."""
         guild_id = interaction.guild_id or 0
+        user_id = interaction.user.id
         service = self.bot.service
         brief_id = brief
         if brief_id is None and isinstance(interaction.channel, discord.Thread):
             brief_id = await service.brief_for_thread(interaction.channel.id)
         if brief_id is None:
-            brief_id = await service.latest_brief_id(guild_id, interaction.channel_id or 0)
+            brief_id = await service.latest_brief_id(guild_id, interaction.channel_id or 0, viewer_id=user_id)
         if brief_id is None:
             raise NotFound(
                 "There is no brief in this channel yet: use /brief first, or pick one with `brief:`."
             )
-        embed = await answer_embed(service, guild_id, brief_id, question, interaction.user.id)
+        stored = await service.get_brief(guild_id, brief_id, viewer_id=user_id)
+        if stored is None:
+            raise NotFound(f"I couldn't find brief #{brief_id} in this server.")
+        await errors.defer(interaction, private=stored.private)
+        embed = await answer_embed(service, guild_id, brief_id, question, user_id)
         await interaction.edit_original_response(embed=embed)
 
     @ask.autocomplete("brief")
     async def brief_autocomplete(
         self, interaction: discord.Interaction[BriefBot], current: str
     ) -> list[app_commands.Choice[int]]:
-        return await brief_choices(self.bot.service, interaction.guild_id or 0, current)
+        return await brief_choices(self.bot.service, interaction.guild_id or 0, interaction.user.id, current)
 
 
 async def brief_choices(
-    service: BriefingService, guild_id: int, current: str
+    service: BriefingService, guild_id: int, user_id: int, current: str
 ) -> list[app_commands.Choice[int]]:
-    """Recent briefs of the server whose title (or id) matches what was typed so far."""
-    rows = await service.search_briefs(guild_id, current.strip().lstrip("#"), limit=25)
+    """Recent briefs of the server (and the user's own private ones) matching what was typed so far."""
+    rows = await service.search_briefs(guild_id, current.strip().lstrip("#"), limit=25, viewer_id=user_id)
     return [app_commands.Choice(name=render.brief_choice_name(row), value=row.id) for row in rows]
 
 
@@ -121,7 +126,7 @@ async def answer_embed(
     service: BriefingService, guild_id: int, brief_id: int, question: str, user_id: int
 ) -> discord.Embed:
     answer = await service.ask(guild_id, brief_id, question, user_id)
-    stored = await service.get_brief(guild_id, brief_id)
+    stored = await service.get_brief(guild_id, brief_id, viewer_id=user_id)
     if stored is None:
         raise NotFound(f"Brief #{brief_id} is not a brief of this server.")
     return render.answer_embed(answer, stored)

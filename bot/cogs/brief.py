@@ -124,6 +124,7 @@ async def deliver_brief(
         url=source.url,
         sentences=sentences,
         method=method,
+        private=private,
     )
     if source.file is not None:
         request.file_name = source.file.filename

@@ -8,7 +8,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands
 
-from bot import errors, views
+from bot import errors, render, views
 from bot.cogs.ask import brief_choices
 from service.errors import NotFound
 
@@ -24,18 +24,23 @@ class History(commands.GroupCog, group_name="history", group_description="Earlie
     @app_commands.command(name="list", description="Recent briefs of this server, newest first.")
     async def list_briefs(self, interaction: discord.Interaction[BriefBot]) -> None:
         await errors.defer(interaction, private=True)
-        embed, count = await views.history_page(self.bot.service, interaction.guild_id or 0, "", 0)
+        embed, count = await views.history_page(
+            self.bot.service, interaction.guild_id or 0, interaction.user.id, "", 0
+        )
         view = views.page_view("history", "", 0, count)
         await interaction.edit_original_response(embed=embed, view=view)
 
     @app_commands.command(name="show", description="Show an earlier brief again, without recomputing it.")
     @app_commands.describe(id="The brief's number (#12 in its footer)")
     async def show(self, interaction: discord.Interaction[BriefBot], id: int) -> None:
-        await errors.defer(interaction, private=False)
-        loaded = await views.brief_page(self.bot.service, interaction.guild_id or 0, str(id), 0)
-        if loaded is None:
+        """Public, except one of your own private briefs: that is shown to you alone."""
+        guild_id = interaction.guild_id or 0
+        stored = await self.bot.service.get_brief(guild_id, id, viewer_id=interaction.user.id)
+        if stored is None:
             raise NotFound(f"There is no brief #{id} on this server. `/history list` shows the recent ones.")
-        embed, count = loaded
+        await errors.defer(interaction, private=stored.private)
+        pages = render.briefing_pages(stored)
+        embed, count = pages[0], len(pages)
         view = views.page_view("brief", str(id), 0, count)
         await interaction.edit_original_response(embed=embed, view=view)
 
@@ -43,7 +48,7 @@ class History(commands.GroupCog, group_name="history", group_description="Earlie
     async def id_autocomplete(
         self, interaction: discord.Interaction[BriefBot], current: str
     ) -> list[app_commands.Choice[int]]:
-        return await brief_choices(self.bot.service, interaction.guild_id or 0, current)
+        return await brief_choices(self.bot.service, interaction.guild_id or 0, interaction.user.id, current)
 
 
 async def setup(bot: BriefBot) -> None:

@@ -1,12 +1,13 @@
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime
 
 import discord
 import pytest
 
 from bot import render
-from service.records import ActorStatement, BriefRow, Feed, StoredBrief, Subscription
+from service.records import ActorStatement, BriefRow, Feed, PostedMessage, StoredBrief, Subscription
 from summarizer.models import Answer, Article, Position
 
 # Discord's limits, written out here independently of bot/render.py.
@@ -203,15 +204,33 @@ class TestOtherEmbeds:
             )
             for n in range(20, 0, -1)
         ]
-        pages = render.actor_pages("Teresa Ribera", statements)
+        pages = render.actor_pages("Teresa Ribera", statements, guild_id=1)
         assert pages[0].title == "What Teresa Ribera said"
         assert pages[0].fields[0].name == "2026-11-20 · Brief #20 · Story 20"
         assert "[source](https://example.org/20)" in pages[0].fields[0].value
         for page in pages:
             assert_fits([page])
 
+    def test_actor_statement_links_to_its_briefing_message_when_known(self) -> None:
+        posted = ActorStatement(
+            brief_id=7,
+            title="EU methane rules",
+            source="https://example.org/methane",
+            created_at=datetime(2026, 11, 24, tzinfo=UTC),
+            channel_id=10,
+            position=Position("Teresa Ribera", "We will hold importers to account", "direct", "said", 1),
+            message=PostedMessage(channel_id=30, message_id=9001),
+        )
+        (page,) = render.actor_pages("Teresa Ribera", [posted], guild_id=555)
+        value = page.fields[0].value or ""
+        assert "[briefing](https://discord.com/channels/555/30/9001)" in value
+        assert "<#30>" in value and "[source]" not in value
+        (unposted,) = render.actor_pages("Teresa Ribera", [replace(posted, message=None)], guild_id=555)
+        assert "[source](https://example.org/methane)" in (unposted.fields[0].value or "")
+        assert "discord.com/channels" not in (unposted.fields[0].value or "")
+
     def test_unknown_actor(self) -> None:
-        pages = render.actor_pages("Nobody", [])
+        pages = render.actor_pages("Nobody", [], guild_id=1)
         assert len(pages) == 1 and "No statements by Nobody" in (pages[0].description or "")
 
     def test_subscriptions_grouped_by_channel_this_one_first(self) -> None:

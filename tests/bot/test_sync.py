@@ -9,7 +9,8 @@ import pytest
 from discord import app_commands
 
 from bot.bot import EXTENSIONS, BriefBot
-from bot.sync import TREE_HASH_KEY, sync_tree, tree_hash
+from bot.sync import TREE_HASH_KEY, sync_commands, sync_tree, tree_hash
+from service.briefing_service import BriefingService
 from service.settings import Settings
 
 
@@ -90,3 +91,28 @@ async def test_dev_guild_gets_a_copy_synced_instantly(bot: BriefBot) -> None:
     assert guild.id == 555
     names = {command.name for command in bot.tree.get_commands(guild=discord.Object(id=555))}
     assert {"brief", "ask", "history", "Brief this message"} <= names
+
+
+def test_briefbot_sync_opens_the_service_without_workers(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Syncing needs only the store: starting the NLP workers would cost seconds for nothing."""
+    opened: list[dict[str, object]] = []
+    real_open = BriefingService.open
+
+    async def spy_open(settings: Settings, **options: object) -> BriefingService:
+        opened.append(options)
+        return await real_open(settings, **options)  # type: ignore[arg-type]
+
+    async def login(self: BriefBot, token: str) -> None:
+        await self.setup_hook()  # what discord.py's login does once the token is accepted
+
+    tree_sync = AsyncMock(return_value=[])
+    monkeypatch.setattr(BriefingService, "open", spy_open)
+    monkeypatch.setattr(BriefBot, "login", login)
+    monkeypatch.setattr(app_commands.CommandTree, "sync", tree_sync)
+    monkeypatch.setattr("bot.bot.prepare_run", lambda settings: "token")
+
+    assert sync_commands(Settings(discord_token=None, database_path=tmp_path / "db")) == 0
+    assert opened == [{"start_workers": False}]
+    tree_sync.assert_awaited_once()

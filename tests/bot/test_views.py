@@ -61,20 +61,32 @@ def test_brief_view(stored: StoredBrief) -> None:
     assert custom_ids(view.children) == ["bb:page:brief:0:42", "bb:page:brief:1:42", "bb:refresh:42"]
 
 
+def refresh_press(*, ephemeral: bool) -> SimpleNamespace:
+    message = SimpleNamespace(flags=discord.MessageFlags(ephemeral=ephemeral))
+    return SimpleNamespace(guild_id=1, channel_id=77, user=SimpleNamespace(id=555), message=message)
+
+
 def test_refresh_request_repeats_the_link(stored: StoredBrief) -> None:
-    interaction = SimpleNamespace(guild_id=1, channel_id=77, user=SimpleNamespace(id=555))
+    interaction = refresh_press(ephemeral=False)
     request = views.refresh_request(stored, interaction)  # type: ignore[arg-type]
     assert request.url == stored.briefing.article.source and request.text is None
     assert (request.guild_id, request.channel_id, request.user_id) == (1, 77, 555)
     assert (request.sentences, request.method, request.refresh) == (3, "extractive", True)
+    assert request.private is False
+
+
+def test_refresh_of_a_private_brief_or_on_a_private_reply_stays_private(stored: StoredBrief) -> None:
+    on_private_reply = views.refresh_request(stored, refresh_press(ephemeral=True))  # type: ignore[arg-type]
+    assert on_private_reply.private is True  # a public brief from the store, shown to one user
+    stored.private = True
+    assert views.refresh_request(stored, refresh_press(ephemeral=False)).private is True  # type: ignore[arg-type]
 
 
 def test_refresh_request_repeats_pasted_text(stored: StoredBrief) -> None:
     stored.briefing.article = Article(
         text="Ministers agreed on Tuesday.", source_kind="text", source="pasted"
     )
-    interaction = SimpleNamespace(guild_id=1, channel_id=77, user=SimpleNamespace(id=555))
-    request = views.refresh_request(stored, interaction)  # type: ignore[arg-type]
+    request = views.refresh_request(stored, refresh_press(ephemeral=False))  # type: ignore[arg-type]
     assert request.text == "Ministers agreed on Tuesday." and request.url is None
 
 
@@ -86,18 +98,27 @@ class FakeService:
             BriefRow(n, f"Story {n}", "pasted", "text", created, 10, 100) for n in range(rows, 0, -1)
         ]
 
-    async def get_brief(self, guild_id: int, brief_id: int) -> StoredBrief | None:
-        return self.stored if self.stored and brief_id == self.stored.id else None
+    async def get_brief(self, guild_id: int, brief_id: int, *, viewer_id: int | None) -> StoredBrief | None:
+        """Like the service: someone else's private brief is not found."""
+        stored = self.stored
+        if stored is None or brief_id != stored.id or (stored.private and viewer_id != stored.user_id):
+            return None
+        return stored
 
-    async def history(self, guild_id: int, *, limit: int, offset: int) -> tuple[list[BriefRow], int]:
+    async def history(
+        self, guild_id: int, *, limit: int, offset: int, viewer_id: int | None
+    ) -> tuple[list[BriefRow], int]:
         return self.rows[offset : offset + limit], len(self.rows)
 
 
-def press(button: views.PageButton, service: FakeService, message_view: discord.ui.View) -> MagicMock:
+def press(
+    button: views.PageButton, service: FakeService, message_view: discord.ui.View, *, user_id: int = 100
+) -> MagicMock:
     button._view = message_view
     interaction = MagicMock()
     interaction.client.service = service
     interaction.guild_id = 1
+    interaction.user.id = user_id
     interaction.response.is_done.return_value = False
     interaction.response.edit_message = AsyncMock()
     interaction.response.send_message = AsyncMock()
@@ -128,8 +149,22 @@ async def test_page_of_a_deleted_brief_says_so(stored: StoredBrief) -> None:
     assert "no longer stored" in interaction.response.send_message.await_args.args[0]
 
 
+async def test_pages_of_a_private_brief_turn_only_for_its_owner(huge_stored: StoredBrief) -> None:
+    huge_stored.private = True
+    message_view = views.brief_view(huge_stored, 30)
+    assert message_view is not None
+    button = views.pager_buttons("brief", "42", 0, 30)[1]
+    owner = press(button, FakeService(huge_stored), message_view, user_id=huge_stored.user_id)
+    await button.callback(owner)
+    owner.response.edit_message.assert_awaited_once()
+    stranger = press(button, FakeService(huge_stored), message_view, user_id=huge_stored.user_id + 1)
+    await button.callback(stranger)
+    stranger.response.edit_message.assert_not_awaited()
+    assert "no longer stored" in stranger.response.send_message.await_args.args[0]
+
+
 async def test_history_pages_clamp_when_the_history_shrank() -> None:
-    embed, count = await views.history_page(FakeService(rows=12), 1, "", 5)  # type: ignore[arg-type]
+    embed, count = await views.history_page(FakeService(rows=12), 1, 100, "", 5)  # type: ignore[arg-type]
     assert count == 2
     assert embed.footer.text is not None and embed.footer.text.startswith("Page 2/2 · 12 briefs")
     assert "**#2** Story 2" in (embed.description or "")

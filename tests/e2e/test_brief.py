@@ -9,7 +9,7 @@ import time
 
 import pytest
 from e2e.news_articles import METHANE, PORT_STRIKE, WILDFIRE, hearing_article, html_page
-from fake_discord import FakeDiscord, Message, Upload
+from fake_discord import FakeDiscord, InteractionHandle, Message, Upload
 
 BRIEF_TIMEOUT = 120  # the first brief of a module also waits for the models to load
 FOOTER = re.compile(r"^Brief #(\d+) · (extractive|abstractive) · \d+\.\d s")
@@ -29,6 +29,11 @@ def brief_id(message: Message) -> int:
     match = FOOTER.match(message.embeds[0]["footer"]["text"])
     assert match, message.embeds[0]["footer"]
     return int(match.group(1))
+
+
+async def refusal(fake: FakeDiscord, handle: InteractionHandle) -> Message:
+    """A refusal decided before the bot acknowledged (an unknown brief): its private first answer."""
+    return await fake.interaction_response(handle, timeout=30)
 
 
 def field(message: Message, name: str) -> str:
@@ -192,6 +197,49 @@ async def test_private_brief_is_ephemeral_without_thread(fake_discord: FakeDisco
     assert not [thread for thread in fake_discord.threads(news) if thread.name.startswith(prefix)]
 
 
+async def test_private_brief_is_only_bobs(fake_discord: FakeDiscord, bot: object) -> None:
+    """Kept from everyone else's history, autocomplete, /ask, /actor and the store's answers."""
+    news = fake_discord.channel("news")
+    text = METHANE.replace("Tuesday", "Friday")
+    secret = await brief(fake_discord, {"text": text, "private": True}, user="bob", channel=news)
+    number = brief_id(secret)
+    label = f"#{number} "
+
+    handle = await fake_discord.slash("history list", {}, user="alice")
+    listing = await fake_discord.interaction_response(handle, until=has_embeds, timeout=30)
+    assert f"**#{number}**" not in listing.embeds[0]["description"]
+    handle = await fake_discord.slash("history list", {}, user="bob")
+    listing = await fake_discord.interaction_response(handle, until=has_embeds, timeout=30)
+    assert listing.embeds[0]["description"].startswith(f"**#{number}**")  # his own, newest first
+
+    for command, option in (("ask", "brief"), ("history show", "id")):
+        typed = {"question": "Who?", "brief": str(number)} if command == "ask" else {"id": str(number)}
+        theirs = await fake_discord.autocomplete(command, option, typed, user="alice")
+        assert not [choice for choice in theirs if choice["name"].startswith(label)]
+        mine = await fake_discord.autocomplete(command, option, typed, user="bob")
+        assert [choice["value"] for choice in mine if choice["name"].startswith(label)] == [number]
+
+    question = {"question": "What did Teresa Ribera say?", "brief": number}
+    handle = await fake_discord.slash("ask", question, user="alice", channel=news)
+    refused = await refusal(fake_discord, handle)
+    assert refused.ephemeral and f"brief #{number}" in refused.content
+    handle = await fake_discord.slash("ask", question, user="bob", channel=news)
+    answer = await fake_discord.interaction_response(handle, until=has_embeds, timeout=60)
+    assert answer.ephemeral  # about a private brief: for bob's eyes only
+    assert answer.embeds[0]["footer"]["text"].startswith(f"Brief #{number} · ")
+    handle = await fake_discord.slash("history show", {"id": number}, user="bob")
+    shown = await fake_discord.interaction_response(handle, until=has_embeds, timeout=30)
+    assert shown.ephemeral and brief_id(shown) == number
+    handle = await fake_discord.slash("history show", {"id": number}, user="alice")
+    missing = await refusal(fake_discord, handle)
+    assert missing.ephemeral and f"There is no brief #{number}" in missing.content
+
+    # The same text briefed in public is a new public brief, not bob's from the store.
+    public = await brief(fake_discord, {"text": text}, user="alice", channel=news)
+    assert not public.ephemeral and brief_id(public) != number
+    assert "from the store" not in public.content
+
+
 async def test_replies_are_questions_where_threads_are_not_allowed(
     fake_discord: FakeDiscord, bot: object
 ) -> None:
@@ -238,7 +286,7 @@ async def test_ask_defaults_to_the_latest_brief_and_stays_in_its_server(
     handle = await fake_discord.slash(
         "ask", {"question": "Who?", "brief": first_server_brief}, channel=elsewhere
     )
-    refused = await fake_discord.wait_for_followup(handle, timeout=30)
+    refused = await refusal(fake_discord, handle)
     assert refused.ephemeral and f"brief #{first_server_brief}" in refused.content
 
 
@@ -263,7 +311,7 @@ async def test_history_lists_and_shows_without_recomputing(fake_discord: FakeDis
     assert len(fake_discord.web_requests("news/rotterdam-strike.html")) == requests_before
 
     handle = await fake_discord.slash("history show", {"id": 999_999})
-    missing = await fake_discord.wait_for_followup(handle, timeout=30)
+    missing = await refusal(fake_discord, handle)
     assert missing.ephemeral and "There is no brief #999999" in missing.content
 
 
@@ -277,11 +325,23 @@ async def test_actor_timeline_across_briefs(fake_discord: FakeDiscord, bot: obje
     embed = response.embeds[0]
     assert embed["title"] == "What Teresa Ribera said"
     headings = [f["name"] for f in embed["fields"]]
-    assert len(headings) >= 2  # the pasted brief and its private variant (different content)
+    assert len(headings) >= 2  # the pasted brief and the public Friday variant; never private ones
     numbers = [int(re.search(r"Brief #(\d+)", heading).group(1)) for heading in headings]
     assert numbers == sorted(numbers, reverse=True)  # newest first
     assert re.match(r"\d{4}-\d{2}-\d{2} · Brief #\d+", headings[0])
     assert "“This is the first time we hold importers" in embed["fields"][0]["value"]
+
+    # Each statement links to its briefing's message in Discord (a pasted text has no source link).
+    guild = fake_discord.guild()
+    for heading, statement in zip(numbers, embed["fields"], strict=True):
+        jump = re.search(
+            r"\[briefing\]\(https://discord\.com/channels/(\d+)/(\d+)/(\d+)\)", statement["value"]
+        )
+        assert jump, statement["value"]
+        guild_id, channel_id, message_id = map(int, jump.groups())
+        posted = fake_discord.message(message_id)
+        assert (guild_id, channel_id) == (guild.id, posted.channel_id)
+        assert brief_id(posted) == heading and not posted.ephemeral
 
 
 BAD_INPUTS = [

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import time
 from pathlib import Path
 
+import psutil
 import pytest
 from newsroom import NewsSite, Services, Story, make_settings
 
@@ -373,3 +375,96 @@ async def test_open_starts_its_own_workers_and_first_brief_waits_for_the_models(
         assert "Brendan Rodgers" in [actor.name for actor in brief.briefing.actors]
     finally:
         await service.close()
+
+
+def worker_processes() -> set[int]:
+    """Our child processes, except multiprocessing's resource tracker (started by any pool object)."""
+    children = psutil.Process().children(recursive=True)
+    return {child.pid for child in children if "resource_tracker" not in " ".join(child.cmdline())}
+
+
+async def test_open_without_workers_starts_no_process_and_still_serves_the_store(tmp_path: Path) -> None:
+    before = worker_processes()
+    started = time.perf_counter()
+    service = await BriefingService.open(make_settings(tmp_path / "sync.db"), start_workers=False)
+    try:
+        opened_in = time.perf_counter() - started
+        await service.set_meta("command_tree_hash", "9c1d")
+        assert await service.get_meta("command_tree_hash") == "9c1d"
+        await asyncio.sleep(0.5)  # a started pool would have its processes by now
+        assert worker_processes() == before
+    finally:
+        await service.close()
+    assert opened_in < 2.0  # the store only; loading the models takes several seconds
+
+
+# --- private briefs ----------------------------------------------------------------------------
+
+OWNER, MEMBER, OTHER_MEMBER = 1, 2, 3
+
+
+async def test_private_brief_is_hidden_from_everyone_but_its_owner(
+    services: Services, stories: dict[str, Story]
+) -> None:
+    service = await services.open()
+    secret = await service.brief(text_request(stories["kremlin-truce"], user=OWNER, private=True))
+    assert secret.private and not secret.cached
+
+    assert await service.history(GUILD) == ([], 0)
+    assert await service.history(GUILD, viewer_id=MEMBER) == ([], 0)
+    assert [row.id for row in (await service.history(GUILD, viewer_id=OWNER))[0]] == [secret.id]
+    assert await service.search_briefs(GUILD, "", viewer_id=MEMBER) == []
+    assert [row.id for row in await service.search_briefs(GUILD, "", viewer_id=OWNER)] == [secret.id]
+    assert await service.latest_brief_id(GUILD, CHANNEL, viewer_id=MEMBER) is None
+    assert await service.latest_brief_id(GUILD, CHANNEL, viewer_id=OWNER) == secret.id
+    assert await service.get_brief(GUILD, secret.id, viewer_id=MEMBER) is None
+    assert await service.actor_names(GUILD, "pesk") == []  # /actor is public: no private briefs at all
+    assert await service.actor_timeline(GUILD, "Dmitry Peskov") == []
+
+    with pytest.raises(NotFound, match=f"brief #{secret.id}"):
+        await service.ask(GUILD, secret.id, "What did Peskov say about a truce?", user_id=MEMBER)
+    answer = await service.ask(GUILD, secret.id, "What did Peskov say about a truce?", user_id=OWNER)
+    assert "no plans for a truce" in answer.text
+
+    # The owner asking privately again gets their own brief from the store.
+    again = await service.brief(text_request(stories["kremlin-truce"], user=OWNER, private=True))
+    assert again.cached and again.id == secret.id and again.private
+
+
+async def test_a_public_request_is_never_answered_with_a_private_brief(
+    services: Services, stories: dict[str, Story]
+) -> None:
+    service = await services.open()
+    secret = await service.brief(text_request(stories["kremlin-truce"], user=OWNER, private=True))
+    for user in (MEMBER, OWNER):  # not even the owner's: the answer is about to be shown to everyone
+        public = await service.brief(text_request(stories["kremlin-truce"], user=user))
+        assert public.id != secret.id and not public.private
+        if user == MEMBER:
+            assert not public.cached  # a new public brief (the briefing itself is copied, not recomputed)
+            assert public.briefing.summary == secret.briefing.summary
+            first_public = public
+        else:
+            assert public.cached and public.id == first_public.id
+    rows, total = await service.history(GUILD, viewer_id=MEMBER)
+    assert total == 1 and rows[0].id == first_public.id and rows[0].user_id == MEMBER
+
+    # A private request may be answered from a public brief: it only narrows who sees it.
+    private_copy = await service.brief(
+        text_request(stories["kremlin-truce"], user=OTHER_MEMBER, private=True)
+    )
+    assert private_copy.cached and private_copy.id == first_public.id
+
+
+async def test_feeds_never_route_a_private_brief(
+    services: Services, news_site: NewsSite, stories: dict[str, Story]
+) -> None:
+    service = await services.open()
+    url = news_site.publish(stories["celtic-manager"])
+    secret = await service.brief(BriefRequest(GUILD, CHANNEL, OWNER, url=url, private=True))
+    await service.add_subscription(GUILD, SPORT, "Scottish football", user_id=3)
+    assert await service.add_feed(GUILD, news_site.rss("/rss.xml", [stories["celtic-manager"]]), user_id=3)
+
+    (delivery,) = await service.poll_feeds()
+    assert delivery.channel_ids == [SPORT]
+    assert delivery.brief.id != secret.id and not delivery.brief.private
+    assert delivery.brief.user_id == 3

@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import asyncio
 import hashlib
+import json
 import sqlite3
 from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
 
-from storage import NewBrief, Store
-from storage.migrations import LATEST_VERSION, SchemaTooNew
+from storage import NewBrief, PostedMessage, Store
+from storage.migrations import LATEST_VERSION, MIGRATIONS, SchemaTooNew
 from summarizer.models import Actor, Answer, Article, Briefing, Position, Sentence, Summary, SummarySentence
 
 GUILD = 111
@@ -459,3 +460,113 @@ async def test_mark_delivered_for_a_cross_post_is_once_per_channel(store: Store)
     assert await store.mark_delivered(brief_id, 30, message_id=1)
     assert not await store.mark_delivered(brief_id, 30, message_id=2)
     assert await store.pending_deliveries(max_offers=3) == []
+
+
+# --- private briefs ----------------------------------------------------------------------------
+
+OWNER = USER
+STRANGER = 8
+
+
+async def test_upgrading_a_version_1_database_keeps_its_briefs_public(db_path: Path) -> None:
+    db_path.parent.mkdir(parents=True)
+    with sqlite3.connect(db_path) as conn:
+        for statement in MIGRATIONS[0]:
+            conn.execute(statement)
+        conn.execute("PRAGMA user_version = 1")
+        conn.execute("INSERT INTO articles (id, content_hash, created_at) VALUES (1, 'abc', '2026-11-01')")
+        conn.execute(
+            "INSERT INTO briefs (guild_id, channel_id, user_id, article_id, method, sentences, title, "
+            "source, source_kind, record, created_at) VALUES (?, ?, ?, 1, 'extractive', 3, 'Old brief', "
+            "'pasted', 'text', ?, '2026-11-01T00:00:00.000000+00:00')",
+            (GUILD, CHANNEL, OWNER, json.dumps(kremlin_briefing().to_record())),
+        )
+    store = await Store.open(db_path)
+    try:
+        rows, total = await store.history(GUILD, limit=5, offset=0)
+        assert total == 1 and rows[0].title == "Old brief"
+        stored = await store.get_brief(GUILD, rows[0].id)
+        assert stored is not None and stored.private is False
+    finally:
+        await store.close()
+    with sqlite3.connect(db_path) as conn:
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == LATEST_VERSION >= 2
+        with pytest.raises(sqlite3.IntegrityError, match="CHECK"):
+            conn.execute("UPDATE briefs SET private = 2")
+
+
+async def test_private_briefs_are_seen_by_their_owner_only(store: Store) -> None:
+    public = await save(store, summit_briefing())
+    secret = await save(store, kremlin_briefing(), private=True)
+
+    stored = await store.get_brief(GUILD, secret, viewer_id=OWNER)
+    assert stored is not None and stored.private is True
+    assert await store.get_brief(GUILD, secret, viewer_id=STRANGER) is None
+    assert await store.get_brief(GUILD, secret) is None  # no viewer: public only
+
+    rows, total = await store.history(GUILD, limit=10, offset=0, viewer_id=STRANGER)
+    assert ([row.id for row in rows], total) == ([public], 1)
+    rows, total = await store.history(GUILD, limit=10, offset=0, viewer_id=OWNER)
+    assert ([row.id for row in rows], total) == ([secret, public], 2)
+
+    assert await store.search_briefs(GUILD, "kremlin", limit=25, viewer_id=STRANGER) == []
+    assert await store.search_briefs(GUILD, str(secret), limit=25) == []
+    owned = await store.search_briefs(GUILD, "kremlin", limit=25, viewer_id=OWNER)
+    assert [row.id for row in owned] == [secret]
+
+    assert await store.latest_brief_id(GUILD, CHANNEL, viewer_id=STRANGER) == public
+    assert await store.latest_brief_id(GUILD, CHANNEL, viewer_id=OWNER) == secret
+
+
+async def test_the_dedupe_cache_never_answers_a_public_request_with_a_private_brief(store: Store) -> None:
+    briefing = kremlin_briefing()
+    url = briefing.article.source
+    secret = await save(store, briefing, private=True, urls=(url,))
+    content_hash = briefing.article.content_hash
+    for key in ({"url": url}, {"content_hash": content_hash}):
+        assert await store.find_brief(GUILD, method="extractive", sentences=3, **key) is None
+        assert (
+            await store.find_brief(GUILD, method="extractive", sentences=3, viewer_id=STRANGER, **key) is None
+        )
+        own = await store.find_brief(GUILD, method="extractive", sentences=3, viewer_id=OWNER, **key)
+        assert own is not None and own.id == secret and own.private
+    # The briefing itself may be reused (same text, same result) for a new, public brief.
+    assert await store.find_briefing_elsewhere(content_hash, method="extractive", sentences=3) == briefing
+
+    public = await save(store, briefing, user_id=STRANGER, urls=(url,))
+    found = await store.find_brief(GUILD, method="extractive", sentences=3, url=url)
+    assert found is not None and (found.id, found.private) == (public, False)
+
+
+async def test_actors_of_private_briefs_stay_out_of_names_and_timelines(store: Store) -> None:
+    await save(store, kremlin_briefing(), private=True)
+    assert await store.actor_names(GUILD, "kuleba", limit=25) == []
+    assert await store.actor_timeline(GUILD, "Dmytro Kuleba", limit=20) == []
+    summit = await save(store, summit_briefing())
+    assert await store.actor_names(GUILD, "pesk", limit=25) == ["Peskov"]
+    assert [s.brief_id for s in await store.actor_timeline(GUILD, "Peskov", limit=20)] == [summit]
+
+
+async def test_actor_statements_carry_the_briefing_message(store: Store) -> None:
+    posted = await save(store, kremlin_briefing())
+    await store.record_message(posted, CHANNEL + 5, message_id=7001, thread_id=None)  # a cross-post
+    await store.record_message(posted, CHANNEL, message_id=7002, thread_id=7002)  # its own channel
+    await store.mark_delivered(posted, CHANNEL + 6, message_id=7003)
+    delivered_only = await save(store, summit_briefing(), channel_id=CHANNEL + 1)
+    await store.mark_delivered(delivered_only, CHANNEL + 2, message_id=8001)
+    never_posted = await save(
+        store,
+        make_briefing(
+            SUMMIT_TEXT + " Later.",
+            title="Summit, later",
+            positions=[Position("Peskov", "nothing had changed", "reported", "said", 0)],
+        ),
+    )
+
+    timeline = await store.actor_timeline(GUILD, "Peskov", limit=20)
+    messages = {s.brief_id: s.message for s in timeline}
+    assert messages == {
+        posted: PostedMessage(CHANNEL, 7002),  # its own channel's message wins over earlier posts elsewhere
+        delivered_only: PostedMessage(CHANNEL + 2, 8001),
+        never_posted: None,
+    }
