@@ -19,6 +19,9 @@ from summarizer.errors import ModelUnavailable
 MAX_TOKENS = 256  # all-MiniLM-L6-v2 was trained on at most 256 word pieces
 # On a 2-core CPU, batches of 16 length-sorted sentences encode about twice as fast as batches of 64.
 DEFAULT_BATCH_SIZE = 16
+# Few distinct tensor shapes keep the CPU kernels' per-shape caches small: over 250 articles the process
+# grew 171 MB with this instead of 509 MB (and still rising) with exact padding, for ~10% more time.
+PAD_TO_MULTIPLE = 16
 
 
 class Encoder:
@@ -43,7 +46,12 @@ class Encoder:
 
     def _encode_batch(self, texts: list[str]) -> np.ndarray:
         inputs = self.tokenizer(
-            texts, padding=True, truncation=True, max_length=MAX_TOKENS, return_tensors="pt"
+            texts,
+            padding=True,
+            truncation=True,
+            max_length=MAX_TOKENS,
+            pad_to_multiple_of=PAD_TO_MULTIPLE,
+            return_tensors="pt",
         )
         with torch.inference_mode():
             token_vectors = self.model(**inputs).last_hidden_state

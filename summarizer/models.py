@@ -118,7 +118,6 @@ class Briefing:
             "timings_ms": dict(self.timings_ms),
         }
 
-
     def to_record(self) -> dict[str, Any]:
         """Everything, losslessly: what the store keeps so a brief can be shown or asked about later."""
         return asdict(self)

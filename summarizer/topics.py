@@ -12,10 +12,10 @@ Europe"). Each term is scored on its own and the topic scores as its best term.
   of title+summary and the centroid of all sentence embeddings) and its vocabulary (the 5 best-matching
   of its most frequent words, for each content word of the term, the weakest word deciding: "football"
   is close to "midfielder" and "striker" even when the article never says "football", and "Scottish
-  football" needs support for both words, so a Scottish election story is not enough). Acronyms must
-  appear as written, because the uncased model reads "US" as "us". Rescaled so that SEMANTIC_FLOOR maps
-  to 0 and SEMANTIC_CEILING to 1; halved for names, which MiniLM confuses ("Hillary Clinton" is close to
-  any Obama story).
+  football" needs support for both words, so a Scottish election story is not enough). An acronym
+  counts fully when the article contains it and at half its similarity otherwise, because the uncased
+  model reads "US" as "us". Rescaled so that SEMANTIC_FLOOR maps to 0 and SEMANTIC_CEILING to 1; halved
+  for names, which MiniLM confuses ("Hillary Clinton" is close to any Obama story).
 - score = 1 - (1 - keyword) * (1 - semantic): either kind of evidence can carry a match, both together
   reinforce it.
 
@@ -121,7 +121,7 @@ class _ArticleView:
         per_word = encoder.encode([w.lower() for w in words]) @ self.vocabulary.T
         support = np.sort(per_word, axis=1)[:, -VOCABULARY_TOP:].mean(axis=1)
         for i, word in enumerate(words):
-            if _is_acronym(word):  # the uncased model reads "US" as "us": acronyms must appear as written
+            if _is_acronym(word):  # the uncased model reads "US" as "us": trust the text, not the vector
                 support[i] = 1.0 if _count(self.body, content_terms(word)) else support[i] / 2
         return (text + float(support.min())) / 2
 

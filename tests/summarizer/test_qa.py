@@ -5,7 +5,7 @@ from collections.abc import Callable
 import pytest
 
 from summarizer.embeddings import Encoder
-from summarizer.models import Actor, Article, Briefing, Position, Sentence, Summary, SummarySentence
+from summarizer.models import Actor, Answer, Article, Briefing, Position, Sentence, Summary, SummarySentence
 from summarizer.qa import EMPTY_QUESTION, NOT_FOUND, answer_question
 
 KILMARNOCK_ID = "dm-test-008aa71f64621995d749aff42be822b1b6ca7bc9"
@@ -134,7 +134,7 @@ def test_naming_someone_without_asking_for_a_statement_searches_the_text(
 )
 def test_unanswerable_question(sanctions: Briefing, encoder: Encoder, question: str) -> None:
     answer = answer_question(sanctions, question, encoder)
-    assert answer == type(answer)(question=question, text=NOT_FOUND, citations=[], found=False)
+    assert answer == Answer(question=question, text=NOT_FOUND, citations=[], found=False)
 
 
 def test_empty_question_gets_a_polite_prompt(sanctions: Briefing, encoder: Encoder) -> None:

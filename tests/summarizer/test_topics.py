@@ -8,7 +8,14 @@ import pytest
 from summarizer.embeddings import Encoder
 from summarizer.extractive import summarize_extractive
 from summarizer.models import Actor, Article, Briefing, Sentence, Summary
-from summarizer.topics import TOPIC_THRESHOLD, content_terms, match_topic, match_topics, topic_terms
+from summarizer.topics import (
+    TOPIC_THRESHOLD,
+    TopicMatch,
+    content_terms,
+    match_topic,
+    match_topics,
+    topic_terms,
+)
 
 # Real CNN/Daily Mail test articles, with the headlines their pages carried.
 KILMARNOCK = (
@@ -110,7 +117,7 @@ def test_scores_are_explained(brief: Callable, encoder: Encoder) -> None:
     assert football.semantic > 0
     assert 0 <= football.score <= 1
     climate = match_topic(locke, "climate policy", encoder)
-    assert climate == type(climate)(score=0.0, keyword=0.0, semantic=0.0, matched_terms=[])
+    assert climate == TopicMatch(score=0.0, keyword=0.0, semantic=0.0, matched_terms=[])
 
 
 def test_actor_names_count_as_headline_evidence(encoder: Encoder) -> None:

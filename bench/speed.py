@@ -1,0 +1,138 @@
+"""How fast a full briefing is on this CPU, and how much memory the process needs.
+
+Cold start is measured in a fresh interpreter (imports + loading spaCy and MiniLM); then, in this
+process after one warm-up briefing, every article is briefed with Engine.brief_article (segmentation,
+actors, positions, extractive summary) and timed. See bench/README.md.
+
+    python bench/speed.py [--limit N] [--abstractive-model PATH]
+"""
+
+from __future__ import annotations
+
+import argparse
+import resource
+import subprocess
+import sys
+import time
+
+import numpy as np
+import psutil
+from common import ROOT, add_common_arguments, as_article, load_rows, write_results
+
+from summarizer.config import AbstractiveConfig, EngineConfig
+from summarizer.models import Article
+from summarizer.pipeline import Engine
+
+P50_TARGET_MS = 400
+PEAK_RSS_TARGET_MB = 1536
+ABSTRACTIVE_ARTICLES = 10  # generation takes seconds per article: a sample is enough
+COLD_START = (
+    "import time; started = time.perf_counter()\n"
+    "from summarizer.pipeline import Engine\n"
+    "Engine().warm_up()\n"
+    "print(time.perf_counter() - started)\n"
+)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    add_common_arguments(parser)
+    args = parser.parse_args()
+    articles = [as_article(row) for row in load_rows(args.data, args.limit)]
+    words = np.array([len(a.text.split()) for a in articles])
+    print(
+        f"{len(articles)} articles from {args.data}: {words.mean():.0f} words on average, max {words.max()}"
+    )
+
+    cold_s = _cold_start_seconds()
+    print(f"cold start (fresh process: imports + spaCy + MiniLM): {cold_s:.2f} s")
+    engine = Engine()
+    started = time.perf_counter()
+    engine.warm_up()
+    load_s = time.perf_counter() - started
+    engine.brief_article(articles[0])  # first call pays for lazy initialisation inside the libraries
+
+    latencies, nlp_ms, summary_ms = [], [], []
+    run_started = time.perf_counter()
+    for article in articles:
+        began = time.perf_counter()
+        briefing = engine.brief_article(article)
+        latencies.append((time.perf_counter() - began) * 1000)
+        nlp_ms.append(briefing.timings_ms["nlp"])
+        summary_ms.append(briefing.timings_ms["summary"])
+    elapsed = time.perf_counter() - run_started
+    latency = np.array(latencies)
+    peak_rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux reports KiB
+    results = {
+        "articles": len(articles),
+        "mean_words": round(float(words.mean())),
+        "cold_start_s": round(cold_s, 2),
+        "model_load_s": round(load_s, 2),
+        "latency_ms": {
+            "p50": round(float(np.percentile(latency, 50))),
+            "p95": round(float(np.percentile(latency, 95))),
+            "mean": round(float(latency.mean())),
+            "max": round(float(latency.max())),
+        },
+        "split_ms_mean": {"nlp": round(float(np.mean(nlp_ms))), "summary": round(float(np.mean(summary_ms)))},
+        "articles_per_s": round(len(articles) / elapsed, 2),
+        "peak_rss_mb": round(peak_rss_mb),
+        "rss_now_mb": round(psutil.Process().memory_info().rss / 2**20),
+        "targets": {"p50_ms": P50_TARGET_MS, "peak_rss_mb": PEAK_RSS_TARGET_MB},
+    }
+
+    p50 = results["latency_ms"]["p50"]
+    print(f"model load in this process: {load_s:.2f} s")
+    print(
+        f"latency per briefing (warm): p50 {p50} ms  [target <= {P50_TARGET_MS} ms: "
+        f"{_verdict(p50 <= P50_TARGET_MS)}]   p95 {results['latency_ms']['p95']} ms   "
+        f"mean {results['latency_ms']['mean']} ms   max {results['latency_ms']['max']} ms"
+    )
+    print(
+        f"  of which (mean): nlp {results['split_ms_mean']['nlp']} ms "
+        "(spaCy parse, segmentation, actors, positions), "
+        f"summary {results['split_ms_mean']['summary']} ms (MiniLM + selection)"
+    )
+    print(f"throughput: {results['articles_per_s']} articles/s on one process")
+    print(
+        f"peak RSS: {results['peak_rss_mb']} MB  [target <= {PEAK_RSS_TARGET_MB} MB: "
+        f"{_verdict(peak_rss_mb <= PEAK_RSS_TARGET_MB)}]"
+    )
+    results["abstractive"] = _abstractive(args.abstractive_model, articles[:ABSTRACTIVE_ARTICLES])
+    path = write_results("speed", results)
+    print(f"wrote {path}")
+
+
+def _cold_start_seconds() -> float:
+    done = subprocess.run(
+        [sys.executable, "-c", COLD_START], cwd=ROOT, capture_output=True, text=True, check=True
+    )
+    return float(done.stdout.strip().splitlines()[-1])
+
+
+def _abstractive(model: str, articles: list[Article]) -> dict[str, float | str] | str:
+    if not model:
+        print("abstractive: skipped: no model")
+        return "skipped: no model"
+    engine = Engine(EngineConfig(abstractive=AbstractiveConfig(backend="local", model=model)))
+    started = time.perf_counter()
+    engine.warm_up()
+    _ = engine.abstractive
+    load_s = time.perf_counter() - started
+    engine.brief_article(articles[0], method="abstractive")
+    seconds = []
+    for article in articles:
+        began = time.perf_counter()
+        engine.brief_article(article, method="abstractive")
+        seconds.append(time.perf_counter() - began)
+    per_article = float(np.mean(seconds))
+    print(f"abstractive ({model}): {per_article:.2f} s per article over {len(articles)}, load {load_s:.1f} s")
+    return {"model": model, "seconds_per_article": round(per_article, 2), "load_s": round(load_s, 1)}
+
+
+def _verdict(ok: bool) -> str:
+    return "met" if ok else "MISSED"
+
+
+if __name__ == "__main__":
+    main()
