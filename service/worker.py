@@ -13,6 +13,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import multiprocessing
+import os
 import signal
 import time
 from collections.abc import Callable
@@ -47,10 +48,14 @@ _engine: Engine | None = None
 _startup_error: BriefError | None = None
 
 
-def _start_worker(engine_factory: EngineFactory, config: EngineConfig) -> None:
+def _start_worker(engine_factory: EngineFactory, config: EngineConfig, torch_threads: int) -> None:
     """Pool initializer: load the models once for this process."""
     global _engine, _startup_error
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    import torch
+
+    # Workers share the cores: torch's default (all cores each) stalls badly when oversubscribed.
+    torch.set_num_threads(torch_threads)
     try:
         engine = engine_factory(config)
         engine.warm_up()
@@ -117,7 +122,7 @@ class WorkerPool:
             max_workers=self._workers,
             mp_context=self._mp_context,
             initializer=_start_worker,
-            initargs=(self._engine_factory, self._config),
+            initargs=(self._engine_factory, self._config, max(1, (os.cpu_count() or 1) // self._workers)),
         )
 
     def start(self) -> None:
