@@ -74,6 +74,34 @@ _NAME_CONNECTORS = frozenset({
     "el", "bin", "ibn", "la", "le", "y",
 })  # fmt: skip
 _NAME_SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv"})
+# Last words of football and other club names, which spaCy tags as people ("Manchester United").
+_CLUB_SUFFIXES = frozenset({
+    "United", "City", "FC", "AFC", "Rovers", "Athletic", "Wanderers", "Albion", "Rangers", "Hotspur",
+    "Argyle", "Utd", "Academicals", "Thistle",
+})  # fmt: skip
+# Nouns for a team's people and parts: "Arsenal's players", "the manager of Fulham".
+_TEAM_NOUNS = frozenset({
+    "players", "squad", "side", "fans", "supporters", "striker", "strikers", "goalkeeper", "defender",
+    "defenders", "midfielder", "winger", "manager", "boss", "stadium", "academy", "bench", "star", "stars",
+})  # fmt: skip
+_STAFF_NOUNS = frozenset({
+    "manager", "boss", "striker", "goalkeeper", "defender", "midfielder", "winger", "players", "squad",
+})  # fmt: skip
+# Verbs whose subject or object is a team when a club-like name is ambiguous ("Manchester City beat ...").
+_MATCH_VERBS = frozenset({"beat", "defeat", "thrash", "draw", "lose", "host", "face", "play", "sign"})
+_ORGANISATION_WORDS = frozenset({
+    "inc", "ltd", "plc", "llc", "group", "company", "co", "corp", "corporation", "foundation", "trust",
+    "bank", "institute", "university", "college", "school", "hospital", "council", "party", "association",
+    "society", "partners", "records", "media", "news", "times", "post", "&", "club", "agency", "service",
+})  # fmt: skip
+# Nouns, in apposition to a name, that only a person can be ("a spokesman for the police").
+_PERSON_NOUNS = frozenset({
+    "spokesman", "spokeswoman", "spokesperson", "director", "lawyer", "attorney", "doctor", "officer",
+    "student", "teacher", "singer", "songwriter", "actor", "actress", "founder", "chairman", "chairwoman",
+    "executive", "analyst", "professor", "researcher", "scientist", "resident", "native", "player",
+    "manager", "coach", "father", "mother", "son", "daughter", "wife", "husband", "official", "author",
+    "writer", "musician", "member", "survivor", "victim", "witness", "neighbour", "neighbor", "friend",
+})  # fmt: skip
 _PLACE_ALIASES = {
     "us": "united states", "usa": "united states", "america": "united states",
     "united states of america": "united states", "uk": "united kingdom", "britain": "united kingdom",
@@ -89,6 +117,7 @@ _MISLABELLED_NAME_LABELS = frozenset({"PRODUCT", "WORK_OF_ART", "EVENT", "LAW", 
 _LEAD_SENTENCES = 3
 _PRONOUN_WINDOW = 2  # sentences back that a pronoun may reach
 _FAR_PRONOUN_WINDOW = 8  # ... when the person's gender is known
+_SCORE = re.compile(r"^\d+-\d+$")
 _AGE = re.compile(r"year-old$|^\d+$")
 _AGE_PHRASE = re.compile(r"\b\d+-year-old(?: \w+)?$")  # "the 39-year-old", "the 36-year-old publican"
 _DATELINE = re.compile(
@@ -260,6 +289,8 @@ def _name_mentions(doc: Doc, sentence_of: list[int], skipped: set[int]) -> list[
             continue
         if kind == "person" and not tentative:
             span = _complete_person(doc, span, skipped)
+        if not tentative and kind != "group":
+            kind = _kind_in_context(doc, span, kind)
         if kind == "group" and not _used_as_noun(span):
             continue
         taken.update(range(span.start, span.end))
@@ -276,6 +307,69 @@ def _name_mentions(doc: Doc, sentence_of: list[int], skipped: set[int]) -> list[
         mentions.append(_Mention(token.i, token.i + 1, "person", text, sentence_of[token.i], tentative=True))
     mentions.sort(key=lambda m: m.start)
     return mentions
+
+
+def _kind_in_context(doc: Doc, span: Span, kind: ActorKind) -> ActorKind:
+    """Settle PERSON/GPE vs ORG where spaCy often errs on sports clubs and little-known people.
+
+    A club: a name ending like one ("Manchester United", "Leeds Rovers"), or written as a team
+    ("City's players", "the manager of Fulham"). A person: an ORG whose apposition names a
+    person's role ("Pushparam K.C., a spokesman for ..."), or that opens with a first name and
+    is the subject of a speech verb ("Don McLean said")."""
+    words = [t.text for t in span]
+    club_name = len(words) > 1 and words[-1] in _CLUB_SUFFIXES
+    if kind == "person":  # not "Mourinho's side": a manager's team is written so too
+        return "organization" if club_name or _staff_of(span) or _used_as_team(span) else kind
+    if kind == "place":  # "Manchester United" tagged GPE; "Mexico City" is a city unless a team
+        root = span.root
+        plays = root.dep_ in ("nsubj", "dobj") and root.head.lemma_ in _MATCH_VERBS
+        team = words[-1] != "City" or plays or _written_as_team(doc, span) or root.head.lower_ in _TEAM_NOUNS
+        return "organization" if club_name and team else kind
+    if any(w in _CLUB_SUFFIXES or w.lower() in _ORGANISATION_WORDS for w in words):
+        return kind
+    root = span.root
+    for child in root.children:
+        if child.dep_ == "appos" and child.tag_ == "NN" and child.lower_ in _PERSON_NOUNS:
+            return "person"
+    first_name = len(words) > 1 and first_name_gender(words[0]) is not None
+    speaks = root.dep_ == "nsubj" and root.head.lemma_ in SPEECH_VERBS
+    return "person" if first_name and speaks else kind
+
+
+def _written_as_team(doc: Doc, span: Span) -> bool:
+    """ "City's players", "the manager of City"."""
+    after = doc[span.end : span.end + 2]
+    if len(after) == 2 and after[0].tag_ == "POS" and after[1].lower_ in _TEAM_NOUNS:
+        return True
+    return _staff_of(span)
+
+
+def _used_as_team(span: Span) -> bool:
+    """ "Former Valencia striker", "his former club Valencia", "Valencia were unable to hold on":
+    a name modifying a player, in apposition to "club", or a lone name taking a plural verb."""
+    root = span.root
+    head = root.head
+    if root.dep_ == "compound" and head.lower_ in _STAFF_NOUNS and head.i > root.i:
+        return True
+    if root.dep_ == "appos" and head.lower_ in ("club", "side", "team") and head.i < root.i:
+        return True
+    plural_verb = head.lower_ in ("were", "are") or any(
+        c.dep_ == "aux" and c.lower_ in ("were", "are", "have") for c in head.children
+    )
+    alone = not any(c.dep_ in ("conj", "cc") for c in root.children) and root.dep_ == "nsubj"
+    return alone and plural_verb and root.tag_ == "NNP"
+
+
+def _staff_of(span: Span) -> bool:
+    """ "the manager of Fulham", "a striker for Rovers"."""
+    root = span.root
+    preposition = root.head
+    return (
+        root.dep_ == "pobj"
+        and preposition.lower_ in ("of", "for")
+        and preposition.head.lower_ in _STAFF_NOUNS
+        and preposition.head.i < span.start
+    )
 
 
 def _honorific_gender(doc: Doc, start: int) -> Gender | None:
@@ -304,6 +398,11 @@ def _clean_span(
             start += 1
     while end > start and (doc[end - 1].tag_ == "POS" or doc[end - 1].is_punct or doc[end - 1].is_space):
         end -= 1
+    score_start = end
+    while score_start > start + 1 and (doc[score_start - 1].like_num or doc[score_start - 1].text == "-"):
+        score_start -= 1
+    if _SCORE.match(doc[score_start:end].text.replace(" ", "")):
+        end = score_start  # "beat Chelsea 2-1" tagged as "Chelsea 2-1"
     if kind == "person" and end - start > 1 and _borrowed_word(doc[start:end], thing_names):
         start += 1  # "Premier League Klopp" tagged as "League Klopp"
     if start >= end:
@@ -790,7 +889,9 @@ def _resolve(
     """The person a he/she pronoun refers to: recent, preferably a subject, gender-compatible.
 
     Each candidate scores by its best recent mention: 1/(1 + sentences back), +0.5 for being a
-    subject, +0.3 when its gender is known to match. Known-mismatching genders are out; so is
+    main-clause subject (+0.25 inside a reported or subordinate clause: in "Smith told WRAL that
+    Lane never made advances. He described him as ...", "He" is Smith), +0.3 when its gender is
+    known to match. Known-mismatching genders are out; so is
     the subject of the pronoun's own verb for an object pronoun ("Smith praised him").
     """
     now = sentence_of[pronoun.i]
@@ -807,7 +908,7 @@ def _resolve(
             and head.head.i == pronoun.head.i
         ):
             continue
-        score = 1 / (1 + distance) + (0.5 if head.dep_ in ("nsubj", "nsubjpass") else 0)
+        score = 1 / (1 + distance) + _subject_bonus(head)
         score += 0.3 if gender is not None and cluster.gender == gender else 0
         score += head.i * 1e-6  # later wins a tie
         if score > scores.get(id(cluster), (-1.0, cluster))[0]:
@@ -829,6 +930,16 @@ def _resolve(
     if chosen.gender is None and len(ranked) == 1 and gender is not None:
         chosen.gender = gender  # the only candidate: learn who "he"/"she" is
     return chosen
+
+
+def _subject_bonus(head: Token) -> float:
+    if head.dep_ == "appos":
+        head = head.head  # "His cousin, Steve Smith, told WRAL": the subject is "cousin"
+    if head.dep_ not in ("nsubj", "nsubjpass"):
+        return 0.0
+    verb = head.head
+    main = verb.dep_ in ("ROOT", "conj") or verb.lemma_ in SPEECH_VERBS
+    return 0.5 if main else 0.25
 
 
 def _is_role_phrase_head(token: Token) -> bool:

@@ -330,7 +330,7 @@ def _complement(verb: Token) -> tuple[list[Token], int] | None:
     ):
         return _tokens_between(objects[0], clause), cue_end  # "dismissed reports that talks had stalled"
     if clause is not None:
-        return list(clause.subtree), cue_end
+        return _without_own_verbs(clause, verb), cue_end
     infinitive = next((c for c in children if c.dep_ == "xcomp"), None)
     if objects and infinitive is None:  # "urged councils to approve", parsed as councils' clause
         infinitive = next((c for c in objects[0].children if c.dep_ == "acl" and _is_infinitive(c)), None)
@@ -351,6 +351,18 @@ def _complement(verb: Token) -> tuple[list[Token], int] | None:
         return list(objects[0].subtree), cue_end
     rescued = _misattached_that_clause(verb)
     return (rescued, cue_end) if rescued else None
+
+
+def _without_own_verbs(clause: Token, verb: Token) -> list[Token]:
+    """The reported clause less a speech verb of the speaker's own hung on it ("... and urged
+    ministers to ...", ", accusing him of ..."), which is a position of its own."""
+    dropped: set[int] = set()
+    for child in clause.children:
+        outer = _outer_speech_verb(child)
+        if outer is not None and outer.i == verb.i:
+            dropped.update(t.i for t in child.subtree)
+            dropped.update(t.i for t in clause.children if t.dep_ in ("cc", "punct") and t.i == child.i - 1)
+    return [t for t in clause.subtree if t.i not in dropped]
 
 
 def _misattached_that_clause(verb: Token) -> list[Token] | None:
@@ -447,8 +459,26 @@ def _subject_and_distance(verb: Token) -> tuple[Token | None, int]:
             return subject, steps
         if verb.dep_ not in ("advcl", "conj", "xcomp") or verb.head.i == verb.i:
             return None, steps
-        verb = verb.head
+        verb = _outer_speech_verb(verb) or verb.head
     return None, 3
+
+
+def _outer_speech_verb(verb: Token) -> Token | None:
+    """The parser hangs a second speech verb on the reported clause instead of the first speech
+    verb: "She said the Kremlin had never honoured a ceasefire and urged ministers ...", "Stancil
+    said Lane deserved to die, accusing him of ...". The verb shares the outer verb's subject when
+    its form matches the outer verb and not the reported one (urged/said vs. had honoured), or
+    when it is a participle clause after a comma."""
+    head = verb.head
+    outer = head.head
+    if not _is_speech_verb(verb) or head.dep_ != "ccomp" or not _is_speech_verb(outer):
+        return None
+    if verb.dep_ == "conj" and verb.tag_ == outer.tag_ and head.tag_ != verb.tag_:
+        return outer
+    after_comma = verb.i > 0 and verb.doc[verb.i - 1].text == ","
+    if verb.dep_ == "advcl" and verb.tag_ == "VBG" and after_comma:
+        return outer
+    return None
 
 
 def _speaker_of(context: _Context, verb: Token, quote: str = "") -> str:

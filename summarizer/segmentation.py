@@ -38,6 +38,13 @@ _TITLE_ABBREVIATIONS = frozenset({
 _ELISIONS = re.compile(r"^(?:s|em|til|tis|twas|cause|n|\d0s|\d\d)$", re.IGNORECASE)
 _USER_DATA_KEY = "briefbot.quotations"
 _SINGLE_MARKS = frozenset("'‘’")
+# Function words that, capitalised mid-sentence, show a new sentence began ("At", "The", "However").
+_SEAM_TAGS = frozenset({"DT", "IN", "RB", "WRB", "WDT", "WP", "CC", "EX"})
+# ... after the last word of a caption: a noun, adjective, adverb, particle or a verb (the tagger
+# often takes a caption's last noun for a verb: "their exam answers The 31-year-old").
+_SEAM_PREVIOUS_TAGS = frozenset(
+    {"NN", "NNS", "JJ", "RB", "RP", "CD", "VB", "VBZ", "VBP", "VBD", "VBN", "VBG"}
+)
 
 
 class _Mark(Enum):
@@ -139,7 +146,10 @@ def _starts_sentence(
         return False
     end = previous
     crossed_closing = False
-    while end.i > 0 and (end.i in closings or end.text in _CLOSING_BRACKETS):
+    # (a nested quotation's mark, left out of `closings`, closes too: 'I was like, "Wow!"' However)
+    while end.i > 0 and (
+        end.i in closings or end.text in _CLOSING_BRACKETS or (end.tag_ == "''" and end.i not in openings)
+    ):
         crossed_closing = crossed_closing or end.i in closings
         end = doc[end.i - 1]
     capitalised = first.isupper() or first.isdigit() or token.is_currency or opens
@@ -157,7 +167,25 @@ def _starts_sentence(
         return None  # "the U.S. The talks..." vs "the U.S. Senate": the parser decides
     if capitalised and "\n" in doc.text[previous.idx + len(previous.text) : token.idx]:
         return None  # a line break: a heading, or a hard-wrapped line
-    return False
+    return _caption_seam(doc, previous, token)
+
+
+def _caption_seam(doc: Doc, previous: Token, token: Token) -> bool:
+    """A photo caption run into the text without a full stop ("... up to scratch At around 3.30pm",
+    "(file picture) However, he insisted"): a capitalised function word right after a noun-like
+    word or a bracket can only start a new sentence. "The" before a capitalised word may be a
+    title ("the band The Who"), so it needs a lower-case or numeric word after it."""
+    if token.tag_ not in _SEAM_TAGS or token.text == "I" or not token.text[0].isupper():
+        return False
+    after_word = previous.tag_ in _SEAM_PREVIOUS_TAGS and previous.is_lower
+    # "(file picture) However", but not the dateline "(CNN)They"
+    after_note = previous.text in _CLOSING_BRACKETS and previous.i > 0 and doc[previous.i - 1].is_lower
+    if not (after_word or after_note):
+        return False
+    if token.tag_ == "DT":
+        following = doc[token.i + 1] if token.i + 1 < len(doc) else None
+        return following is not None and (following.is_lower or following.text[:1].isdigit())
+    return True
 
 
 def _is_short_attribution(doc: Doc, start: int) -> bool:

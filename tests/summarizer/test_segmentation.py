@@ -174,3 +174,49 @@ def test_cnndm_cnn_article(nlp: Language, cnndm: dict[str, str]) -> None:
     assert sentences[2:4] == ['"We know where to look.', 'We know how to look," she said.']
     assert '"We are not talking about little green men," Stofan said at the panel.' in sentences
     assert all(s.strip() == s and s for s in sentences)
+
+
+def test_photo_captions_run_into_the_text_are_cut_off(nlp: Language) -> None:
+    """Daily Mail captions lose their full stop when flattened; a capitalised function word
+    right after the caption's last word shows where the text resumes."""
+    text = (
+        "The governing body cancelled the school's test results after an inquiry by the local "
+        "authority (file picture) However, the teacher insisted in a statement that he had only asked "
+        "pupils to write more clearly. Newcastle goalkeeper Tim Krul was helpless as the shot flew into "
+        "the top corner The 32-year-old was overcome with emotion afterwards. A builder was jailed after "
+        "a row over a concreting job At around 3.30pm on March 17 he returned to the site. Guffick asked "
+        "pupils to make changes to their SATs exam answers The 31-year-old also altered some answers himself."
+    )
+    assert sentences_of(nlp, text) == [
+        "The governing body cancelled the school's test results after an inquiry by the local "
+        "authority (file picture)",
+        "However, the teacher insisted in a statement that he had only asked pupils to write more clearly.",
+        "Newcastle goalkeeper Tim Krul was helpless as the shot flew into the top corner",
+        "The 32-year-old was overcome with emotion afterwards.",
+        "A builder was jailed after a row over a concreting job",
+        "At around 3.30pm on March 17 he returned to the site.",
+        "Guffick asked pupils to make changes to their SATs exam answers",  # "answers" tagged as a verb
+        "The 31-year-old also altered some answers himself.",
+    ]
+
+
+def test_titles_and_datelines_are_no_caption_seams(nlp: Language) -> None:
+    text = (
+        "(CNN)They met in a band called The Rebels and later played with the band The Who. "
+        "She now lives in The Hague."
+    )
+    assert sentences_of(nlp, text) == [
+        "(CNN)They met in a band called The Rebels and later played with the band The Who.",
+        "She now lives in The Hague.",
+    ]
+
+
+def test_a_nested_quote_closing_a_sentence_ends_it(nlp: Language) -> None:
+    text = (
+        "Jacqueline Caterina, 33, said her scars had faded: 'After a couple of weeks I was like, "
+        '"Wow!"\' However, plastic surgeon Norman Rowe told the Post that he questions the treatment.'
+    )
+    assert sentences_of(nlp, text) == [
+        "Jacqueline Caterina, 33, said her scars had faded: 'After a couple of weeks I was like, \"Wow!\"'",
+        "However, plastic surgeon Norman Rowe told the Post that he questions the treatment.",
+    ]
