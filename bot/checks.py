@@ -14,9 +14,9 @@ from urllib.parse import urlsplit
 import discord
 
 from summarizer.errors import BriefError, EmptyInput, InputTooLarge, UnsupportedInput
+from summarizer.models import FILE_KINDS
 
 LENGTHS = {"short": 3, "medium": 5, "long": 8}  # summary sentences per /brief length choice
-FILE_TYPES = (".txt", ".md", ".markdown", ".html", ".htm")
 URL_LIMIT = 2048
 LINK = re.compile(r"https?://[^\s<>|\]\)\"']+", re.IGNORECASE)
 
@@ -65,8 +65,8 @@ def checked_url(url: str) -> str:
 
 def checked_file(file: discord.Attachment, max_file_bytes: int) -> discord.Attachment:
     suffix = PurePosixPath(file.filename).suffix.lower()
-    if suffix not in FILE_TYPES:
-        kinds = ", ".join(FILE_TYPES)
+    if suffix not in FILE_KINDS:
+        kinds = ", ".join(FILE_KINDS)
         raise UnsupportedInput(f"I can read {kinds} files, not “{file.filename}”.")
     if file.size > max_file_bytes:
         raise InputTooLarge(

@@ -9,6 +9,17 @@ SourceKind = Literal["url", "file", "text"]
 ActorKind = Literal["person", "organization", "place", "group"]
 PositionKind = Literal["direct", "reported"]
 SummaryMethod = Literal["extractive", "abstractive"]
+FileKind = Literal["text", "markdown", "html"]
+
+# The file types every way in accepts (CLI files, Discord attachments): one table, so the bot's early
+# check and the reader never disagree.
+FILE_KINDS: dict[str, FileKind] = {
+    ".txt": "text",
+    ".md": "markdown",
+    ".markdown": "markdown",
+    ".html": "html",
+    ".htm": "html",
+}
 
 
 @dataclass(slots=True)

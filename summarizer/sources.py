@@ -12,7 +12,6 @@ import re
 import unicodedata
 from collections.abc import Iterator
 from pathlib import Path, PurePath
-from typing import Literal
 
 import charset_normalizer
 import trafilatura
@@ -25,10 +24,7 @@ from summarizer.config import EngineConfig
 from summarizer.errors import EmptyInput, InputTooLarge, NotAnArticle, UnsupportedInput
 from summarizer.fetch import human_size
 from summarizer.language import detect_language
-from summarizer.models import Article, SourceKind
-
-FileKind = Literal["text", "markdown", "html"]
-FILE_KINDS: dict[str, FileKind] = {".txt": "text", ".md": "markdown", ".html": "html", ".htm": "html"}
+from summarizer.models import FILE_KINDS, Article, FileKind, SourceKind
 
 _TOO_SHORT = "That is too short to brief"
 _NO_ARTICLE_ON_PAGE = "I couldn't find an article on that page"
