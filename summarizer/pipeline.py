@@ -18,7 +18,7 @@ from summarizer.config import EngineConfig
 from summarizer.embeddings import Encoder, load_encoder
 from summarizer.errors import ModelUnavailable, NotAnArticle
 from summarizer.extractive import summarize_extractive
-from summarizer.models import Answer, Article, Briefing, SummaryMethod
+from summarizer.models import Answer, Article, Briefing, Sentence, Summary, SummaryMethod
 from summarizer.nlp import load_spacy
 from summarizer.positions import extract_positions
 from summarizer.qa import answer_question
@@ -86,8 +86,7 @@ class Engine:
         started = time.perf_counter()
         n = sentences or self.config.default_sentences
         if method == "abstractive":
-            # Fail before the expensive part when no model is configured.
-            summarizer = self.abstractive
+            _ = self.abstractive  # fail before the expensive part when no model is configured
         with _timed(timings, "nlp"):
             doc = self.nlp(article.text)
             sents = segment(doc)
@@ -96,15 +95,7 @@ class Engine:
             index = extract_actors(doc, sents)
             positions = extract_positions(doc, sents, index)
         with _timed(timings, "summary"):
-            if method == "abstractive":
-                summary = summarizer.summarize(article, sents, self.nlp, max_sentences=n)
-            if method != "abstractive" or not summary.sentences:
-                notes = summary.notes if method == "abstractive" else []
-                vectors = self.encoder.encode([s.text for s in sents])
-                summary = summarize_extractive(sents, vectors, n)
-                if notes:
-                    # Every generated sentence failed the faithfulness check: show the picked ones.
-                    summary.notes = [*notes, "Showing the extractive summary instead."]
+            summary = self._summarize(article, sents, n, method)
         warnings = []
         if article.language != "en":
             warnings.append(
@@ -121,6 +112,17 @@ class Engine:
             timings_ms=timings,
             warnings=warnings,
         )
+
+    def _summarize(self, article: Article, sents: list[Sentence], n: int, method: SummaryMethod) -> Summary:
+        if method == "abstractive":
+            generated = self.abstractive.summarize(article, sents, self.nlp, max_sentences=n)
+            if generated.sentences:
+                return generated
+        summary = summarize_extractive(sents, self.encoder.encode([s.text for s in sents]), n)
+        if method == "abstractive":
+            # Every generated sentence failed the faithfulness check: show the picked ones instead.
+            summary.notes = [*generated.notes, "Showing the extractive summary instead."]
+        return summary
 
     def answer(self, briefing: Briefing, question: str) -> Answer:
         return answer_question(briefing, question, self.encoder)
