@@ -26,7 +26,9 @@ CUSTOM_ID_LIMIT = 100
 HISTORY_PER_PAGE = 10
 ACTOR_STATEMENTS = 20
 
-Page = tuple[discord.Embed, int]  # the page asked for (clamped) and how many pages there are
+# The page asked for (clamped), how many pages there are, and the key its buttons carry (a listing
+# paged by keyset names the page it shows, so the next press knows where to continue).
+Page = tuple[discord.Embed, int, str]
 # (service, guild id, the user looking, key, page): the user sees public briefs and their own private ones.
 PageLoader = Callable[["BriefingService", int, int, str, int], Awaitable[Page | None]]
 
@@ -35,27 +37,52 @@ async def brief_page(
     service: BriefingService, guild_id: int, viewer_id: int, key: str, page: int
 ) -> Page | None:
     stored = await service.get_brief(guild_id, int(key), viewer_id=viewer_id)
-    return None if stored is None else _pick(render.briefing_pages(stored), page)
+    return None if stored is None else _pick(render.briefing_pages(stored), page, key)
 
 
 async def history_page(service: BriefingService, guild_id: int, viewer_id: int, key: str, page: int) -> Page:
-    rows, total = await service.history(
-        guild_id, limit=HISTORY_PER_PAGE, offset=page * HISTORY_PER_PAGE, viewer_id=viewer_id
-    )
-    count = max(1, -(-total // HISTORY_PER_PAGE))
-    if page >= count:  # the history shrank since the button was drawn
-        return await history_page(service, guild_id, viewer_id, key, count - 1)
-    return render.history_page(rows, page=page, per_page=HISTORY_PER_PAGE, total=total), count
+    """Keyset paging: `key` is "page.newest-id.oldest-id" of the page the buttons were drawn on, so the
+    next or previous page is an index range next to it, however deep in the history."""
+    shown = _history_cursor(key)
+    if shown is None or page == 0:
+        page, result = 0, await service.history(guild_id, limit=HISTORY_PER_PAGE, viewer_id=viewer_id)
+    else:
+        shown_page, newest, oldest = shown
+        if page > shown_page:
+            bounds: dict[str, int] = {"before": oldest}
+        elif page < shown_page:
+            bounds = {"after": newest}
+        else:
+            bounds = {"before": newest + 1}
+        result = await service.history(guild_id, limit=HISTORY_PER_PAGE, viewer_id=viewer_id, **bounds)
+        if not result.rows:  # the history changed since the button was drawn: start again at the top
+            return await history_page(service, guild_id, viewer_id, "", 0)
+        if not result.has_newer:
+            page = 0
+    count = max(1, -(-result.total // HISTORY_PER_PAGE))
+    count = max(count, page + 2) if result.has_older else page + 1
+    rows = result.rows
+    new_key = f"{page}.{rows[0].id}.{rows[-1].id}" if rows else ""
+    embed = render.history_page(rows, page=page, per_page=HISTORY_PER_PAGE, total=result.total)
+    return embed, count, new_key
+
+
+def _history_cursor(key: str) -> tuple[int, int, int] | None:
+    parts = key.split(".")
+    if len(parts) != 3 or not all(part.isdigit() for part in parts):
+        return None
+    page, newest, oldest = (int(part) for part in parts)
+    return page, newest, oldest
 
 
 async def actor_page(service: BriefingService, guild_id: int, viewer_id: int, key: str, page: int) -> Page:
     """The same for every viewer: actors come from public briefs only."""
     statements = await service.actor_timeline(guild_id, key, limit=ACTOR_STATEMENTS)
-    return _pick(render.actor_pages(key, statements, guild_id), page)
+    return _pick(render.actor_pages(key, statements, guild_id), page, key)
 
 
-def _pick(pages: list[discord.Embed], page: int) -> Page:
-    return pages[max(0, min(page, len(pages) - 1))], len(pages)
+def _pick(pages: list[discord.Embed], page: int, key: str) -> Page:
+    return pages[max(0, min(page, len(pages) - 1))], len(pages), key
 
 
 LOADERS: dict[str, PageLoader] = {"brief": brief_page, "history": history_page, "actor": actor_page}
@@ -98,9 +125,9 @@ class PageButton(
             if loaded is None:
                 await errors.send_private(interaction, "That is no longer stored, so I can't show it.")
                 return
-            embed, count = loaded
+            embed, count, key = loaded
             page = self.page if self.page < count else count - 1
-            view = page_view(self.kind, self.key, page, count, keep=_refresh_buttons(self.view))
+            view = page_view(self.kind, key, page, count, keep=_refresh_buttons(self.view))
             await interaction.response.edit_message(embed=embed, view=view)
         except Exception as error:
             await errors.report(interaction, error)

@@ -28,7 +28,7 @@ from service.records import (
 )
 from service.settings import Settings
 from service.worker import EngineFactory, WorkerPool, answer_task, brief_task, build_engine, match_task
-from storage import NewBrief, Store
+from storage import FeedFollower, FeedRoute, HistoryPage, NewBrief, SqliteStore, Store
 from summarizer import sources
 from summarizer.errors import (
     BlockedAddress,
@@ -76,7 +76,7 @@ class BriefingService:
         `start_workers=False` is for callers that only need the store (`briefbot sync`): no process
         starts and no model loads, unless a task is run after all (then the first one waits for both).
         """
-        store = await Store.open(settings.database_path)
+        store = await SqliteStore.open(settings.database_path)
         pool = WorkerPool(settings.workers, settings.engine, engine_factory)
         if start_workers:
             pool.start()
@@ -195,9 +195,17 @@ class BriefingService:
         return await self._store.get_brief(guild_id, brief_id, viewer_id=viewer_id)
 
     async def history(
-        self, guild_id: int | None, *, limit: int = 10, offset: int = 0, viewer_id: int | None = None
-    ) -> tuple[list[BriefRow], int]:
-        return await self._store.history(guild_id, limit=limit, offset=offset, viewer_id=viewer_id)
+        self,
+        guild_id: int | None,
+        *,
+        limit: int = 10,
+        before: int | None = None,
+        after: int | None = None,
+        viewer_id: int | None = None,
+    ) -> HistoryPage:
+        return await self._store.history(
+            guild_id, limit=limit, before=before, after=after, viewer_id=viewer_id
+        )
 
     async def search_briefs(
         self, guild_id: int | None, query: str, limit: int = 25, *, viewer_id: int | None = None
@@ -293,8 +301,10 @@ class BriefingService:
         return await self._store.list_feeds(guild_id)
 
     async def poll_feeds(self) -> list[FeedDelivery]:
-        """Brief new items of every feed and return what still has to be posted where.
+        """Brief new items of every followed feed and return what still has to be posted where.
 
+        A feed is fetched once however many servers follow it, and each new item briefed once; each
+        following server gets its own brief (its listings stay its own) in its matching channels.
         The result also holds pairs a previous poll returned but the bot never confirmed with
         `mark_delivered` (e.g. it crashed before posting): those are offered again, a bounded number
         of times, while delivered pairs never come back.
@@ -324,7 +334,7 @@ class BriefingService:
                 return
             items = await asyncio.to_thread(parse_feed, response)
         except BriefError as err:
-            log.info("Feed %s (guild %s) failed: %s", feed.url, feed.guild_id, err)
+            log.info("Feed %s failed: %s", feed.url, err)
             await self._store.feed_polled(feed.id, error=str(err))
             return
 
@@ -335,8 +345,9 @@ class BriefingService:
             # A feed just added would flood its channels with old news; start from the newest items.
             await self._store.skip_feed_items(feed.id, [(i.key, i.url) for i in new[limit:]], _BACKLOG_REASON)
             new = new[:limit]
+        followers = await self._store.feed_followers(feed.id)
         for item in reversed(new[:limit]):  # oldest first, so channels read them in order
-            await self._brief_feed_item(feed, item)
+            await self._brief_feed_item(feed, item, followers)
 
         # Keep the old validators while items are left over: the next request then gets the whole
         # feed again instead of a 304 that would strand them.
@@ -345,30 +356,39 @@ class BriefingService:
             feed.id, validators=(response.etag, response.last_modified) if all_settled else None
         )
 
-    async def _brief_feed_item(self, feed: Feed, item: FeedItem) -> None:
+    async def _brief_feed_item(self, feed: Feed, item: FeedItem, followers: list[FeedFollower]) -> None:
         sentences = self._settings.engine.default_sentences
         try:
             article, links = await self._feed_article(feed, item)
-            known = await self._store.find_brief(
-                feed.guild_id, method="extractive", sentences=sentences, content_hash=article.content_hash
-            )
-            if known is not None:
-                # Briefed in this server already: route it, but never back to where it was briefed.
-                hits = await self.matching_channels(feed.guild_id, known.briefing, known.channel_id)
-                await self._store.record_feed_item(
-                    feed.id, item.key, item.url, known.id, [hit.channel_id for hit in hits]
+            briefing: Briefing | None = None
+            routes: list[FeedRoute] = []
+            for follower in followers:
+                known = await self._store.find_brief(
+                    follower.guild_id,
+                    method="extractive",
+                    sentences=sentences,
+                    content_hash=article.content_hash,
                 )
-                return
-            briefing, _ = await self._compute(article, sentences, "extractive", reuse=True)
-            hits = await self.matching_channels(feed.guild_id, briefing)
-            if not hits:
+                if known is not None:
+                    # Briefed in this server already: route it, but never back to where it was briefed.
+                    hits = await self.matching_channels(follower.guild_id, known.briefing, known.channel_id)
+                    if hits:
+                        routes.append(FeedRoute(known.id, [hit.channel_id for hit in hits]))
+                    continue
+                if briefing is None:
+                    briefing, _ = await self._compute(article, sentences, "extractive", reuse=True)
+                hits = await self.matching_channels(follower.guild_id, briefing)
+                if hits:
+                    # The brief belongs to the first channel it is posted in, on behalf of who
+                    # followed the feed in that server.
+                    new = NewBrief(
+                        follower.guild_id, hits[0].channel_id, follower.added_by, briefing, sentences, links
+                    )
+                    routes.append(FeedRoute(new, [hit.channel_id for hit in hits]))
+            if not routes:
                 await self._store.skip_feed_items(feed.id, [(item.key, item.url)], _NO_MATCH_REASON)
                 return
-            # The brief belongs to the first channel it is posted in, on behalf of who added the feed.
-            new = NewBrief(feed.guild_id, hits[0].channel_id, feed.added_by, briefing, sentences, links)
-            await self._store.record_feed_item(
-                feed.id, item.key, item.url, new, [hit.channel_id for hit in hits]
-            )
+            await self._store.record_feed_item(feed.id, item.key, item.url, routes)
         except BriefError as err:
             transient = isinstance(err, FetchError | WorkerCrashed | ModelUnavailable) and not isinstance(
                 err, BlockedAddress

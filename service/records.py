@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from storage.records import ActorStatement, BriefRow, Feed, PostedMessage, StoredBrief, Subscription
+from storage.records import (
+    ActorStatement,
+    BriefRow,
+    Feed,
+    HistoryPage,
+    PostedMessage,
+    StoredBrief,
+    Subscription,
+)
 from summarizer.models import SummaryMethod
 
 __all__ = [
@@ -13,6 +21,7 @@ __all__ = [
     "BriefRow",
     "Feed",
     "FeedDelivery",
+    "HistoryPage",
     "PostedMessage",
     "StoredBrief",
     "Subscription",

@@ -2,13 +2,20 @@
 
 Steps are append-only: never edit a released step, add a new one. Each step runs in its own
 `BEGIN IMMEDIATE` transaction together with the version bump, so a crash leaves the database at a
-whole version and a second process opening the same file waits instead of migrating twice.
+whole version and a second process opening the same file waits instead of migrating twice. A step is
+SQL statements and, where data must be rewritten in Python (compression, JSON reshaping), a function
+run in the same transaction after them. Foreign keys are off while migrating (tables are rebuilt the
+way SQLite documents: create, copy, drop, rename) and checked before the version is committed.
 Dates are ISO-8601 UTC text; ids of Discord objects are INTEGER (snowflakes fit in 64 bits).
 """
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
+
 import aiosqlite
+
+from storage.legacy import convert_v2_briefs, merge_v2_feeds
 
 _V1 = (
     # One row per distinct article text, shared by every guild: the dedupe hub.
@@ -172,7 +179,162 @@ _V2 = (
     "ALTER TABLE briefs ADD COLUMN private INTEGER NOT NULL DEFAULT 0 CHECK (private IN (0, 1))",
 )
 
-MIGRATIONS: tuple[tuple[str, ...], ...] = (_V1, _V2)
+
+_V3 = (
+    # v3: history at scale (issue 12) and shared feeds. The article text is kept once per content hash,
+    # compressed; a computation (`briefings`) once per article, method and length, shared by every
+    # guild; a brief is a narrow per-guild row pointing at both. Guild 0 is direct messages (no NULLs:
+    # plain equality uses the indexes, in SQLite and PostgreSQL alike). The old tables are renamed
+    # without rewriting the references to them (legacy_alter_table), so questions, messages and
+    # deliveries point at the new tables once the old ones are converted and dropped.
+    "PRAGMA legacy_alter_table = ON",
+    "DROP INDEX briefs_by_guild",
+    "DROP INDEX briefs_by_channel",
+    "DROP INDEX briefs_by_article",
+    "ALTER TABLE briefs RENAME TO briefs_v2",
+    "ALTER TABLE feeds RENAME TO feeds_v2",
+    "ALTER TABLE feed_items RENAME TO feed_items_v2",
+    "ALTER TABLE articles ADD COLUMN text BLOB",
+    """
+    CREATE TABLE briefings (
+        id INTEGER PRIMARY KEY,
+        article_id INTEGER NOT NULL REFERENCES articles(id),
+        method TEXT NOT NULL CHECK (method IN ('extractive', 'abstractive')),
+        sentences INTEGER NOT NULL,
+        computation BLOB NOT NULL,
+        created_at TEXT NOT NULL
+    ) STRICT
+    """,
+    "CREATE INDEX briefings_by_article ON briefings(article_id, method, sentences, id)",
+    # `private` sits before the wide columns so reading it never follows an overflow page.
+    """
+    CREATE TABLE briefs (
+        id INTEGER PRIMARY KEY,
+        guild_id INTEGER NOT NULL,
+        private INTEGER NOT NULL DEFAULT 0 CHECK (private IN (0, 1)),
+        user_id INTEGER NOT NULL,
+        channel_id INTEGER NOT NULL,
+        article_id INTEGER NOT NULL REFERENCES articles(id),
+        briefing_id INTEGER NOT NULL REFERENCES briefings(id),
+        method TEXT NOT NULL CHECK (method IN ('extractive', 'abstractive')),
+        sentences INTEGER NOT NULL,
+        created_at TEXT NOT NULL,
+        title TEXT NOT NULL,
+        source TEXT NOT NULL,
+        source_kind TEXT NOT NULL,
+        reading TEXT NOT NULL
+    ) STRICT
+    """,
+    "CREATE INDEX briefs_by_guild ON briefs(guild_id, id)",
+    "CREATE INDEX briefs_by_channel ON briefs(guild_id, channel_id, id)",
+    "CREATE INDEX briefs_by_article ON briefs(article_id, guild_id, method, sentences, id)",
+    # Titles and sources for search; contentless (the text is in `briefs`), rowid = brief id. `scope`
+    # holds "g<guild>" and "pub" or "u<owner>", so the guild and privacy filter is part of the match.
+    "CREATE VIRTUAL TABLE brief_search USING fts5(title, source, scope, content='', columnsize=0, "
+    "detail=column, tokenize='unicode61 remove_diacritics 2')",
+    # Public briefs only, per guild: one row per actor (canonical name key) for autocomplete ranking,
+    # one per word-suffix of each of its names for prefix search, one per (speaker name, brief) for
+    # timelines. The first two grow with distinct names, not with history; `speakers` is read
+    # newest-first from its key and never scanned.
+    """
+    CREATE TABLE guild_actors (
+        guild_id INTEGER NOT NULL,
+        key TEXT NOT NULL,
+        name TEXT NOT NULL,
+        briefs INTEGER NOT NULL,
+        speaks INTEGER NOT NULL,
+        last_brief_id INTEGER NOT NULL,
+        PRIMARY KEY (guild_id, key)
+    ) STRICT, WITHOUT ROWID
+    """,
+    # Autocomplete with nothing typed yet reads the top of this index instead of sorting every actor.
+    "CREATE INDEX guild_actors_by_rank "
+    "ON guild_actors(guild_id, speaks > 0 DESC, briefs DESC, last_brief_id DESC)",
+    """
+    CREATE TABLE actor_terms (
+        guild_id INTEGER NOT NULL,
+        term TEXT NOT NULL,
+        key TEXT NOT NULL,
+        PRIMARY KEY (guild_id, term, key)
+    ) STRICT, WITHOUT ROWID
+    """,
+    """
+    CREATE TABLE speakers (
+        guild_id INTEGER NOT NULL,
+        key TEXT NOT NULL,
+        brief_id INTEGER NOT NULL,
+        PRIMARY KEY (guild_id, key, brief_id)
+    ) STRICT, WITHOUT ROWID
+    """,
+    # Listing totals without counting history: owner 0 counts public briefs, else one user's private ones.
+    """
+    CREATE TABLE brief_counts (
+        guild_id INTEGER NOT NULL,
+        owner_id INTEGER NOT NULL,
+        briefs INTEGER NOT NULL,
+        PRIMARY KEY (guild_id, owner_id)
+    ) STRICT, WITHOUT ROWID
+    """,
+    # Feeds: one row per URL, polled once however many guilds follow it.
+    """
+    CREATE TABLE feeds (
+        id INTEGER PRIMARY KEY,
+        url TEXT NOT NULL UNIQUE,
+        created_at TEXT NOT NULL,
+        etag TEXT,
+        last_modified TEXT,
+        last_polled_at TEXT,
+        last_error TEXT NOT NULL DEFAULT ''
+    ) STRICT
+    """,
+    """
+    CREATE TABLE feed_follows (
+        guild_id INTEGER NOT NULL,
+        feed_id INTEGER NOT NULL REFERENCES feeds(id) ON DELETE CASCADE,
+        added_by INTEGER NOT NULL,
+        created_at TEXT NOT NULL,
+        PRIMARY KEY (guild_id, feed_id)
+    ) STRICT
+    """,
+    "CREATE INDEX feed_follows_by_feed ON feed_follows(feed_id)",
+    """
+    CREATE TABLE feed_items (
+        id INTEGER PRIMARY KEY,
+        feed_id INTEGER NOT NULL REFERENCES feeds(id) ON DELETE CASCADE,
+        item_key TEXT NOT NULL,
+        item_url TEXT NOT NULL,
+        settled INTEGER NOT NULL,
+        attempts INTEGER NOT NULL,
+        error TEXT NOT NULL,
+        seen_at TEXT NOT NULL,
+        UNIQUE (feed_id, item_key)
+    ) STRICT
+    """,
+    "CREATE INDEX brief_messages_by_brief ON brief_messages(brief_id)",
+    "CREATE INDEX deliveries_by_item ON deliveries(feed_item_id) WHERE feed_item_id IS NOT NULL",
+)
+
+_V3_DROP = (
+    "DROP TABLE positions",
+    "DROP TABLE actor_names",
+    "DROP TABLE actors",
+    "DROP TABLE briefs_v2",
+    "DROP TABLE feed_items_v2",
+    "DROP TABLE feeds_v2",
+    "PRAGMA legacy_alter_table = OFF",
+)
+
+
+async def _convert_v2(conn: aiosqlite.Connection) -> None:
+    await convert_v2_briefs(conn)
+    await merge_v2_feeds(conn)
+    for statement in _V3_DROP:
+        await conn.execute(statement)
+
+
+Step = tuple[tuple[str, ...], Callable[[aiosqlite.Connection], Awaitable[None]] | None]
+
+MIGRATIONS: tuple[Step, ...] = ((_V1, None), (_V2, None), (_V3, _convert_v2))
 LATEST_VERSION = len(MIGRATIONS)
 
 
@@ -186,7 +348,11 @@ async def schema_version(conn: aiosqlite.Connection) -> int:
 
 
 async def migrate(conn: aiosqlite.Connection) -> int:
-    """Apply the missing steps in order; returns the version reached. Needs an autocommit connection."""
+    """Apply the missing steps in order; returns the version reached.
+
+    Needs an autocommit connection with foreign keys off (turn them on after: SQLite ignores the
+    pragma inside a transaction, and rebuilding a table with them on would cascade deletes).
+    """
     while True:
         await conn.execute("BEGIN IMMEDIATE")
         try:
@@ -199,8 +365,16 @@ async def migrate(conn: aiosqlite.Connection) -> int:
             if version == LATEST_VERSION:
                 await conn.execute("COMMIT")
                 return version
-            for statement in MIGRATIONS[version]:
+            statements, convert = MIGRATIONS[version]
+            for statement in statements:
                 await conn.execute(statement)
+            if convert is not None:
+                await convert(conn)
+            problems = await conn.execute_fetchall("PRAGMA foreign_key_check")
+            if problems:
+                raise RuntimeError(
+                    f"Migration to version {version + 1} broke foreign keys: {list(problems)[:3]}"
+                )
             # PRAGMA takes no bound parameters; the value is our own integer.
             await conn.execute(f"PRAGMA user_version = {version + 1}")
             await conn.execute("COMMIT")

@@ -8,6 +8,19 @@ from datetime import datetime
 from summarizer.models import Answer, Briefing, Position
 
 
+@dataclass(slots=True, frozen=True)
+class NewBrief:
+    """A computed briefing about to be stored for one guild."""
+
+    guild_id: int | None  # None: a direct message
+    channel_id: int
+    user_id: int
+    briefing: Briefing
+    sentences: int  # the length asked for: part of the cache key with the method
+    urls: tuple[str, ...] = ()  # links known to lead to this article: a /brief of one is answered at once
+    private: bool = False  # seen only by `user_id`
+
+
 @dataclass(slots=True)
 class StoredBrief:
     id: int
@@ -72,15 +85,42 @@ class Subscription:
 
 @dataclass(slots=True, frozen=True)
 class Feed:
+    """One feed URL, shared by every guild that follows it: polled once, each item briefed once."""
+
     id: int
-    guild_id: int
     url: str
-    added_by: int
     created_at: datetime
     etag: str | None
     last_modified: str | None
     last_polled_at: datetime | None
     last_error: str
+
+
+@dataclass(slots=True, frozen=True)
+class FeedFollower:
+    """A guild following a feed; its briefs of the feed's items are made on behalf of `added_by`."""
+
+    guild_id: int
+    added_by: int
+
+
+@dataclass(slots=True, frozen=True)
+class FeedRoute:
+    """Where one feed item goes in one guild: a new brief (or one the guild already has) and the
+    channels to post it to."""
+
+    brief: NewBrief | int
+    channel_ids: list[int]
+
+
+@dataclass(slots=True, frozen=True)
+class HistoryPage:
+    """One page of a guild's briefs, newest first, found by keyset (ids), never by OFFSET."""
+
+    rows: list[BriefRow]
+    total: int  # briefs the viewer may see in the guild
+    has_newer: bool
+    has_older: bool
 
 
 @dataclass(slots=True, frozen=True)

@@ -29,10 +29,10 @@ class Actors(commands.Cog):
     ) -> None:
         await errors.defer(interaction, private=False)
         name = " ".join(name.split())
-        embed, count = await views.actor_page(
+        embed, count, key = await views.actor_page(
             self.bot.service, interaction.guild_id or 0, interaction.user.id, name, 0
         )
-        await interaction.edit_original_response(embed=embed, view=views.page_view("actor", name, 0, count))
+        await interaction.edit_original_response(embed=embed, view=views.page_view("actor", key, 0, count))
 
     @actor.autocomplete("name")
     async def name_autocomplete(

@@ -24,10 +24,10 @@ class History(commands.GroupCog, group_name="history", group_description="Earlie
     @app_commands.command(name="list", description="Recent briefs of this server, newest first.")
     async def list_briefs(self, interaction: discord.Interaction[BriefBot]) -> None:
         await errors.defer(interaction, private=True)
-        embed, count = await views.history_page(
+        embed, count, key = await views.history_page(
             self.bot.service, interaction.guild_id or 0, interaction.user.id, "", 0
         )
-        view = views.page_view("history", "", 0, count)
+        view = views.page_view("history", key, 0, count)
         await interaction.edit_original_response(embed=embed, view=view)
 
     @app_commands.command(name="show", description="Show an earlier brief again, without recomputing it.")

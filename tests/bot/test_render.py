@@ -246,8 +246,8 @@ class TestOtherEmbeds:
     def test_feeds_listing_shows_errors(self) -> None:
         created = datetime(2026, 11, 24, tzinfo=UTC)
         feeds = [
-            Feed(1, 1, "https://example.org/rss", 100, created, None, None, None, ""),
-            Feed(2, 1, "https://example.org/atom", 100, created, "x", None, created, "HTTP 500"),
+            Feed(1, "https://example.org/rss", created, None, None, None, ""),
+            Feed(2, "https://example.org/atom", created, "x", None, created, "HTTP 500"),
         ]
         description = render.feeds_embed(feeds).description or ""
         assert "<https://example.org/rss> · not yet polled" in description

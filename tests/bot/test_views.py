@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime
+from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
 from unittest.mock import AsyncMock, MagicMock
@@ -10,8 +10,9 @@ import discord
 import pytest
 
 from bot import views
-from service.records import BriefRow, StoredBrief
-from summarizer.models import Article
+from service.records import StoredBrief
+from storage import NewBrief, SqliteStore
+from summarizer.models import Article, Briefing, Summary, SummarySentence
 
 PAGE_TEMPLATE = views.PageButton.__discord_ui_compiled_template__
 
@@ -91,12 +92,8 @@ def test_refresh_request_repeats_pasted_text(stored: StoredBrief) -> None:
 
 
 class FakeService:
-    def __init__(self, stored: StoredBrief | None = None, rows: int = 0) -> None:
+    def __init__(self, stored: StoredBrief | None = None) -> None:
         self.stored = stored
-        created = datetime(2026, 11, 24, tzinfo=UTC)
-        self.rows = [
-            BriefRow(n, f"Story {n}", "pasted", "text", created, 10, 100) for n in range(rows, 0, -1)
-        ]
 
     async def get_brief(self, guild_id: int, brief_id: int, *, viewer_id: int | None) -> StoredBrief | None:
         """Like the service: someone else's private brief is not found."""
@@ -104,11 +101,6 @@ class FakeService:
         if stored is None or brief_id != stored.id or (stored.private and viewer_id != stored.user_id):
             return None
         return stored
-
-    async def history(
-        self, guild_id: int, *, limit: int, offset: int, viewer_id: int | None
-    ) -> tuple[list[BriefRow], int]:
-        return self.rows[offset : offset + limit], len(self.rows)
 
 
 def press(
@@ -163,8 +155,28 @@ async def test_pages_of_a_private_brief_turn_only_for_its_owner(huge_stored: Sto
     assert "no longer stored" in stranger.response.send_message.await_args.args[0]
 
 
-async def test_history_pages_clamp_when_the_history_shrank() -> None:
-    embed, count = await views.history_page(FakeService(rows=12), 1, 100, "", 5)  # type: ignore[arg-type]
-    assert count == 2
-    assert embed.footer.text is not None and embed.footer.text.startswith("Page 2/2 · 12 briefs")
-    assert "**#2** Story 2" in (embed.description or "")
+async def test_history_pages_by_keyset_forward_back_and_after_a_change(tmp_path: Path) -> None:
+    """The history pager against a real store: each page's buttons carry where it stands."""
+    store = await SqliteStore.open(tmp_path / "briefbot.db")
+    try:
+        for n in range(1, 26):
+            text = f"Story number {n} happened today in the town. Officials said more would follow."
+            article = Article(text, "text", "pasted", title=f"Story {n}", content_hash=f"hash-{n}")
+            summary = Summary("extractive", [SummarySentence(text, 0)])
+            await store.save_brief(NewBrief(1, 10, 100, Briefing(article, [], summary, [], []), 3))
+
+        embed, count, key = await views.history_page(store, 1, 100, "", 0)  # type: ignore[arg-type]
+        assert (count, key) == (3, "0.25.16")
+        assert embed.footer.text is not None and embed.footer.text.startswith("Page 1/3 · 25 briefs")
+        embed, count, key = await views.history_page(store, 1, 100, key, 1)  # type: ignore[arg-type]
+        assert (count, key) == (3, "1.15.6")
+        embed, count, key = await views.history_page(store, 1, 100, key, 2)  # type: ignore[arg-type]
+        assert (count, key) == (3, "2.5.1")
+        assert "**#1** Story 1" in (embed.description or "")
+        embed, count, key = await views.history_page(store, 1, 100, key, 1)  # type: ignore[arg-type]
+        assert key == "1.15.6"
+        # A button drawn on a page whose briefs are gone (another database) starts again at the top.
+        embed, count, key = await views.history_page(store, 1, 100, "7.90000.89991", 8)  # type: ignore[arg-type]
+        assert key == "0.25.16"
+    finally:
+        await store.close()

@@ -19,7 +19,7 @@ from typing import Any
 from service.briefing_service import BriefingService
 from service.settings import Settings
 from service.worker import WorkerPool
-from storage import Store
+from storage import SqliteStore as Store
 from summarizer.config import EngineConfig, FetchConfig
 
 

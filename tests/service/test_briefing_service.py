@@ -13,7 +13,7 @@ from newsroom import NewsSite, Services, Story, make_settings
 from service.briefing_service import BriefingService
 from service.errors import Busy, InvalidTopic, NotFound
 from service.records import BriefRequest
-from storage import Store
+from storage import SqliteStore as Store
 from summarizer.errors import EmptyInput, InputTooLarge, NotAnArticle
 
 pytestmark = pytest.mark.slow

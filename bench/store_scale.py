@@ -1,0 +1,265 @@
+"""History at scale: fill a store through its public API and time every query the bot makes.
+
+Synthetic but realistic history: real briefings (computed by the engine from CNN/DailyMail articles,
+shipped in bench/data/briefing-samples.jsonl) varied so every brief is a distinct article with its own
+actors: 20,000 actor names drawn Zipf-distributed, 30 servers of Zipf-distributed size, 3% private
+briefs, 5% from feeds. At each size the benchmark times, on the largest server, every interactive
+query path (median and p95 over many calls), and reports the insert rate and the bytes per brief
+beyond the article text (which is stored once, compressed).
+
+    python bench/store_scale.py                    # SQLite: 10 K, 100 K, 1 M briefs (about 30 min)
+    python bench/store_scale.py --sizes 10000      # a quick look
+    python bench/store_scale.py --make-samples     # recompute the sample briefings with the engine
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import random
+import sqlite3
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Awaitable, Callable
+from dataclasses import replace
+from itertools import accumulate
+from pathlib import Path
+from typing import Any
+
+from common import DEFAULT_DATA, as_article, load_rows, write_results
+from faker import Faker
+
+from storage import NewBrief, SqliteStore, Store
+from summarizer.models import Briefing
+
+SAMPLES = Path(__file__).resolve().parent / "data" / "briefing-samples.jsonl"
+GUILDS = 30
+ACTOR_NAMES = 20_000
+PRIVATE_SHARE = 0.03
+FEED_SHARE = 0.05
+BATCH = 500
+REPEATS = 200  # timed calls per query path (each with its own random input)
+
+
+class History:
+    """Draws varied briefs from the real samples; deterministic for a seed."""
+
+    def __init__(self, samples: list[Briefing], seed: int) -> None:
+        self.samples = samples
+        self.random = random.Random(seed)
+        fake = Faker()
+        fake.seed_instance(seed)
+        names: set[str] = set()
+        while len(names) < ACTOR_NAMES:
+            names.add(f"{fake.first_name()} {fake.last_name()}" if len(names) % 5 else fake.company())
+        self.names = sorted(names)
+        # Cumulative weights, computed once: `choices` with plain weights re-sums 20,000 of them per call.
+        self.name_weights = list(accumulate(1 / rank for rank in range(1, ACTOR_NAMES + 1)))
+        self.guild_weights = list(accumulate(1 / rank for rank in range(1, GUILDS + 1)))
+        self.count = 0
+
+    def guild(self) -> int:
+        return self.random.choices(range(1, GUILDS + 1), cum_weights=self.guild_weights)[0]
+
+    def actor_name(self) -> str:
+        return self.random.choices(self.names, cum_weights=self.name_weights)[0]
+
+    def next(self) -> NewBrief:
+        self.count += 1
+        sample = self.samples[self.count % len(self.samples)]
+        renamed = {actor.name: self.actor_name() for actor in sample.actors}
+        actors = [
+            replace(actor, name=renamed[actor.name], aliases=[renamed[actor.name].split()[-1]])
+            for actor in sample.actors
+        ]
+        positions = [
+            replace(position, actor=renamed.get(position.actor, position.actor))
+            for position in sample.positions
+        ]
+        marker = f" (Report {self.count}.)"
+        article = replace(
+            sample.article,
+            text=sample.article.text + marker,
+            title=f"{sample.article.title or 'Untitled'} #{self.count}",
+            source=f"https://news.example/{self.count}",
+            content_hash=f"bench-{self.count:09d}",
+        )
+        briefing = replace(sample, article=article, actors=actors, positions=positions)
+        private = self.random.random() < PRIVATE_SHARE
+        from_feed = self.random.random() < FEED_SHARE
+        return NewBrief(
+            guild_id=self.guild(),
+            channel_id=1000 + self.random.randrange(20),
+            user_id=self.random.randrange(1, 5000) if not from_feed else 1,
+            briefing=briefing,
+            sentences=3,
+            urls=(article.source,),
+            private=private,
+        )
+
+
+async def fill(store: Store, history: History, target: int) -> float:
+    """Save briefs until `target`; returns briefs per second."""
+    started = time.perf_counter()
+    added = 0
+    while history.count < target:
+        batch = [history.next() for _ in range(min(BATCH, target - history.count))]
+        await store.save_briefs(batch)
+        added += len(batch)
+    return added / (time.perf_counter() - started)
+
+
+async def timed(call: Callable[[], Awaitable[Any]], repeats: int = REPEATS) -> dict[str, float]:
+    samples = []
+    for _ in range(repeats):
+        started = time.perf_counter()
+        await call()
+        samples.append((time.perf_counter() - started) * 1000)
+    samples.sort()
+    return {
+        "median_ms": round(statistics.median(samples), 3),
+        "p95_ms": round(samples[int(0.95 * (len(samples) - 1))], 3),
+    }
+
+
+async def measure_queries(store: Store, history: History) -> dict[str, dict[str, float]]:
+    rng = random.Random(7)
+    guild = 1  # the largest server
+    viewer = 42
+    top = history.names[:50]
+    rare = history.names[-5000:]
+    last = history.count
+    page = await store.history(guild, limit=10, viewer_id=viewer)
+    newest = page.rows[0].id if page.rows else last
+    ids = [rng.randrange(1, last + 1) for _ in range(REPEATS)]
+    titles = [sample.article.title for sample in history.samples if sample.article.title] or ["police"]
+
+    def pick(values: list[Any]) -> Any:
+        return values[rng.randrange(len(values))]
+
+    queries: dict[str, Callable[[], Awaitable[Any]]] = {
+        "autocomplete, 5-char prefix": lambda: store.actor_names(guild, pick(rare)[:5], limit=25),
+        "autocomplete, 2-char prefix": lambda: store.actor_names(guild, pick(top)[:2], limit=25),
+        "autocomplete, empty": lambda: store.actor_names(guild, "", limit=25),
+        "timeline, frequent actor": lambda: store.actor_timeline(guild, pick(top[:10]), limit=20),
+        "timeline, rare actor": lambda: store.actor_timeline(guild, pick(rare), limit=20),
+        "timeline, surname only": lambda: store.actor_timeline(guild, pick(rare).split()[-1], limit=20),
+        "history, first page": lambda: store.history(guild, limit=10, viewer_id=viewer),
+        "history, deep page": lambda: store.history(
+            guild, limit=10, before=rng.randrange(1, newest + 1), viewer_id=viewer
+        ),
+        "history, last page": lambda: store.history(guild, limit=10, after=0, viewer_id=viewer),
+        "show (get brief)": lambda: store.get_brief(guild, pick(ids), viewer_id=viewer),
+        "search, common word": lambda: store.search_briefs(guild, "police", limit=25, viewer_id=viewer),
+        "search, by id": lambda: store.search_briefs(
+            guild, f"#{rng.randrange(1, last + 1)}", limit=25, viewer_id=viewer
+        ),
+        "search, title words": lambda: store.search_briefs(
+            guild, " ".join(pick(titles).split()[:2]), limit=25, viewer_id=viewer
+        ),
+        "search, no match": lambda: store.search_briefs(guild, "zzqxv", limit=25, viewer_id=viewer),
+        "lookup by URL": lambda: store.find_brief(
+            guild, method="extractive", sentences=3, url=f"https://news.example/{pick(ids)}"
+        ),
+        "lookup by hash": lambda: store.find_brief(
+            guild, method="extractive", sentences=3, content_hash=f"bench-{pick(ids):09d}"
+        ),
+        "computation elsewhere": lambda: store.find_briefing_elsewhere(
+            f"bench-{pick(ids):09d}", method="extractive", sentences=3
+        ),
+        "latest in channel": lambda: store.latest_brief_id(guild, 1000 + rng.randrange(20), viewer_id=viewer),
+    }
+    return {name: await timed(call) for name, call in queries.items()}
+
+
+def sqlite_bytes(path: Path) -> dict[str, float]:
+    with sqlite3.connect(path) as conn:
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        briefs = conn.execute("SELECT COUNT(*) FROM briefs").fetchone()[0]
+        text = conn.execute("SELECT COALESCE(SUM(LENGTH(text)), 0) FROM articles").fetchone()[0]
+    total = path.stat().st_size
+    return {
+        "file_bytes": total,
+        "article_text_bytes": text,
+        "bytes_per_brief_beyond_text": round((total - text) / max(1, briefs)),
+    }
+
+
+async def run_sqlite(samples: list[Briefing], sizes: list[int], folder: Path) -> list[dict[str, Any]]:
+    path = folder / "scale.db"
+    store = await SqliteStore.open(path)
+    history = History(samples, seed=1)
+    rows = []
+    try:
+        for size in sizes:
+            rate = await fill(store, history, size)
+            queries = await measure_queries(store, history)
+            row = {"store": "sqlite", "briefs": size, "saves_per_s": round(rate), **sqlite_bytes(path)}
+            row["queries"] = queries
+            rows.append(row)
+            print_row(row)
+    finally:
+        await store.close()
+    return rows
+
+
+def print_row(row: dict[str, Any]) -> None:
+    print(
+        f"\n{row['store']} at {row['briefs']:,} briefs: {row['saves_per_s']:,} saves/s, "
+        f"{row['bytes_per_brief_beyond_text']:,} B/brief beyond the article text"
+    )
+    print(f"  {'query':32} {'median ms':>10} {'p95 ms':>10}")
+    for name, numbers in row["queries"].items():
+        print(f"  {name:32} {numbers['median_ms']:>10.2f} {numbers['p95_ms']:>10.2f}")
+    sys.stdout.flush()
+
+
+def load_samples() -> list[Briefing]:
+    if not SAMPLES.exists():
+        raise SystemExit(f"{SAMPLES} is missing: run with --make-samples")
+    return [
+        Briefing.from_record(json.loads(line)) for line in SAMPLES.read_text(encoding="utf-8").splitlines()
+    ]
+
+
+def make_samples(data: Path, count: int) -> None:
+    """Brief `count` CNN/DailyMail articles with the real engine and keep them as sample records."""
+    from summarizer.pipeline import Engine
+
+    engine = Engine()
+    records = []
+    for row in load_rows(data)[:count]:
+        briefing = engine.brief_article(as_article(row), sentences=3, method="extractive")
+        if briefing.actors and briefing.positions:
+            records.append(json.dumps(briefing.to_record(), ensure_ascii=False))
+    SAMPLES.parent.mkdir(exist_ok=True)
+    SAMPLES.write_text("\n".join(records) + "\n", encoding="utf-8")
+    print(f"wrote {len(records)} sample briefings to {SAMPLES}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--sizes", default="10000,100000,1000000", help="comma-separated brief counts")
+    parser.add_argument("--make-samples", action="store_true", help="recompute the sample briefings")
+    parser.add_argument(
+        "--data", type=Path, default=DEFAULT_DATA, help="CNN/DM JSON lines for --make-samples"
+    )
+    args = parser.parse_args()
+    if args.make_samples:
+        make_samples(args.data, 40)
+        return
+    sizes = sorted(int(size) for size in args.sizes.split(","))
+    samples = load_samples()
+    with tempfile.TemporaryDirectory(prefix="briefbot-scale-") as folder:
+        rows = asyncio.run(run_sqlite(samples, sizes, Path(folder)))
+    path = write_results("store_scale", {"guilds": GUILDS, "actor_names": ACTOR_NAMES, "rows": rows})
+    print(f"\nwritten to {path}")
+
+
+if __name__ == "__main__":
+    main()
