@@ -7,7 +7,8 @@ briefs, 5% from feeds. At each size the benchmark times, on the largest server, 
 query path (median and p95 over many calls), and reports the insert rate and the bytes per brief
 beyond the article text (which is stored once, compressed).
 
-    python bench/store_scale.py                    # SQLite: 10 K, 100 K, 1 M briefs (about 30 min)
+    python bench/store_scale.py                    # both stores: 10 K, 100 K, 1 M briefs (about 1 h)
+    python bench/store_scale.py --stores sqlite    # SQLite only (PostgreSQL: a throwaway local cluster)
     python bench/store_scale.py --sizes 10000      # a quick look
     python bench/store_scale.py --make-samples     # recompute the sample briefings with the engine
 """
@@ -29,11 +30,15 @@ from itertools import accumulate
 from pathlib import Path
 from typing import Any
 
-from common import DEFAULT_DATA, as_article, load_rows, write_results
+import psycopg
+from common import DEFAULT_DATA, ROOT, as_article, load_rows, write_results
 from faker import Faker
 
-from storage import NewBrief, SqliteStore, Store
+from storage import NewBrief, PostgresStore, SqliteStore, Store
 from summarizer.models import Briefing
+
+sys.path.insert(0, str(ROOT / "tests"))  # the throwaway PostgreSQL cluster the tests use
+from postgres_cluster import PostgresCluster, server_bindir
 
 SAMPLES = Path(__file__).resolve().parent / "data" / "briefing-samples.jsonl"
 GUILDS = 30
@@ -102,14 +107,16 @@ class History:
 
 
 async def fill(store: Store, history: History, target: int) -> float:
-    """Save briefs until `target`; returns briefs per second."""
-    started = time.perf_counter()
+    """Save briefs until `target`; returns briefs per second of saving (drawing them is not counted)."""
+    spent = 0.0
     added = 0
     while history.count < target:
         batch = [history.next() for _ in range(min(BATCH, target - history.count))]
+        started = time.perf_counter()
         await store.save_briefs(batch)
+        spent += time.perf_counter() - started
         added += len(batch)
-    return added / (time.perf_counter() - started)
+    return added / spent
 
 
 async def timed(call: Callable[[], Awaitable[Any]], repeats: int = REPEATS) -> dict[str, float]:
@@ -178,6 +185,7 @@ async def measure_queries(store: Store, history: History) -> dict[str, dict[str,
 def sqlite_bytes(path: Path) -> dict[str, float]:
     with sqlite3.connect(path) as conn:
         conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        conn.execute("ANALYZE")
         briefs = conn.execute("SELECT COUNT(*) FROM briefs").fetchone()[0]
         text = conn.execute("SELECT COALESCE(SUM(LENGTH(text)), 0) FROM articles").fetchone()[0]
     total = path.stat().st_size
@@ -188,21 +196,66 @@ def sqlite_bytes(path: Path) -> dict[str, float]:
     }
 
 
-async def run_sqlite(samples: list[Briefing], sizes: list[int], folder: Path) -> list[dict[str, Any]]:
-    path = folder / "scale.db"
-    store = await SqliteStore.open(path)
+def postgres_bytes(dsn: str) -> dict[str, float]:
+    with psycopg.connect(dsn, autocommit=True) as conn:
+        conn.execute("VACUUM ANALYZE")  # type: ignore[arg-type]
+        briefs, text, total = conn.execute(
+            "SELECT (SELECT COUNT(*) FROM briefs), "
+            "(SELECT COALESCE(SUM(octet_length(text)), 0) FROM articles), "
+            "pg_database_size(current_database())"
+        ).fetchone() or (0, 0, 0)
+    return {
+        "file_bytes": total,
+        "article_text_bytes": text,
+        "bytes_per_brief_beyond_text": round((total - text) / max(1, briefs)),
+    }
+
+
+async def run_store(
+    name: str,
+    store: Store,
+    sizes: list[int],
+    samples: list[Briefing],
+    measure_bytes: Callable[[], dict[str, float]],
+) -> list[dict[str, Any]]:
+    """Fill to each size, then measure bytes (which also refreshes the planner's statistics, as
+    SQLite's ANALYZE and PostgreSQL's autovacuum would on a live database) and the queries."""
     history = History(samples, seed=1)
     rows = []
     try:
         for size in sizes:
             rate = await fill(store, history, size)
+            size_row = measure_bytes()
             queries = await measure_queries(store, history)
-            row = {"store": "sqlite", "briefs": size, "saves_per_s": round(rate), **sqlite_bytes(path)}
+            row = {"store": name, "briefs": size, "saves_per_s": round(rate), **size_row}
             row["queries"] = queries
             rows.append(row)
             print_row(row)
     finally:
         await store.close()
+    return rows
+
+
+async def run_all(
+    samples: list[Briefing], sizes: list[int], folder: Path, stores: list[str]
+) -> list[dict[str, Any]]:
+    rows = []
+    if "sqlite" in stores:
+        path = folder / "scale.db"
+        store = await SqliteStore.open(path)
+        rows += await run_store("sqlite", store, sizes, samples, lambda: sqlite_bytes(path))
+    if "postgres" in stores:
+        bindir = server_bindir()
+        if bindir is None:
+            raise SystemExit("PostgreSQL is not installed (apt-get install postgresql)")
+        cluster = PostgresCluster(bindir)
+        cluster.start()
+        try:
+            dsn = cluster.new_database("scale")
+            store = await PostgresStore.open(dsn)
+            rows += await run_store("postgresql", store, sizes, samples, lambda: postgres_bytes(dsn))
+        finally:
+            cluster.stop()
     return rows
 
 
@@ -245,6 +298,7 @@ def main() -> None:
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--sizes", default="10000,100000,1000000", help="comma-separated brief counts")
+    parser.add_argument("--stores", default="sqlite,postgres", help="which stores to fill (comma-separated)")
     parser.add_argument("--make-samples", action="store_true", help="recompute the sample briefings")
     parser.add_argument(
         "--data", type=Path, default=DEFAULT_DATA, help="CNN/DM JSON lines for --make-samples"
@@ -256,7 +310,7 @@ def main() -> None:
     sizes = sorted(int(size) for size in args.sizes.split(","))
     samples = load_samples()
     with tempfile.TemporaryDirectory(prefix="briefbot-scale-") as folder:
-        rows = asyncio.run(run_sqlite(samples, sizes, Path(folder)))
+        rows = asyncio.run(run_all(samples, sizes, Path(folder), args.stores.split(",")))
     path = write_results("store_scale", {"guilds": GUILDS, "actor_names": ACTOR_NAMES, "rows": rows})
     print(f"\nwritten to {path}")
 

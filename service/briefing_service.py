@@ -28,7 +28,7 @@ from service.records import (
 )
 from service.settings import Settings
 from service.worker import EngineFactory, WorkerPool, answer_task, brief_task, build_engine, match_task
-from storage import FeedFollower, FeedRoute, HistoryPage, NewBrief, SqliteStore, Store
+from storage import FeedFollower, FeedRoute, HistoryPage, NewBrief, PostgresStore, SqliteStore, Store
 from summarizer import sources
 from summarizer.errors import (
     BlockedAddress,
@@ -76,7 +76,7 @@ class BriefingService:
         `start_workers=False` is for callers that only need the store (`briefbot sync`): no process
         starts and no model loads, unless a task is run after all (then the first one waits for both).
         """
-        store = await SqliteStore.open(settings.database_path)
+        store = await open_store(settings)
         pool = WorkerPool(settings.workers, settings.engine, engine_factory)
         if start_workers:
             pool.start()
@@ -434,6 +434,16 @@ class BriefingService:
 
     async def set_meta(self, key: str, value: str) -> None:
         await self._store.set_meta(key, value)
+
+
+async def open_store(settings: Settings) -> Store:
+    """PostgreSQL when `database_url` is set, else the SQLite file (the default: nothing to install)."""
+    if settings.database_url is None:
+        return await SqliteStore.open(settings.database_path)
+    url = settings.database_url.get_secret_value()
+    if not url.startswith(("postgresql://", "postgres://")):
+        raise ValueError("BRIEFBOT_DATABASE_URL must be a postgresql:// URL")
+    return await PostgresStore.open(url)
 
 
 class _Reporter:

@@ -36,6 +36,9 @@ class Settings(BaseSettings):
         validation_alias=AliasChoices("DISCORD_TOKEN", "BRIEFBOT_DISCORD_TOKEN", "discord_token"),
     )
     database_path: Path = Path("data/briefbot.db")
+    # postgresql://user:password@host/db: keep history in PostgreSQL (the distributed mode's store)
+    # instead of the SQLite file. A secret: it may carry a password.
+    database_url: SecretStr | None = None
     dev_guild_id: int | None = None  # commands sync instantly to this guild when set
 
     engine: EngineConfig = Field(default_factory=EngineConfig)

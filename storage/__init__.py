@@ -2,6 +2,7 @@
 
 from storage.base import Store
 from storage.codec import name_key
+from storage.postgres_store import PostgresStore
 from storage.records import (
     ActorStatement,
     BriefRow,
@@ -28,6 +29,7 @@ __all__ = [
     "NewBrief",
     "PendingDelivery",
     "PostedMessage",
+    "PostgresStore",
     "SqliteStore",
     "Store",
     "StoredBrief",

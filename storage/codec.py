@@ -20,6 +20,8 @@ from summarizer.models import Actor, Article, Briefing, Position
 COMPRESSION_LEVEL = 6
 # Fields of an Article that belong to one reading of it (a URL, a file), kept with the brief row.
 _READING_FIELDS = ("title", "byline", "date", "language", "source_kind", "source")
+# The part of a reading a brief row keeps as JSON (source and source kind have columns of their own).
+READING_KEYS = ("title", "byline", "date", "language")
 
 
 def name_key(name: str) -> str:
@@ -37,6 +39,12 @@ def word_suffixes(key: str) -> list[str]:
 def prefix_upper_bound(prefix: str) -> str:
     """The smallest string above every string that starts with `prefix` (for `>= p AND < bound`)."""
     return prefix + "\U0010ffff"
+
+
+def whole_word_bound(key: str) -> str:
+    """`term >= key AND term < whole_word_bound(key)` is `key` itself or `key` followed by more words:
+    "peskov" and "peskov jr", never "peskova" (" " < "!" < every letter)."""
+    return key + "!"
 
 
 def utc_now() -> datetime:
@@ -126,3 +134,19 @@ def unpack_statements(computation: bytes) -> tuple[list[Actor], list[Position]]:
     """Only the actors and positions of a computation: what a timeline needs, without the article."""
     record = unpack(computation)
     return [Actor(**a) for a in record["actors"]], [Position(**p) for p in record["positions"]]
+
+
+def positions_of(actors: list[Actor], positions: list[Position], keys: set[str]) -> list[Position]:
+    """The positions of the actor called by one of `keys`: its own name, or any name of the actor it
+    resolves to in the same briefing (so "Biden" finds what "Joe Biden" said)."""
+    actor_names: dict[str, set[str]] = {}
+    for actor in actors:
+        names = {name_key(actor.name), *(name_key(alias) for alias in actor.aliases)} - {""}
+        for name in names:
+            actor_names.setdefault(name, names)
+    matches = []
+    for position in positions:
+        speaker = name_key(position.actor)
+        if speaker in keys or actor_names.get(speaker, set()) & keys:
+            matches.append(position)
+    return sorted(matches, key=lambda position: position.sentence)

@@ -12,8 +12,9 @@ import json
 import aiosqlite
 
 from storage.codec import parse_iso
+from storage.indexing import pack_briefs
 from storage.records import NewBrief
-from storage.sqlite_writes import insert_briefs, pack_briefs
+from storage.sqlite_writes import insert_briefs
 from summarizer.models import Briefing
 
 _BATCH = 500

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import asyncio
 import json
-import re
 import sqlite3
 import time
 from collections.abc import AsyncIterator, Iterable, Sequence
@@ -27,13 +26,16 @@ from storage.codec import (
     iso,
     name_key,
     parse_iso,
+    positions_of,
     prefix_upper_bound,
     restore_briefing,
     to_json,
     unpack_statements,
     unpack_text,
     utc_now,
+    whole_word_bound,
 )
+from storage.indexing import guild_key, pack_briefs, search_words
 from storage.migrations import migrate
 from storage.records import (
     ActorStatement,
@@ -49,8 +51,8 @@ from storage.records import (
     StoredQuestion,
     Subscription,
 )
-from storage.sqlite_writes import guild_key, insert_briefs, pack_briefs
-from summarizer.models import Actor, Answer, Briefing, Position
+from storage.sqlite_writes import insert_briefs
+from summarizer.models import Answer, Briefing
 
 BUSY_TIMEOUT_MS = 5000
 TIMELINE_KEYS = 50  # names a whole-word search may expand to
@@ -64,7 +66,6 @@ _FULL_BRIEF = (
 _VISIBLE_TO = "(b.private = 0 OR b.user_id = ?)"
 _FEED_COLUMNS = "id, url, created_at, etag, last_modified, last_polled_at, last_error"
 _FEED_ITEM_COLUMNS = "feed_id, item_key, item_url, settled, attempts, error, seen_at"
-_WORD = re.compile(r"\w+")
 
 
 class SqliteStore(Store):
@@ -263,7 +264,7 @@ class SqliteStore(Store):
                 f"SELECT {_BRIEF_ROW_COLUMNS} FROM briefs b WHERE id = ? AND guild_id = ? AND {_VISIBLE_TO}",
                 (int(needle), guild, viewer_id),
             )
-        words = _WORD.findall(needle)
+        words = search_words(needle)
         if words:
             scope = f"scope:g{guild} AND (scope:pub" + (f" OR scope:u{viewer_id})" if viewer_id else ")")
             terms = " AND ".join(f'"{word}"*' for word in words)
@@ -338,9 +339,8 @@ class SqliteStore(Store):
         if not brief_ids:
             # No name is exactly `name`: names that contain it as whole words ("Peskov" -> "Dmitry Peskov").
             rows = await self._fetchall(
-                "SELECT DISTINCT key FROM actor_terms WHERE guild_id = ? "
-                "AND (term = ? OR (term >= ? AND term < ?)) LIMIT ?",
-                (guild, key, key + " ", key + "!", TIMELINE_KEYS),
+                "SELECT DISTINCT key FROM actor_terms WHERE guild_id = ? AND term >= ? AND term < ? LIMIT ?",
+                (guild, key, whole_word_bound(key), TIMELINE_KEYS),
             )
             keys = [row["key"] for row in rows]
             brief_ids = await self._speaker_briefs(guild, keys, limit)
@@ -357,7 +357,7 @@ class SqliteStore(Store):
         statements: list[ActorStatement] = []
         for row in briefs:
             actors, positions = unpack_statements(row["computation"])
-            for position in _positions_of(actors, positions, wanted):
+            for position in positions_of(actors, positions, wanted):
                 statements.append(
                     ActorStatement(
                         brief_id=row["id"],
@@ -641,22 +641,6 @@ class SqliteStore(Store):
             "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
             (key, value),
         )
-
-
-def _positions_of(actors: list[Actor], positions: list[Position], keys: set[str]) -> list[Position]:
-    """The positions of the actor called by one of `keys`: its own name, or any name of the actor it
-    resolves to in the same briefing (so "Biden" finds what "Joe Biden" said)."""
-    actor_names: dict[str, set[str]] = {}
-    for actor in actors:
-        names = {name_key(actor.name), *(name_key(alias) for alias in actor.aliases)} - {""}
-        for name in names:
-            actor_names.setdefault(name, names)
-    matches = []
-    for position in positions:
-        speaker = name_key(position.actor)
-        if speaker in keys or actor_names.get(speaker, set()) & keys:
-            matches.append(position)
-    return sorted(matches, key=lambda position: position.sentence)
 
 
 async def _enable_wal(conn: aiosqlite.Connection) -> None:

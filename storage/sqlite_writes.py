@@ -9,75 +9,15 @@ MAX(id), which only the one writer SQLite allows can read and use safely.
 
 from __future__ import annotations
 
-import asyncio
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime
 
 import aiosqlite
 
-from storage.codec import (
-    iso,
-    name_key,
-    pack_computation,
-    pack_text,
-    reading_of,
-    to_json,
-    word_suffixes,
-)
-from storage.records import NewBrief
+from storage.codec import READING_KEYS, iso, reading_of, to_json
+from storage.indexing import PackedBrief, actor_index_rows, guild_key, search_scope
 from summarizer.models import Briefing
-
-LABEL_CHARS = 100  # listing label of a brief without a title
-_READING_KEYS = ("title", "byline", "date", "language")
-
-
-def guild_key(guild_id: int | None) -> int:
-    """Direct messages are guild 0 in the database: plain equality, served by the indexes."""
-    return guild_id or 0
-
-
-def label(briefing: Briefing) -> str:
-    """What listings show and search: the title, else the article's opening words."""
-    if briefing.article.title:
-        return briefing.article.title
-    opening = " ".join(briefing.article.text.split())
-    if len(opening) <= LABEL_CHARS:
-        return opening
-    return opening[:LABEL_CHARS].rsplit(" ", 1)[0] + "…"
-
-
-def search_scope(guild: int, private: bool, user_id: int) -> str:
-    """The tokens that let one full-text match also filter by guild and by who may see the brief."""
-    return f"g{guild} {'u' + str(user_id) if private else 'pub'}"
-
-
-@dataclass(slots=True, frozen=True)
-class PackedBrief:
-    """A brief's CPU-bound part, done before the transaction and off the event loop."""
-
-    new: NewBrief
-    text: bytes
-    computation: bytes
-    title: str
-
-
-def _pack(news: Sequence[NewBrief], titles: Sequence[str] | None) -> list[PackedBrief]:
-    return [
-        PackedBrief(
-            new,
-            pack_text(new.briefing.article.text),
-            pack_computation(new.briefing),
-            label(new.briefing) if titles is None else titles[index],
-        )
-        for index, new in enumerate(news)
-    ]
-
-
-async def pack_briefs(news: Sequence[NewBrief], titles: Sequence[str] | None = None) -> list[PackedBrief]:
-    """Compress and serialise in a thread: a batch of hundreds would otherwise hold the loop."""
-    return await asyncio.to_thread(_pack, news, titles)
 
 
 async def insert_briefs(
@@ -124,7 +64,7 @@ async def insert_briefs(
                 item.title,
                 article.source,
                 article.source_kind,
-                to_json({key: reading[key] for key in _READING_KEYS}),
+                to_json({key: reading[key] for key in READING_KEYS}),
             )
         )
         search_rows.append(
@@ -222,33 +162,17 @@ async def _briefing_ids(
 
 async def _index_actors(conn: aiosqlite.Connection, public: list[tuple[int, int, Briefing]]) -> None:
     """Autocomplete and timeline rows of public briefs."""
-    actor_rows, term_rows, speaker_rows = [], set(), set()
-    for guild, brief_id, briefing in public:
-        speaker_keys = {name_key(position.actor) for position in briefing.positions} - {""}
-        for actor in briefing.actors:
-            key = name_key(actor.name)
-            if not key:
-                continue
-            names = {key, *(name_key(alias) for alias in actor.aliases)} - {""}
-            speaks = int(bool(names & speaker_keys))
-            actor_rows.append((guild, key, actor.name, speaks, brief_id))
-            term_rows.update((guild, term, key) for name in names for term in word_suffixes(name))
-            if speaks:
-                speaker_rows.update((guild, name, brief_id) for name in names)
-        # Described speakers ("a Cabinet Office spokeswoman") have timelines too, under their own words.
-        for key in speaker_keys:
-            speaker_rows.add((guild, key, brief_id))
-            term_rows.update((guild, term, key) for term in word_suffixes(key))
+    rows = actor_index_rows(public)
     await conn.executemany(
         "INSERT INTO guild_actors (guild_id, key, name, briefs, speaks, last_brief_id) "
         "VALUES (?, ?, ?, 1, ?, ?) ON CONFLICT (guild_id, key) DO UPDATE SET name = excluded.name, "
         "briefs = briefs + 1, speaks = speaks + excluded.speaks, "
         "last_brief_id = MAX(last_brief_id, excluded.last_brief_id)",
-        actor_rows,
+        rows.actors,
     )
     await conn.executemany(
-        "INSERT OR IGNORE INTO actor_terms (guild_id, term, key) VALUES (?, ?, ?)", sorted(term_rows)
+        "INSERT OR IGNORE INTO actor_terms (guild_id, term, key) VALUES (?, ?, ?)", rows.terms
     )
     await conn.executemany(
-        "INSERT OR IGNORE INTO speakers (guild_id, key, brief_id) VALUES (?, ?, ?)", sorted(speaker_rows)
+        "INSERT OR IGNORE INTO speakers (guild_id, key, brief_id) VALUES (?, ?, ?)", rows.speakers
     )

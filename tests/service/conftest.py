@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from newsroom import STORIES, NewsSite, Services, Story, make_settings, serve_news_site
+from postgres_cluster import PostgresCluster
 
 from service.worker import WorkerPool
 
@@ -38,5 +39,19 @@ def worker_pool() -> Iterator[WorkerPool]:
 @pytest.fixture
 async def services(tmp_path: Path, worker_pool: WorkerPool) -> AsyncIterator[Services]:
     opened = Services(tmp_path / "briefbot.db", worker_pool)
+    yield opened
+    await opened.close()
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+async def services_on_each_store(
+    request: pytest.FixtureRequest, tmp_path: Path, worker_pool: WorkerPool
+) -> AsyncIterator[Services]:
+    """Like `services`, once on SQLite and once on a fresh PostgreSQL database."""
+    database_url = None
+    if request.param == "postgres":
+        cluster: PostgresCluster = request.getfixturevalue("postgres_cluster")
+        database_url = cluster.new_database(f"service_{request.node.name.split('[')[0][-40:]}")
+    opened = Services(tmp_path / "briefbot.db", worker_pool, database_url)
     yield opened
     await opened.close()

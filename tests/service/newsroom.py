@@ -16,10 +16,10 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
-from service.briefing_service import BriefingService
+from service.briefing_service import BriefingService, open_store
 from service.settings import Settings
 from service.worker import WorkerPool
-from storage import SqliteStore as Store
+from storage import Store
 from summarizer.config import EngineConfig, FetchConfig
 
 
@@ -232,16 +232,17 @@ def make_settings(database_path: Path, **overrides: Any) -> Settings:
 class Services:
     """Opens services on this test's database with the shared workers; `restart` reopens the same file."""
 
-    def __init__(self, database_path: Path, pool: WorkerPool) -> None:
+    def __init__(self, database_path: Path, pool: WorkerPool, database_url: str | None = None) -> None:
         self._database_path = database_path
+        self._database_url = database_url  # PostgreSQL instead of the SQLite file
         self._pool = pool
         self._stores: list[Store] = []
         self._overrides: dict[str, Any] = {}
 
     async def open(self, **overrides: Any) -> BriefingService:
         self._overrides = overrides
-        settings = make_settings(self._database_path, **overrides)
-        store = await Store.open(settings.database_path)
+        settings = make_settings(self._database_path, database_url=self._database_url, **overrides)
+        store = await open_store(settings)
         self._stores.append(store)
         return BriefingService(settings, store, self._pool)
 

@@ -196,8 +196,8 @@ async def test_history_search_messages_and_meta(services: Services, stories: dic
     service = await services.open()
     first = await service.brief(text_request(stories["kremlin-truce"]))
     second = await service.brief(BriefRequest(GUILD, CHANNEL + 1, 1, text=stories["celtic-manager"].text))
-    rows, total = await service.history(GUILD)
-    assert total == 2 and [row.id for row in rows] == [second.id, first.id]
+    page = await service.history(GUILD)
+    assert page.total == 2 and [row.id for row in page.rows] == [second.id, first.id]
     assert [row.id for row in await service.search_briefs(GUILD, "celtic")] == [second.id]
     assert await service.latest_brief_id(GUILD, CHANNEL) == first.id
 
@@ -208,7 +208,7 @@ async def test_history_search_messages_and_meta(services: Services, stories: dic
     await service.set_meta("command_tree_hash", "3f2a")
     restarted = await services.restart()
     assert await restarted.get_meta("command_tree_hash") == "3f2a"
-    assert (await restarted.history(GUILD))[1] == 2
+    assert (await restarted.history(GUILD)).total == 2
 
 
 # --- subscriptions and topic routing -----------------------------------------------------------
@@ -300,11 +300,35 @@ async def test_feed_items_are_briefed_once_and_delivered_once_across_restarts(
     assert [(d.brief.briefing.article.title, d.channel_ids) for d in fresh] == [
         (stories["kremlin-talks"].title, [WORLD])
     ]
-    assert (await service.history(GUILD))[1] == 3
+    assert (await service.history(GUILD)).total == 3
     (feed,) = await service.list_feeds(GUILD)
     assert feed.last_error == "" and feed.etag is not None
     assert await service.remove_feed(GUILD, url)
     assert await service.list_feeds(GUILD) == []
+
+
+async def test_a_feed_two_servers_follow_is_fetched_and_briefed_once_and_reaches_both(
+    services_on_each_store: Services, news_site: NewsSite, stories: dict[str, Story]
+) -> None:
+    service = await services_on_each_store.open()
+    await service.add_subscription(GUILD, WORLD, "war in Ukraine", user_id=3)
+    await service.add_subscription(OTHER_GUILD, 77, "war in Ukraine", user_id=4)
+    url = news_site.rss("/rss.xml", [stories["kremlin-truce"]])
+    assert await service.add_feed(GUILD, url, user_id=3)
+    assert await service.add_feed(OTHER_GUILD, url, user_id=4)
+
+    deliveries = await service.poll_feeds()
+    assert sorted((d.brief.guild_id, d.brief.user_id, d.channel_ids) for d in deliveries) == [
+        (GUILD, 3, [WORLD]),
+        (OTHER_GUILD, 4, [77]),
+    ]
+    assert news_site.statuses("/rss.xml") == [200]  # one fetch for both servers
+    assert news_site.statuses("/news/kremlin-truce.html") == [200]  # the article read and briefed once
+    first, second = deliveries
+    assert first.brief.briefing.positions == second.brief.briefing.positions
+    ours = next(d.brief for d in deliveries if d.brief.guild_id == GUILD)
+    assert await service.get_brief(OTHER_GUILD, ours.id) is None  # each server sees its own brief only
+    assert len(await service.list_feeds(GUILD)) == len(await service.list_feeds(OTHER_GUILD)) == 1
 
 
 async def test_new_feed_starts_from_its_newest_items_and_leftovers_are_not_stranded(
@@ -410,9 +434,9 @@ async def test_private_brief_is_hidden_from_everyone_but_its_owner(
     secret = await service.brief(text_request(stories["kremlin-truce"], user=OWNER, private=True))
     assert secret.private and not secret.cached
 
-    assert await service.history(GUILD) == ([], 0)
-    assert await service.history(GUILD, viewer_id=MEMBER) == ([], 0)
-    assert [row.id for row in (await service.history(GUILD, viewer_id=OWNER))[0]] == [secret.id]
+    assert (await service.history(GUILD)).rows == []
+    assert (await service.history(GUILD, viewer_id=MEMBER)).total == 0
+    assert [row.id for row in (await service.history(GUILD, viewer_id=OWNER)).rows] == [secret.id]
     assert await service.search_briefs(GUILD, "", viewer_id=MEMBER) == []
     assert [row.id for row in await service.search_briefs(GUILD, "", viewer_id=OWNER)] == [secret.id]
     assert await service.latest_brief_id(GUILD, CHANNEL, viewer_id=MEMBER) is None
@@ -445,8 +469,8 @@ async def test_a_public_request_is_never_answered_with_a_private_brief(
             first_public = public
         else:
             assert public.cached and public.id == first_public.id
-    rows, total = await service.history(GUILD, viewer_id=MEMBER)
-    assert total == 1 and rows[0].id == first_public.id and rows[0].user_id == MEMBER
+    page = await service.history(GUILD, viewer_id=MEMBER)
+    assert page.total == 1 and page.rows[0].id == first_public.id and page.rows[0].user_id == MEMBER
 
     # A private request may be answered from a public brief: it only narrows who sees it.
     private_copy = await service.brief(

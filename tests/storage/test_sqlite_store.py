@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import sqlite3
+from collections.abc import AsyncIterator
 from pathlib import Path
 
 import pytest
@@ -23,6 +24,14 @@ from storage.migrations import LATEST_VERSION, MIGRATIONS, SchemaTooNew
 
 OWNER = USER
 STRANGER = 8
+
+
+@pytest.fixture
+async def store(db_path: Path) -> AsyncIterator[SqliteStore]:
+    """This file's tests are about SQLite alone (the contract tests run on every store)."""
+    opened = await SqliteStore.open(db_path)
+    yield opened
+    await opened.close()
 
 
 # --- schema ------------------------------------------------------------------------------------

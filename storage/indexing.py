@@ -1,0 +1,110 @@
+"""What every store derives from a brief before writing it: the same rows in SQLite and PostgreSQL.
+
+Packing (compression, JSON) and the listing label, the search words and scope, and the rows of the
+per-guild actor directory, its prefix terms and the speaker index. Pure functions: the stores only
+add the SQL.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from storage.codec import name_key, pack_computation, pack_text, word_suffixes
+from storage.records import NewBrief
+from summarizer.models import Briefing
+
+LABEL_CHARS = 100  # listing label of a brief without a title
+
+
+def guild_key(guild_id: int | None) -> int:
+    """Direct messages are guild 0 in the database: plain equality, served by the indexes."""
+    return guild_id or 0
+
+
+def label(briefing: Briefing) -> str:
+    """What listings show and search: the title, else the article's opening words."""
+    if briefing.article.title:
+        return briefing.article.title
+    opening = " ".join(briefing.article.text.split())
+    if len(opening) <= LABEL_CHARS:
+        return opening
+    return opening[:LABEL_CHARS].rsplit(" ", 1)[0] + "…"
+
+
+def search_scope(guild: int, private: bool, user_id: int) -> str:
+    """The tokens that let one full-text match also filter by guild and by who may see the brief."""
+    return f"g{guild} {'u' + str(user_id) if private else 'pub'}"
+
+
+@dataclass(slots=True, frozen=True)
+class PackedBrief:
+    """A brief's CPU-bound part, done before the transaction and off the event loop."""
+
+    new: NewBrief
+    text: bytes
+    computation: bytes
+    title: str
+
+
+def _pack(news: Sequence[NewBrief], titles: Sequence[str] | None) -> list[PackedBrief]:
+    return [
+        PackedBrief(
+            new,
+            pack_text(new.briefing.article.text),
+            pack_computation(new.briefing),
+            label(new.briefing) if titles is None else titles[index],
+        )
+        for index, new in enumerate(news)
+    ]
+
+
+async def pack_briefs(news: Sequence[NewBrief], titles: Sequence[str] | None = None) -> list[PackedBrief]:
+    """Compress and serialise in a thread: a batch of hundreds would otherwise hold the loop."""
+    return await asyncio.to_thread(_pack, news, titles)
+
+
+_WORD = re.compile(r"\w+")
+
+
+def search_words(text: str) -> list[str]:
+    """Words as search sees them: casefolded, accents removed (é -> e), split on anything not a letter
+    or digit; both stores index and query these, so they find the same briefs."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    plain = "".join(char for char in decomposed if not unicodedata.combining(char))
+    return _WORD.findall(plain)
+
+
+@dataclass(slots=True, frozen=True)
+class ActorIndexRows:
+    actors: list[tuple[int, str, str, int, int]]  # guild, key, display name, speaks (0/1), brief id
+    terms: list[tuple[int, str, str]]  # guild, word-suffix of a name, actor key
+    speakers: list[tuple[int, str, int]]  # guild, speaker name key, brief id
+
+
+def actor_index_rows(public: list[tuple[int, int, Briefing]]) -> ActorIndexRows:
+    """(guild, brief id, briefing) of public briefs -> the rows of the actor directory and indexes.
+
+    Sorted, so concurrent writers take row locks in the same order and never deadlock.
+    """
+    actor_rows, term_rows, speaker_rows = [], set(), set()
+    for guild, brief_id, briefing in public:
+        speaker_keys = {name_key(position.actor) for position in briefing.positions} - {""}
+        for actor in briefing.actors:
+            key = name_key(actor.name)
+            if not key:
+                continue
+            names = {key, *(name_key(alias) for alias in actor.aliases)} - {""}
+            speaks = int(bool(names & speaker_keys))
+            actor_rows.append((guild, key, actor.name, speaks, brief_id))
+            term_rows.update((guild, term, key) for name in names for term in word_suffixes(name))
+            if speaks:
+                speaker_rows.update((guild, name, brief_id) for name in names)
+        # Described speakers ("a Cabinet Office spokeswoman") have timelines too, under their own words.
+        for key in speaker_keys:
+            speaker_rows.add((guild, key, brief_id))
+            term_rows.update((guild, term, key) for term in word_suffixes(key))
+    return ActorIndexRows(sorted(actor_rows), sorted(term_rows), sorted(speaker_rows))

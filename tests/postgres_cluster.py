@@ -1,0 +1,83 @@
+"""A throwaway PostgreSQL cluster for tests and benchmarks: initdb in a temporary folder, listening on
+127.0.0.1 only, on a free port, stopped and deleted afterwards.
+
+`initdb` refuses to run as root, so as root the cluster runs as the `postgres` user that Debian's
+package creates. The server binaries come from Debian's `postgresql` package (`.ci/run` installs it).
+"""
+
+from __future__ import annotations
+
+import os
+import pwd
+import shutil
+import socket
+import subprocess
+import tempfile
+from pathlib import Path
+
+import psycopg
+from psycopg import sql
+
+SUPERUSER = "briefbot"
+
+
+def server_bindir() -> Path | None:
+    """The newest installed server's bin folder (Debian keeps them versioned under /usr/lib/postgresql)."""
+    found = sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"), key=lambda p: int(p.parts[-3]))
+    if found:
+        return found[-1].parent
+    initdb = shutil.which("initdb")
+    return Path(initdb).parent if initdb else None
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+class PostgresCluster:
+    def __init__(self, bindir: Path) -> None:
+        self._bindir = bindir
+        self._folder = Path(tempfile.mkdtemp(prefix="briefbot-pg-"))
+        self._data = self._folder / "data"
+        self.port = _free_port()
+        self._user = "postgres" if os.geteuid() == 0 else None
+        if self._user is not None:
+            account = pwd.getpwnam(self._user)
+            os.chown(self._folder, account.pw_uid, account.pw_gid)
+
+    def _run(self, *args: str) -> None:
+        subprocess.run(
+            [str(self._bindir / args[0]), *args[1:]],
+            check=True,
+            capture_output=True,
+            user=self._user,
+            cwd=self._folder,
+            timeout=120,
+        )
+
+    def start(self) -> None:
+        self._run("initdb", "-D", str(self._data), "-A", "trust", "-U", SUPERUSER, "-E", "UTF8", "--no-sync")
+        options = (
+            f"-p {self.port} -k {self._folder} -c listen_addresses=127.0.0.1 -c fsync=off "
+            "-c synchronous_commit=off -c full_page_writes=off -c max_connections=200"
+        )
+        self._run(
+            "pg_ctl", "-D", str(self._data), "-o", options, "-l", str(self._folder / "log"), "-w", "start"
+        )
+
+    def dsn(self, database: str = "postgres") -> str:
+        return f"postgresql://{SUPERUSER}@127.0.0.1:{self.port}/{database}"
+
+    def new_database(self, name: str) -> str:
+        """Create an empty database and return its DSN."""
+        with psycopg.connect(self.dsn(), autocommit=True) as conn:
+            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+        return self.dsn(name)
+
+    def stop(self) -> None:
+        try:
+            self._run("pg_ctl", "-D", str(self._data), "-m", "immediate", "-w", "stop")
+        finally:
+            shutil.rmtree(self._folder, ignore_errors=True)
