@@ -9,23 +9,22 @@ from __future__ import annotations
 
 import json
 
-import aiosqlite
-
 from storage.codec import parse_iso
 from storage.indexing import pack_briefs
 from storage.records import NewBrief
-from storage.sqlite_writes import insert_briefs
+from storage.sql import Tx
+from storage.writes import insert_briefs
 from summarizer.models import Briefing
 
 _BATCH = 500
 
 
-async def convert_v2_briefs(conn: aiosqlite.Connection) -> None:
+async def convert_v2_briefs(tx: Tx) -> None:
     """Re-save every brief of `briefs_v2` through the v3 writer, oldest first, in batches."""
     last_id = 0
     while True:
         rows = list(
-            await conn.execute_fetchall(
+            await tx.fetchall(
                 "SELECT b.id, b.guild_id, b.channel_id, b.user_id, b.sentences, b.record, b.created_at, "
                 "b.private, b.title, a.content_hash FROM briefs_v2 b JOIN articles a ON a.id = b.article_id "
                 "WHERE b.id > ? ORDER BY b.id LIMIT ?",
@@ -53,7 +52,7 @@ async def convert_v2_briefs(conn: aiosqlite.Connection) -> None:
         packed = await pack_briefs(news, titles)
         # One batch shares one date: re-save brief by brief where dates differ, keeping each one's own.
         for item, row in zip(packed, rows, strict=True):
-            await insert_briefs(conn, [item], parse_iso(row["created_at"]), ids=[row["id"]])
+            await insert_briefs(tx, [item], parse_iso(row["created_at"]), ids=[row["id"]])
         last_id = rows[-1][0]
 
 
@@ -81,6 +80,6 @@ _MERGE_FEEDS = (
 )
 
 
-async def merge_v2_feeds(conn: aiosqlite.Connection) -> None:
+async def merge_v2_feeds(tx: Tx) -> None:
     for statement in _MERGE_FEEDS:
-        await conn.execute(statement)
+        await tx.execute(statement)

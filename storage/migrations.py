@@ -16,6 +16,7 @@ from collections.abc import Awaitable, Callable
 import aiosqlite
 
 from storage.legacy import convert_v2_briefs, merge_v2_feeds
+from storage.sql import Tx
 
 _V1 = (
     # One row per distinct article text, shared by every guild: the dedupe hub.
@@ -325,14 +326,14 @@ _V3_DROP = (
 )
 
 
-async def _convert_v2(conn: aiosqlite.Connection) -> None:
-    await convert_v2_briefs(conn)
-    await merge_v2_feeds(conn)
+async def _convert_v2(tx: Tx) -> None:
+    await convert_v2_briefs(tx)
+    await merge_v2_feeds(tx)
     for statement in _V3_DROP:
-        await conn.execute(statement)
+        await tx.execute(statement)
 
 
-Step = tuple[tuple[str, ...], Callable[[aiosqlite.Connection], Awaitable[None]] | None]
+Step = tuple[tuple[str, ...], Callable[[Tx], Awaitable[None]] | None]
 
 MIGRATIONS: tuple[Step, ...] = ((_V1, None), (_V2, None), (_V3, _convert_v2))
 LATEST_VERSION = len(MIGRATIONS)
@@ -347,7 +348,7 @@ async def schema_version(conn: aiosqlite.Connection) -> int:
     return int(next(iter(rows))[0])
 
 
-async def migrate(conn: aiosqlite.Connection) -> int:
+async def migrate(conn: aiosqlite.Connection, tx: Tx) -> int:
     """Apply the missing steps in order; returns the version reached.
 
     Needs an autocommit connection with foreign keys off (turn them on after: SQLite ignores the
@@ -369,7 +370,7 @@ async def migrate(conn: aiosqlite.Connection) -> int:
             for statement in statements:
                 await conn.execute(statement)
             if convert is not None:
-                await convert(conn)
+                await convert(tx)
             problems = await conn.execute_fetchall("PRAGMA foreign_key_check")
             if problems:
                 raise RuntimeError(

@@ -60,15 +60,20 @@ _V3 = (
         title TEXT NOT NULL,
         source TEXT NOT NULL,
         source_kind TEXT NOT NULL,
-        reading JSONB NOT NULL,
-        search TSVECTOR NOT NULL
+        reading JSONB NOT NULL
     )
     """,
     "CREATE INDEX briefs_by_guild ON briefs(guild_id, id)",
     "CREATE INDEX briefs_by_channel ON briefs(guild_id, channel_id, id)",
     "CREATE INDEX briefs_by_article ON briefs(article_id, guild_id, method, sentences, id)",
     # Search words plus "g<guild>" and "pub"/"u<owner>" lexemes: guild and privacy are part of the match.
-    "CREATE INDEX briefs_by_search ON briefs USING GIN (search)",
+    """
+    CREATE TABLE brief_search (
+        brief_id BIGINT PRIMARY KEY REFERENCES briefs(id) ON DELETE CASCADE,
+        search TSVECTOR NOT NULL
+    )
+    """,
+    "CREATE INDEX brief_search_words ON brief_search USING GIN (search)",
     """
     CREATE TABLE guild_actors (
         guild_id BIGINT NOT NULL,

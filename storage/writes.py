@@ -1,0 +1,161 @@
+"""Writing briefs: the article once, the computation once, the brief and its indexes, in either store.
+
+Batch-first: a batch costs one statement per table, not one per brief, so a save is a handful of
+round trips whatever its size. Used for every save (a single brief is a batch of one) and by the
+SQLite v2 -> v3 migration (which re-saves old briefs with their ids and titles). Call inside a
+transaction. Upserts touch rows in sorted order, so concurrent writers (PostgreSQL) never deadlock.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from datetime import datetime
+
+from storage.codec import READING_KEYS, reading_of
+from storage.indexing import PackedBrief, actor_index_rows, guild_key, search_scope
+from storage.sql import Tx
+
+
+async def insert_briefs(
+    tx: Tx, batch: Sequence[PackedBrief], created_at: datetime, *, ids: Sequence[int] | None = None
+) -> list[int]:
+    """Insert packed briefs with everything they need; returns their ids (given `ids`, those)."""
+    if not batch:
+        return []
+    dialect = tx.dialect
+    now = dialect.time_param(created_at)
+    article_ids = await _article_ids(tx, batch, now)
+    await tx.executemany(
+        "INSERT INTO article_urls (url, article_id) VALUES (?, ?) "
+        "ON CONFLICT (url) DO UPDATE SET article_id = excluded.article_id",
+        sorted(
+            {
+                (url, article_ids[item.new.briefing.article.content_hash])
+                for item in batch
+                for url in item.new.urls
+                if url
+            }
+        ),
+    )
+    briefing_ids = await _briefing_ids(tx, batch, article_ids, now)
+    brief_ids = list(ids) if ids is not None else await dialect.next_ids(tx, "briefs", len(batch))
+    rows, search_rows, counts = [], [], Counter[tuple[int, int]]()
+    for item, brief_id, briefing_id in zip(batch, brief_ids, briefing_ids, strict=True):
+        new = item.new
+        article = new.briefing.article
+        guild = guild_key(new.guild_id)
+        reading = reading_of(article)
+        rows.append(
+            (
+                brief_id,
+                guild,
+                new.private,
+                new.user_id,
+                new.channel_id,
+                article_ids[article.content_hash],
+                briefing_id,
+                new.briefing.summary.method,
+                new.sentences,
+                now,
+                item.title,
+                article.source,
+                article.source_kind,
+                dialect.json_param({key: reading[key] for key in READING_KEYS}),
+            )
+        )
+        search_rows.append(
+            (brief_id, item.title, article.source, search_scope(guild, new.private, new.user_id))
+        )
+        counts[guild, new.user_id if new.private else 0] += 1
+    await tx.executemany(
+        "INSERT INTO briefs (id, guild_id, private, user_id, channel_id, article_id, briefing_id, method, "
+        "sentences, created_at, title, source, source_kind, reading) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        rows,
+    )
+    await dialect.index_search(tx, search_rows)
+    await tx.executemany(
+        "INSERT INTO brief_counts (guild_id, owner_id, briefs) VALUES (?, ?, ?) "
+        "ON CONFLICT (guild_id, owner_id) DO UPDATE SET briefs = brief_counts.briefs + excluded.briefs",
+        sorted((guild, owner, n) for (guild, owner), n in counts.items()),
+    )
+    index = actor_index_rows(
+        [
+            (guild_key(item.new.guild_id), brief_id, item.new.briefing)
+            for item, brief_id in zip(batch, brief_ids, strict=True)
+            if not item.new.private
+        ]
+    )
+    last_brief = dialect.greatest("guild_actors.last_brief_id", "excluded.last_brief_id")
+    await tx.executemany(
+        "INSERT INTO guild_actors (guild_id, key, name, briefs, speaks, "
+        "last_brief_id) VALUES (?, ?, ?, 1, ?, ?) "
+        "ON CONFLICT (guild_id, key) DO UPDATE SET name = excluded.name, briefs = guild_actors.briefs + 1, "
+        f"speaks = guild_actors.speaks + excluded.speaks, last_brief_id = {last_brief}",
+        index.actors,
+    )
+    await tx.executemany(
+        "INSERT INTO actor_terms (guild_id, term, key) VALUES (?, ?, ?) ON CONFLICT DO NOTHING", index.terms
+    )
+    await tx.executemany(
+        "INSERT INTO speakers (guild_id, key, brief_id) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+        index.speakers,
+    )
+    return brief_ids
+
+
+async def _article_ids(tx: Tx, batch: Sequence[PackedBrief], now: object) -> dict[str, int]:
+    """content hash -> article id, inserting the texts not stored yet (and filling SQLite rows from
+    before v3, which kept no text)."""
+    texts = {item.new.briefing.article.content_hash: item.text for item in batch}
+    await tx.executemany(
+        "INSERT INTO articles (content_hash, created_at, text) VALUES (?, ?, ?) "
+        "ON CONFLICT (content_hash) DO UPDATE SET text = excluded.text WHERE articles.text IS NULL",
+        [(content_hash, now, text) for content_hash, text in sorted(texts.items())],
+    )
+    membership, values = tx.dialect.in_list("content_hash", list(texts))
+    rows = await tx.fetchall(f"SELECT content_hash, id FROM articles WHERE {membership}", (values,))
+    return {row["content_hash"]: row["id"] for row in rows}
+
+
+async def _briefing_ids(
+    tx: Tx, batch: Sequence[PackedBrief], article_ids: dict[str, int], now: object
+) -> list[int]:
+    """Per brief, the newest identical computation of its article (a cache hit from another guild, or
+    a recomputation that came out the same), else a new row."""
+    keys = [
+        (
+            article_ids[item.new.briefing.article.content_hash],
+            item.new.briefing.summary.method,
+            item.new.sentences,
+        )
+        for item in batch
+    ]
+    membership, values = tx.dialect.in_list("article_id", sorted({key[0] for key in keys}))
+    rows = await tx.fetchall(
+        "SELECT article_id, method, sentences, id, computation FROM briefings "
+        f"WHERE {membership} ORDER BY id",
+        (values,),
+    )
+    newest = {
+        (row["article_id"], row["method"], row["sentences"]): (row["id"], bytes(row["computation"]))
+        for row in rows
+    }
+    fresh = await tx.dialect.next_ids(tx, "briefings", len(batch))
+    inserts, ids = [], []
+    for key, item in zip(keys, batch, strict=True):
+        known = newest.get(key)
+        if known is not None and known[1] == item.computation:
+            ids.append(known[0])
+            continue
+        briefing_id = fresh[len(inserts)]
+        inserts.append((briefing_id, *key, item.computation, now))
+        newest[key] = (briefing_id, item.computation)
+        ids.append(briefing_id)
+    await tx.executemany(
+        "INSERT INTO briefings (id, article_id, method, sentences, computation, created_at) "
+        "VALUES (?, ?, ?, ?, ?, ?)",
+        inserts,
+    )
+    return ids
