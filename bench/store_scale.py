@@ -311,7 +311,10 @@ def main() -> None:
     samples = load_samples()
     with tempfile.TemporaryDirectory(prefix="briefbot-scale-") as folder:
         rows = asyncio.run(run_all(samples, sizes, Path(folder), args.stores.split(",")))
-    path = write_results(f"store_scale-{args.stores.replace(',', '-')}", {"guilds": GUILDS, "actor_names": ACTOR_NAMES, "rows": rows})
+    path = write_results(
+        f"store_scale-{args.stores.replace(',', '-')}",
+        {"guilds": GUILDS, "actor_names": ACTOR_NAMES, "rows": rows},
+    )
     print(f"\nwritten to {path}")
 
 
