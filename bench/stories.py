@@ -71,7 +71,10 @@ def main() -> None:
     parser.add_argument("--data", type=Path, default=DATA)
     parser.add_argument("--seeds", type=int, default=5)
     parser.add_argument(
-        "--briefs-cache", type=Path, default=None, help="reuse/keep the engine's briefs in this JSON-lines file"
+        "--briefs-cache",
+        type=Path,
+        default=None,
+        help="reuse/keep the engine's briefs in this JSON-lines file",
     )
     args = parser.parse_args()
     engine = Engine()
@@ -84,7 +87,9 @@ def main() -> None:
 
     params = fit_params(dev, seeds)
     ours = GroupingParams(weights=params.weights, bias=params.bias)
-    ours = replace(ours, threshold=tune(lambda t: ours_grouping(replace(ours, threshold=t)), dev, seeds, THRESHOLDS))
+    ours = replace(
+        ours, threshold=tune(lambda t: ours_grouping(replace(ours, threshold=t)), dev, seeds, THRESHOLDS)
+    )
     vectorizer = TfidfVectorizer(sublinear_tf=True, stop_words="english").fit([i.text for i in dev])
     tfidf_threshold = tune(lambda t: tfidf_grouping(vectorizer, t), dev, seeds, TFIDF_THRESHOLDS)
     systems: dict[str, Callable[[list[Item]], list[int]]] = {
@@ -97,8 +102,15 @@ def main() -> None:
     scale = join_cost(items, ours)
     digest = digest_cost(items, engine)
     payload: dict[str, Any] = {
-        "data": {"path": str(args.data.name), "articles": len(items), "stories": len({i.gold for i in items})},
-        "split": {"dev_topics": sorted({i.topic for i in dev}), "test_topics": sorted({i.topic for i in test})},
+        "data": {
+            "path": str(args.data.name),
+            "articles": len(items),
+            "stories": len({i.gold for i in items}),
+        },
+        "split": {
+            "dev_topics": sorted({i.topic for i in dev}),
+            "test_topics": sorted({i.topic for i in test}),
+        },
         "seeds": seeds,
         "fitted": {
             "features": list(FEATURES),
@@ -306,13 +318,15 @@ def join_cost(items: list[Item], params: GroupingParams) -> list[dict[str, Any]]
         for item in probe:
             candidates.append(grouper.add(item.signature).candidates)
         per_join = (time.perf_counter() - started) / SCALE_JOINS * 1000
-        rows.append({
-            "stories": size,
-            "ms_per_join": round(per_join, 3),
-            "candidates_mean": round(statistics.mean(candidates), 1),
-            "candidates_max": max(candidates),
-            "index_peak_mb": round(peak / 2**20, 1),
-        })
+        rows.append(
+            {
+                "stories": size,
+                "ms_per_join": round(per_join, 3),
+                "candidates_mean": round(statistics.mean(candidates), 1),
+                "candidates_max": max(candidates),
+                "index_peak_mb": round(peak / 2**20, 1),
+            }
+        )
         print(f"join at {size:>7} stories: {per_join:.3f} ms, {statistics.mean(candidates):.1f} candidates")
     return rows
 
@@ -332,7 +346,12 @@ def digest_cost(items: list[Item], engine: Engine) -> dict[str, Any]:
     text = render_digest(digest)
     seconds = time.perf_counter() - started
     print(f"digest of {len(biggest)} stories ({sum(map(len, biggest))} briefs): {seconds:.2f} s")
-    return {"stories": len(biggest), "briefs": sum(map(len, biggest)), "seconds": round(seconds, 2), "chars": len(text)}
+    return {
+        "stories": len(biggest),
+        "briefs": sum(map(len, biggest)),
+        "seconds": round(seconds, 2),
+        "chars": len(text),
+    }
 
 
 if __name__ == "__main__":

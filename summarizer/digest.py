@@ -127,7 +127,9 @@ def _actor_line(actor: StoryActor) -> str:
     return line
 
 
-def _topic_match(briefs: Sequence[Briefing], topics: Sequence[str], encoder: Encoder) -> tuple[float, list[str]]:
+def _topic_match(
+    briefs: Sequence[Briefing], topics: Sequence[str], encoder: Encoder
+) -> tuple[float, list[str]]:
     """The story's best score per topic over its briefs; topics matched by any brief."""
     best = [0.0] * len(topics)
     for briefing in briefs:

@@ -95,7 +95,9 @@ def merge_story(briefings: list[Briefing], encoder: Encoder, *, max_sentences: i
     refs = [article_ref(b.article) for b in ordered]
     facts, exclusive = _facts(ordered, refs, encoder, max_sentences)
     title = next((r.title for r in refs if r.title), "") or _shorten(facts[0].text if facts else "")
-    return Story(title=title, articles=refs, summary=facts, actors=_actors(ordered, refs), exclusive_facts=exclusive)
+    return Story(
+        title=title, articles=refs, summary=facts, actors=_actors(ordered, refs), exclusive_facts=exclusive
+    )
 
 
 def _facts(
@@ -107,7 +109,9 @@ def _facts(
         candidates += [(n, s.text) for s in briefing.summary.sentences if s.text.strip()]
     if not candidates:
         return [], []
-    bodies = [[s.text for s in b.sentences[:MAX_SENTENCES_READ]] or [b.article.text[:2000]] for b in briefings]
+    bodies = [
+        [s.text for s in b.sentences[:MAX_SENTENCES_READ]] or [b.article.text[:2000]] for b in briefings
+    ]
     vectors = encoder.encode([text for _, text in candidates] + [t for body in bodies for t in body])
     fact_vectors, body_vectors = vectors[: len(candidates)], vectors[len(candidates) :]
     owner = np.repeat(np.arange(len(bodies)), [len(body) for body in bodies])
@@ -120,7 +124,9 @@ def _facts(
             if m != n and similarity[i, owner == m].max() >= SAME_FACT:
                 covering.add(refs[m].outlet)
         outlets = [o for o in dict.fromkeys(r.outlet for r in refs) if o in covering]
-        facts.append(StoryFact(text, refs[n].outlet, outlets, exclusive=outlet_count > 1 and len(outlets) == 1))
+        facts.append(
+            StoryFact(text, refs[n].outlet, outlets, exclusive=outlet_count > 1 and len(outlets) == 1)
+        )
     # Widely reported facts first; among equals, the older article and its own order.
     ranked = sorted(range(len(facts)), key=lambda i: (-len(facts[i].outlets), i))
     summary = _distinct(ranked, fact_vectors, limit=max_sentences)
@@ -129,7 +135,9 @@ def _facts(
     return [facts[i] for i in summary], [facts[i] for i in exclusive]
 
 
-def _distinct(order: list[int], vectors: np.ndarray, *, limit: int, kept: list[int] | None = None) -> list[int]:
+def _distinct(
+    order: list[int], vectors: np.ndarray, *, limit: int, kept: list[int] | None = None
+) -> list[int]:
     """Indices in `order` that repeat neither one picked before them nor one in `kept`."""
     seen = list(kept or [])
     picked: list[int] = []
@@ -166,7 +174,9 @@ def _actors(briefings: list[Briefing], refs: list[ArticleRef]) -> list[StoryActo
             if key is None:
                 continue
             evidence = (
-                briefing.sentences[position.sentence].text if 0 <= position.sentence < len(briefing.sentences) else ""
+                briefing.sentences[position.sentence].text
+                if 0 <= position.sentence < len(briefing.sentences)
+                else ""
             )
             merged[key].statements.append(
                 OutletStatement(ref.outlet, position.text, position.kind, position.cue, evidence, ref.link)

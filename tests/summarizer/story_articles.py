@@ -81,11 +81,24 @@ def unwrap(text: str) -> str:
 
 STORIES = {
     "aceh-wire": ("https://wire.example/asia/aceh-quake", "Quake kills five in Indonesia's Aceh", ACEH_WIRE),
-    "aceh-local": ("https://local.example/news/aceh", "Five dead as earthquake shakes Central Aceh", ACEH_LOCAL),
-    "papua-wire": ("https://wire.example/asia/papua-quake", "Strong quake kills four in West Papua", PAPUA_WIRE),
+    "aceh-local": (
+        "https://local.example/news/aceh",
+        "Five dead as earthquake shakes Central Aceh",
+        ACEH_LOCAL,
+    ),
+    "papua-wire": (
+        "https://wire.example/asia/papua-quake",
+        "Strong quake kills four in West Papua",
+        PAPUA_WIRE,
+    ),
     "bank": ("https://money.example/jpmorgan", "JPMorgan posts record profit", BANK),
 }
-DATES = {"aceh-wire": "2013-07-02", "aceh-local": "2013-07-02", "papua-wire": "2009-01-04", "bank": "2013-07-12"}
+DATES = {
+    "aceh-wire": "2013-07-02",
+    "aceh-local": "2013-07-02",
+    "papua-wire": "2009-01-04",
+    "bank": "2013-07-12",
+}
 
 
 def story_article(name: str, *, dated: bool = True) -> Article:

@@ -51,7 +51,9 @@ def test_candidates_share_a_key_and_fall_in_the_window() -> None:
     stored(index, signature(["person:lohan"], published=DAY - timedelta(days=30)))  # an old stay in rehab
     stored(index, signature(["person:reid"]))
     undated = stored(index, signature(["place:malibu"], published=None))
-    found = index.candidates(["person:lohan", "place:malibu"], DAY + timedelta(days=1), timedelta(days=4), 10, 10)
+    found = index.candidates(
+        ["person:lohan", "place:malibu"], DAY + timedelta(days=1), timedelta(days=4), 10, 10
+    )
     assert {p.story_id for p in found} == {near.story_id, undated.story_id}
     assert index.candidates(["person:nobody"], DAY, timedelta(days=4), 10, 10) == []
 

@@ -21,7 +21,10 @@ def aceh(engine_briefs: Callable[..., Briefing], encoder: Encoder) -> Story:
 
 def test_articles_and_outlets_listed_oldest_first(aceh: Story) -> None:
     assert aceh.outlets == ["local.example", "wire.example"]  # same day: input order is kept
-    assert [a.link for a in aceh.articles] == ["https://local.example/news/aceh", "https://wire.example/asia/aceh-quake"]
+    assert [a.link for a in aceh.articles] == [
+        "https://local.example/news/aceh",
+        "https://wire.example/asia/aceh-quake",
+    ]
     assert aceh.title == "Five dead as earthquake shakes Central Aceh"
 
 
@@ -58,7 +61,9 @@ def test_actors_merged_across_outlets_with_statements_per_outlet(aceh: Story) ->
     assert aceh.actors.index(spokesman) < aceh.actors.index(doctor)  # both outlets' actors first
 
 
-def test_one_outlet_story_marks_nothing_exclusive(engine_briefs: Callable[..., Briefing], encoder: Encoder) -> None:
+def test_one_outlet_story_marks_nothing_exclusive(
+    engine_briefs: Callable[..., Briefing], encoder: Encoder
+) -> None:
     story = merge_story([engine_briefs("papua-wire")], encoder, max_sentences=3)
     assert len(story.summary) == 3 and not story.exclusive_facts
     assert not any(f.exclusive for f in story.summary) and not any(a.exclusive for a in story.actors)
