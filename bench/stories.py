@@ -20,6 +20,7 @@ the time to build and render a digest of 50 stories.
 from __future__ import annotations
 
 import argparse
+import copy
 import json
 import random
 import statistics
@@ -36,7 +37,7 @@ from common import write_results
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 
-from summarizer.digest import build_digest, render_digest
+from summarizer.digest import rank_stories, render_digest
 from summarizer.models import Article, Briefing
 from summarizer.pipeline import Engine
 from summarizer.stories import (
@@ -47,6 +48,7 @@ from summarizer.stories import (
     StoryProfile,
     match_features,
 )
+from summarizer.story_merge import merge_story
 from summarizer.story_signature import ArticleRef, StorySignature, signature_of
 
 DATA = Path(__file__).resolve().parent / "data" / "news-stories.jsonl"
@@ -55,6 +57,8 @@ TFIDF_THRESHOLDS = [round(0.02 * i, 2) for i in range(2, 40)]
 SCALE_SIZES = (1_000, 10_000, 100_000)
 SCALE_VOCABULARY = 200_000  # distinct actor/place keys in the synthetic store
 SCALE_JOINS = 300
+MERGED_SAMPLE = 10
+DIGEST_STORIES = 50
 
 
 @dataclass(slots=True)
@@ -295,9 +299,10 @@ def join_cost(items: list[Item], params: GroupingParams) -> list[dict[str, Any]]
     for size in SCALE_SIZES:
         tracemalloc.start()
         index = InMemoryStoryIndex()
-        for _ in range(size):
+        drawn = rng.choice(len(vocabulary), size=(size, 6), p=weights)
+        for row in drawn:
             profile = index.new_story()
-            keys = [vocabulary[k] for k in rng.choice(len(vocabulary), size=6, p=weights)]
+            keys = [vocabulary[k] for k in row]
             vector = rng.standard_normal(dim).astype(np.float32)
             fake = StorySignature(
                 ref=ArticleRef("synthetic", "", "", None),
@@ -332,24 +337,37 @@ def join_cost(items: list[Item], params: GroupingParams) -> list[dict[str, Any]]
 
 
 def digest_cost(items: list[Item], engine: Engine) -> dict[str, Any]:
-    """Group everything, then build and render a digest of the 50 largest stories (timed end to end,
-    including the embeddings the merged summaries need)."""
+    """Merging a story (done once, as its briefs join) and ranking + rendering a digest of 50 merged
+    stories (what a scheduled digest does). The 50 are MERGED_SAMPLE real stories from the grouping of
+    all articles, each entered DIGEST_STORIES / MERGED_SAMPLE times: merging all of them would only
+    repeat the per-story measurement."""
     grouper = StoryGrouper(InMemoryStoryIndex())
     members: dict[int, list[Briefing]] = {}
-    base = datetime(2025, 1, 1, tzinfo=UTC)
-    for n, item in enumerate(items):
+    for item in items:
         members.setdefault(grouper.add(item.signature).story_id, []).append(item.briefing)
-        item.briefing.article.date = (base + timedelta(hours=n)).isoformat()
-    biggest = sorted(members.values(), key=len, reverse=True)[:50]
+    sample = sorted(members.values(), key=len, reverse=True)[:MERGED_SAMPLE]
     started = time.perf_counter()
-    digest = build_digest(biggest, engine.encoder, limit=50)
-    text = render_digest(digest)
-    seconds = time.perf_counter() - started
-    print(f"digest of {len(biggest)} stories ({sum(map(len, biggest))} briefs): {seconds:.2f} s")
+    merged = [merge_story(briefs, engine.encoder, max_sentences=3) for briefs in sample]
+    merge_seconds = (time.perf_counter() - started) / len(merged)
+    base = datetime(2025, 1, 1, tzinfo=UTC)
+    stories = []
+    for n in range(DIGEST_STORIES):
+        story = copy.deepcopy(merged[n % len(merged)])
+        story.articles = [replace(a, published=base + timedelta(hours=n)) for a in story.articles]
+        stories.append(story)
+    started = time.perf_counter()
+    text = render_digest(rank_stories(stories, limit=DIGEST_STORIES))
+    render_seconds = time.perf_counter() - started
+    print(
+        f"merge: {merge_seconds:.2f} s per story; "
+        f"rank + render {DIGEST_STORIES} stories: {render_seconds:.3f} s"
+    )
     return {
-        "stories": len(biggest),
-        "briefs": sum(map(len, biggest)),
-        "seconds": round(seconds, 2),
+        "merged_stories": len(merged),
+        "briefs_per_merged_story": round(statistics.mean(map(len, sample)), 1),
+        "merge_seconds_per_story": round(merge_seconds, 3),
+        "digest_stories": DIGEST_STORIES,
+        "rank_and_render_seconds": round(render_seconds, 4),
         "chars": len(text),
     }
 

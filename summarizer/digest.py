@@ -74,13 +74,28 @@ def build_digest(
     sentences: int = DIGEST_SENTENCES,
     now: datetime | None = None,
 ) -> Digest:
-    """Rank the stories (each a list of briefs of one event) and keep the top `limit`."""
-    merged = [merge_story(list(briefs), encoder, max_sentences=sentences) for briefs in stories if briefs]
+    """Merge and rank the stories (each a list of briefs of one event) and keep the top `limit`."""
+    stories = [list(briefs) for briefs in stories if briefs]
+    merged = [merge_story(briefs, encoder, max_sentences=sentences) for briefs in stories]
+    matches = [_topic_match(briefs, topics, encoder) for briefs in stories] if topics else None
+    return rank_stories(merged, matches, topics=topics, limit=limit, now=now)
+
+
+def rank_stories(
+    merged: Sequence[Story],
+    topic_matches: Sequence[tuple[float, list[str]]] | None = None,
+    *,
+    topics: Sequence[str] = (),
+    limit: int = 10,
+    now: datetime | None = None,
+) -> Digest:
+    """Rank stories already merged (a store keeps them up to date as briefs join), given each one's best
+    topic score and matched topics when the digest has topics."""
     as_of = now or max((s.newest for s in merged if s.newest), default=None)
     most_outlets = max((len(s.outlets) for s in merged), default=1)
     entries = []
-    for story, briefs in zip(merged, [b for b in stories if b], strict=True):
-        topic, matched = _topic_match(briefs, topics, encoder) if topics else (None, [])
+    for n, story in enumerate(merged):
+        topic, matched = topic_matches[n] if topic_matches is not None else (None, [])
         if topic is not None and not matched:
             continue
         coverage = math.log2(1 + len(story.outlets)) / math.log2(1 + most_outlets)

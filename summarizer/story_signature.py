@@ -42,6 +42,12 @@ _DAY_MONTH = re.compile(rf"\b(\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?({_MONTH})"
 _YEAR = re.compile(r"\b(19[5-9]\d|20\d\d)\b")
 # A number as written: "6.1", "1,200", "33" (also the parts of "33-year-old" and "27-24").
 _NUMBER_WORD = re.compile(r"(?<![\w.,])(\d{1,3}(?:,\d{3})+|\d+(?:\.\d+)?)")
+_SMALL_NUMBERS = (
+    "zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven", "twelve",
+    "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen", "twenty",
+)  # fmt: skip
+_NUMBER_WORDS = {word: str(value) for value, word in enumerate(_SMALL_NUMBERS)}
+_SPELLED_NUMBER = re.compile(rf"(?<!-)\b({'|'.join(_NUMBER_WORDS)})\b(?!-)", re.IGNORECASE)
 _NAME_PART = re.compile(r"[^\W_]+")
 _NAME_SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv"})
 _PARTICLES = frozenset({"the", "of", "and", "de", "la", "le", "al", "el", "von", "van", "der"})
@@ -146,11 +152,14 @@ def mentioned_dates(text: str, published: str = "") -> set[str]:
 
 
 def mentioned_numbers(text: str) -> set[str]:
-    """Numbers other than years, normalised ("1,200" -> "1200"): ages, tolls, magnitudes, scores.
+    """Numbers other than years, normalised ("1,200" -> "1200", "five" -> "5"): ages, tolls, magnitudes,
+    scores.
 
     0-2 are left out: "two people", "1 of 2" say nothing about which event it is.
     """
     numbers: list[str] = []
+    # "five dead" in one outlet is "5 dead" in another.
+    text = _SPELLED_NUMBER.sub(lambda m: _NUMBER_WORDS[m.group(1).lower()], text)
     for match in _NUMBER_WORD.finditer(text):
         value = match.group(1).replace(",", "")
         if _YEAR.fullmatch(value) or value in ("0", "1", "2"):

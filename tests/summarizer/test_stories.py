@@ -11,7 +11,14 @@ import numpy as np
 import pytest
 
 from summarizer.models import Briefing
-from summarizer.stories import GroupingParams, InMemoryStoryIndex, StoryGrouper, StoryProfile, match_features
+from summarizer.stories import (
+    FEATURES,
+    GroupingParams,
+    InMemoryStoryIndex,
+    StoryGrouper,
+    StoryProfile,
+    match_features,
+)
 from summarizer.story_signature import ArticleRef, StorySignature, signature_of
 
 DIM = 8
@@ -86,14 +93,11 @@ def test_profile_sums_and_shares() -> None:
     assert profile.size == 2 and profile.share("person:lohan") == 1.0 and profile.share("place:malibu") == 0.5
     assert np.isclose(np.linalg.norm(profile.centroid()), 1.0)
     assert (profile.first_published, profile.last_published) == (DAY, DAY + timedelta(days=2))
-    features = dict(
-        zip(
-            ("lead_cosine", "actors", "places", "dates_shared", "year_conflict", "numbers"),
-            match_features(signature(["person:lohan"], dates=frozenset({"y:2008"})), profile),
-            strict=True,
-        )
-    )
-    assert features["actors"] == 1.0 and features["year_conflict"] == 1.0 and features["dates_shared"] == 0.0
+    brief = signature(["person:lohan"], dates=frozenset({"y:2008"}), numbers=frozenset({"33"}))
+    features = dict(zip(FEATURES, match_features(brief, profile), strict=True))
+    assert features["actors"] == 1.0 and features["main_actor"] == 1.0 and features["places"] == 0.0
+    assert features["year_conflict"] == 1.0 and features["dates_shared"] == 0.0 and features["numbers"] == 0.0
+    assert features["lead_cosine"] == pytest.approx(np.sqrt(0.5))  # halfway between the two leads
 
 
 @pytest.fixture(scope="module")
