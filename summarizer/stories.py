@@ -2,15 +2,17 @@
 
 Incremental by design: a brief is compared only with the candidate stories a `StoryIndex` returns for
 its actor and place keys within the time window (at most CANDIDATES_PER_KEY per key, MAX_CANDIDATES in
-all), never with the history, so the work per join is bounded however many stories are stored. A story is kept as a `StoryProfile` of sums and counts
-(the lead-embedding sum, how many of its articles name each key, date and number), so adding a brief
-updates it in time proportional to the brief's keys, and a database can keep it as rows.
+all), never with the history, so the work per join is bounded however many stories are stored. A story
+is kept as a `StoryProfile` of sums and counts (the lead-embedding sum, how many of its articles name
+each key, date and number), so adding a brief updates it in time proportional to the brief's keys, and
+a database can keep it as rows.
 
 The match score is a logistic model over seven features of (brief, story): lead-embedding cosine with
 the story centroid, weighted overlap of actors and of places, how often the story names the brief's
-main person, shared dates, a year conflict, shared numbers. Subject similarity alone cannot tell two earthquakes apart; the places, dates, people and
-numbers can. The weights and the join threshold were fitted by bench/stories.py on the dev half of the
-ECB+ stories only (the test half is reported, never tuned on).
+main person, shared dates, a year conflict, shared numbers. Subject similarity alone cannot tell two
+earthquakes apart; the places, dates, people and numbers can. The weights and the join threshold were
+fitted by bench/stories.py on the dev half of the ECB+ stories only (the test half is reported, never
+tuned on).
 """
 
 from __future__ import annotations
