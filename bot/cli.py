@@ -1,4 +1,5 @@
-"""The `briefbot` command: `run` the bot, `sync` its slash commands, `brief` articles offline."""
+"""The `briefbot` command: `run` the bot, `sync` its slash commands, `brief` articles or print a
+`digest` of them offline."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from collections.abc import Sequence
 from pydantic import ValidationError
 
 from service.settings import Settings
-from summarizer.cli import add_brief_arguments, run_brief
+from summarizer.cli import add_brief_arguments, add_digest_arguments, run_brief, run_digest
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -18,6 +19,9 @@ def build_parser() -> argparse.ArgumentParser:
     commands.add_parser("run", help="start the Discord bot (needs DISCORD_TOKEN)")
     commands.add_parser("sync", help="force-sync the slash commands with Discord, then exit")
     add_brief_arguments(commands.add_parser("brief", help="brief files, links or stdin in the terminal"))
+    add_digest_arguments(
+        commands.add_parser("digest", help="group files or links into stories and print a ranked digest")
+    )
     return parser
 
 
@@ -30,7 +34,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 2
     if args.command == "brief":
         return run_brief(args, settings.engine)
-    # Imported here so `briefbot brief` never loads discord.py.
+    if args.command == "digest":
+        return run_digest(args, settings.engine)
+    # Imported here so `briefbot brief` and `briefbot digest` never load discord.py.
     if args.command == "run":
         from bot.bot import run_bot
 

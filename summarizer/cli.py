@@ -1,4 +1,5 @@
-"""The offline command line: `briefbot brief PATH|URL|- ...` (also `python -m summarizer ...`)."""
+"""The offline command line: `briefbot brief PATH|URL|- ...` (also `python -m summarizer ...`) and
+`briefbot digest PATH|URL ...`."""
 
 from __future__ import annotations
 
@@ -11,11 +12,15 @@ from typing import TextIO
 
 from summarizer import sources
 from summarizer.config import EngineConfig
+from summarizer.digest import DIGEST_SENTENCES, build_digest, render_digest
 from summarizer.errors import BriefError, ModelUnavailable
 from summarizer.models import Briefing
 from summarizer.pipeline import Engine
+from summarizer.stories import InMemoryStoryIndex, StoryGrouper
+from summarizer.story_signature import signature_of
 
 WIDTH = 88
+MAX_DIGEST_SENTENCES = 5
 
 
 def add_brief_arguments(parser: argparse.ArgumentParser) -> None:
@@ -61,6 +66,68 @@ def run_brief(args: argparse.Namespace, config: EngineConfig, stdout: TextIO = s
             if note:
                 print(f"note: {note}", file=sys.stderr)
             print(render_text(briefing), file=stdout, flush=True)
+    return 1 if failures else 0
+
+
+def add_digest_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "inputs", nargs="+", metavar="PATH|URL", help="articles: files (.txt, .md, .html) or http(s) links"
+    )
+    parser.add_argument("--json", action="store_true", help="the digest as one JSON object")
+    parser.add_argument(
+        "-t",
+        "--topic",
+        action="append",
+        default=[],
+        help="only stories matching this topic (repeat for several; a story needs to match one)",
+    )
+    parser.add_argument("--limit", type=int, default=10, help="at most this many stories (default: 10)")
+    parser.add_argument(
+        "-n", "--sentences", type=int, default=DIGEST_SENTENCES, help="summary sentences per story (1-5)"
+    )
+    parser.add_argument(
+        "--allow-private-addresses",
+        action="store_true",
+        help="fetch links that resolve to local or private addresses (for testing)",
+    )
+
+
+def run_digest(args: argparse.Namespace, config: EngineConfig, stdout: TextIO = sys.stdout) -> int:
+    """Brief every input, group the briefs into stories one at a time, print the ranked digest.
+
+    A failed input is reported on stderr and left out; the digest is still printed from the rest.
+    """
+    if not 1 <= args.sentences <= MAX_DIGEST_SENTENCES:
+        print(f"error: --sentences must be between 1 and {MAX_DIGEST_SENTENCES}", file=sys.stderr)
+        return 2
+    if args.limit < 1:
+        print("error: --limit must be at least 1", file=sys.stderr)
+        return 2
+    if args.allow_private_addresses:
+        config = config.model_copy(deep=True)
+        config.fetch.allow_private_addresses = True
+    engine = Engine(config)
+    grouper = StoryGrouper(InMemoryStoryIndex())
+    stories: dict[int, list[Briefing]] = {}
+    failures = 0
+    for spec in args.inputs:
+        try:
+            briefing, _ = _brief_one(engine, spec, None, "extractive")
+        except BriefError as err:
+            failures += 1
+            print(f"error: {spec}: {err}", file=sys.stderr, flush=True)
+            continue
+        placement = grouper.add(signature_of(briefing, engine.encoder))
+        stories.setdefault(placement.story_id, []).append(briefing)
+    digest = build_digest(
+        list(stories.values()), engine.encoder, topics=args.topic, limit=args.limit, sentences=args.sentences
+    )
+    if args.json:
+        record = digest.to_dict()
+        record["failed_inputs"] = failures
+        print(json.dumps(record, ensure_ascii=False), file=stdout, flush=True)
+    else:
+        print(render_digest(digest), file=stdout, end="", flush=True)
     return 1 if failures else 0
 
 

@@ -15,7 +15,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from summarizer.actors import ActorIndex, extract_actors
-from summarizer.models import Actor, Position, Sentence
+from summarizer.models import Actor, Briefing, Position, Sentence
 from summarizer.nlp import load_spacy
 from summarizer.positions import extract_positions
 from summarizer.segmentation import segment
@@ -162,6 +162,23 @@ def analyse(nlp: Language) -> Callable[[str], Analysis]:
         sentences = segment(doc)
         index = extract_actors(doc, sentences)
         return Analysis(doc, sentences, index, extract_positions(doc, sentences, index))
+
+    return run
+
+
+@pytest.fixture(scope="session")
+def engine_briefs() -> Callable[..., Briefing]:
+    """Briefs of the story test articles (tests/summarizer/story_articles.py) by the default engine,
+    cached: treat them as read-only."""
+    from story_articles import story_article
+
+    from summarizer.pipeline import default_engine
+
+    @functools.cache
+    def run(name: str, *, dated: bool = True, date: str = "") -> Briefing:
+        article = story_article(name, dated=dated)
+        article.date = date or article.date
+        return default_engine().brief_article(article)
 
     return run
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import io
 import json
 import subprocess
@@ -12,8 +13,9 @@ from pathlib import Path
 
 import pytest
 from http_server import LocalServer, send
+from story_articles import story_article
 
-from summarizer.cli import add_brief_arguments, render_text, run_brief
+from summarizer.cli import add_brief_arguments, add_digest_arguments, render_text, run_brief, run_digest
 from summarizer.config import EngineConfig
 from summarizer.pipeline import Engine
 
@@ -134,3 +136,82 @@ def test_console_script_reads_stdin_and_reports_bad_input() -> None:
     assert proc.returncode == 1
     assert [line["error"]["code"] for line in lines] == ["empty", "unsupported"]
     assert "error: -:" in proc.stderr
+
+
+# `briefbot digest`: the story test articles as Markdown files with front matter (title and date),
+# one file per outlet, plus one served page.
+
+
+@pytest.fixture(scope="module")
+def story_files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    folder = tmp_path_factory.mktemp("digest")
+    paths = {}
+    for name in ("aceh-wire", "papua-wire", "bank", "aceh-local"):
+        article = story_article(name)
+        path = folder / f"{name}.md"
+        path.write_text(
+            f"---\ntitle: {article.title}\ndate: {article.date}\n---\n\n{article.text}\n", "utf-8"
+        )
+        paths[name] = path
+    return paths
+
+
+def _digest(argv: list[str]) -> tuple[int, str, str]:
+    parser = argparse.ArgumentParser()
+    add_digest_arguments(parser)
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stderr(err):
+        code = run_digest(parser.parse_args(argv), EngineConfig(), stdout=out)
+    return code, out.getvalue(), err.getvalue()
+
+
+@pytest.mark.slow
+def test_digest_json_groups_outlets_and_reports_bad_inputs(story_files: dict[str, Path]) -> None:
+    inputs = [str(story_files[name]) for name in ("aceh-wire", "papua-wire", "bank", "aceh-local")]
+    code, out, err = _digest(["--json", *inputs[:2], "missing.md", *inputs[2:]])
+    assert code == 1 and "error: missing.md:" in err  # one input failed, the digest still came
+    digest = json.loads(out)
+    assert digest["failed_inputs"] == 1
+    stories = {s["title"]: s for s in digest["stories"]}
+    assert len(stories) == 3
+    aceh = stories["Quake kills five in Indonesia's Aceh"]
+    assert aceh["outlets"] == ["aceh-wire.md", "aceh-local.md"]
+    # Two outlets rank it above the 2009 quake; the bank story is ten days newer, so it leads.
+    assert [s["title"] for s in digest["stories"]] == [
+        "JPMorgan posts record profit",
+        "Quake kills five in Indonesia's Aceh",
+        "Strong quake kills four in West Papua",
+    ]
+    assert [a["link"] for a in aceh["articles"]] == inputs[0:1] + inputs[3:4]
+    assert 1 <= len(aceh["summary"]) <= 3
+    assert any(a["name"] == "Sutopo Purwo Nugroho" and len(a["statements"]) >= 2 for a in aceh["actors"])
+
+
+@pytest.mark.slow
+def test_digest_text_with_topic_and_options(story_files: dict[str, Path]) -> None:
+    inputs = [str(p) for p in story_files.values()]
+    code, out, _ = _digest(["--topic", "earthquake", "-n", "2", "--limit", "1", *inputs])
+    assert code == 0
+    assert out.startswith("Digest: 1 story for earthquake")
+    assert "2 outlets: aceh-wire.md, aceh-local.md" in out and "JPMorgan" not in out
+    assert out.count("\n   - ") <= 2
+
+
+def test_digest_option_errors_are_polite() -> None:
+    assert _digest(["-n", "9", "a.md"])[0] == 2
+    code, _, err = _digest(["--limit", "0", "a.md"])
+    assert code == 2 and "--limit must be at least 1" in err
+
+
+def test_console_script_digest_of_unreadable_inputs() -> None:
+    """The real `briefbot digest` process: every input fails, the digest is empty, the exit code says so."""
+    proc = subprocess.run(
+        [sys.executable, "-m", "bot.cli", "digest", "missing.md", "ftp://example.com/x"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=300,
+    )
+    assert proc.returncode == 1
+    assert proc.stdout == "No stories.\n"
+    assert "error: missing.md:" in proc.stderr and "error: ftp://example.com/x:" in proc.stderr
