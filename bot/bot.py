@@ -6,7 +6,9 @@ import asyncio
 import logging
 import signal
 import sys
+from http import HTTPStatus
 
+import aiohttp
 import discord
 from discord import app_commands
 from discord.ext import commands
@@ -177,19 +179,51 @@ def missing_token_exit() -> int:
 
 
 def run_bot(settings: Settings) -> int:
-    """`briefbot run` / `python -m bot`: serve until SIGINT or SIGTERM; returns the exit code."""
+    """`briefbot run` / `python -m bot`: serve until SIGINT or SIGTERM; returns the exit code.
+
+    A login or network failure is one readable line, never a traceback: discord.py's exceptions
+    carry the server's answer, and a proxy that echoes request headers would put the token in it.
+    """
     token = prepare_run(settings)
     if token is None:
         return missing_token_exit()
     try:
         asyncio.run(_serve(settings, token))
-    except discord.LoginFailure:
-        log.error(BAD_TOKEN_HELP)
-        return 1
-    except discord.PrivilegedIntentsRequired:
-        log.error(MISSING_INTENT_HELP)
+    except (discord.DiscordException, aiohttp.ClientError, OSError, TimeoutError) as err:
+        log.error(connection_failure_message(err))
         return 1
     return 0
+
+
+def connection_failure_message(error: BaseException) -> str:
+    """What went wrong logging in or staying connected, from the error's type and status only.
+
+    Never the error's own text: it may hold the server's answer, and with it whatever it echoed.
+    """
+    if isinstance(error, discord.LoginFailure):
+        return BAD_TOKEN_HELP
+    if isinstance(error, discord.PrivilegedIntentsRequired):
+        return MISSING_INTENT_HELP
+    if isinstance(error, discord.HTTPException):
+        return (
+            f"Discord answered HTTP {_status_text(error.status)} while the bot was logging in; "
+            "check https://discordstatus.com and any proxy in between, then start the bot again."
+        )
+    if isinstance(error, discord.GatewayNotFound | discord.ConnectionClosed):
+        return "Discord's gateway could not be reached or closed the connection; start the bot again later."
+    if isinstance(error, aiohttp.ClientConnectorError):
+        reason = error.os_error.strerror or type(error.os_error).__name__
+        return f"Couldn't connect to Discord at {error.host}:{error.port} ({reason}); check the network."
+    if isinstance(error, aiohttp.ClientError | OSError | TimeoutError):
+        return f"The connection to Discord failed ({type(error).__name__}); check the network."
+    return f"The bot stopped: {type(error).__name__}."
+
+
+def _status_text(status: int) -> str:
+    try:
+        return f"{status} ({HTTPStatus(status).phrase})"
+    except ValueError:
+        return str(status)
 
 
 async def _serve(settings: Settings, token: str) -> None:
