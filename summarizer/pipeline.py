@@ -43,7 +43,7 @@ class Engine:
 
     @cached_property
     def encoder(self) -> Encoder:
-        return load_encoder(self.config.embedding_model)
+        return load_encoder(self.config.embedding_model, allow_download=self.config.embedding_allow_download)
 
     @cached_property
     def abstractive(self) -> AbstractiveSummarizer:
