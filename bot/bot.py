@@ -31,7 +31,10 @@ EXTENSIONS = (
     "bot.cogs.feeds",
 )
 
-SHUTDOWN_GRACE_S = 8.0  # for work in progress; `docker stop` kills after 10 s
+# Work in progress gets this long to finish; queued work is handed back at once. With the gateway
+# and the workers closed after it, a shutdown ends within 8 s (`docker stop` kills after 10 s).
+SHUTDOWN_GRACE_S = 6.0
+WORKER_STOP_GRACE_S = 0.5  # for NLP tasks still running after SHUTDOWN_GRACE_S
 
 MISSING_TOKEN_HELP = """\
 briefbot: DISCORD_TOKEN is not set, so the bot cannot log in to Discord.
@@ -151,6 +154,10 @@ class BriefBot(commands.Bot):
         await asyncio.shield(self.request_close())
 
     async def _shut_down(self) -> None:
+        if self._service is not None:
+            handed_back = self._service.drain()  # their commands answer "I'm restarting" now
+            if handed_back:
+                log.info("Shutting down: handed back %d queued NLP tasks.", handed_back)
         running = set(self._in_flight)
         if running:
             names = ", ".join(sorted(task.get_name() for task in running))
@@ -161,7 +168,7 @@ class BriefBot(commands.Bot):
         await super().close()
         service, self._service = self._service, None
         if service is not None:
-            await service.close()
+            await service.close(WORKER_STOP_GRACE_S)
 
 
 def prepare_run(settings: Settings) -> str | None:

@@ -13,7 +13,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from typing import Literal
 
-from service.errors import InvalidTopic, NotFound, WorkerCrashed
+from service.errors import InvalidTopic, NotFound, PoolClosed, WorkerCrashed
 from service.feeds import FeedItem, fetch_feed, parse_feed
 from service.limits import Cooldowns, QueueLimit
 from service.records import (
@@ -78,13 +78,21 @@ class BriefingService:
         starts and no model loads, unless a task is run after all (then the first one waits for both).
         """
         store = await Store.open(settings.database_path)
-        pool = WorkerPool(settings.workers, settings.engine, engine_factory)
+        pool = WorkerPool(
+            settings.workers, settings.engine, engine_factory, job_budget_s=settings.job_budget_s
+        )
         if start_workers:
             pool.start()
         return cls(settings, store, pool)
 
-    async def close(self) -> None:
-        await self._pool.close()
+    def drain(self) -> int:
+        """Shutting down: hand back every NLP task that has not started (its caller gets a polite
+        error at once) and take no new ones. Returns how many were handed back."""
+        return self._pool.drain()
+
+    async def close(self, grace_s: float = 5.0) -> None:
+        """Give running NLP tasks up to `grace_s`, then stop the workers and close the store."""
+        await self._pool.close(grace_s)
         await self._store.close()
 
     # --- briefs -------------------------------------------------------------------------------
@@ -372,9 +380,9 @@ class BriefingService:
                 feed.id, item.key, item.url, new, [hit.channel_id for hit in hits]
             )
         except BriefError as err:
-            transient = isinstance(err, FetchError | WorkerCrashed | ModelUnavailable) and not isinstance(
-                err, BlockedAddress
-            )
+            transient = isinstance(
+                err, FetchError | WorkerCrashed | ModelUnavailable | PoolClosed
+            ) and not isinstance(err, BlockedAddress)
             log.info("Feed item %s of %s not briefed: %s", item.url or item.key, feed.url, err)
             await self._store.record_feed_item_failure(
                 feed.id, item.key, item.url, str(err), give_up_after=FEED_ITEM_ATTEMPTS if transient else 1

@@ -42,6 +42,7 @@ class Settings(BaseSettings):
 
     # worker pool and limits
     workers: int = 1  # NLP processes; each loads its own models
+    job_budget_s: float = 30.0  # one NLP task's wall-clock limit: over it, the task is stopped
     queue_limit: int = 20  # briefs waiting or running, across all users
     user_cooldown_s: float = 10.0  # between two /brief of the same user
     max_file_bytes: int = 2 * 1024 * 1024
