@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
+
+# A misspelt key is an error, never silently a default (see service.settings).
+_STRICT = ConfigDict(extra="forbid")
 
 
 class FetchConfig(BaseModel):
+    model_config = _STRICT
+
     allow_private_addresses: bool = False  # tests serve pages from 127.0.0.1
     connect_timeout_s: float = 5.0
     read_timeout_s: float = 10.0
@@ -15,6 +20,8 @@ class FetchConfig(BaseModel):
 
 
 class AbstractiveConfig(BaseModel):
+    model_config = _STRICT
+
     backend: str = "none"  # "none" | "local" | "server"
     model: str = ""  # Hugging Face id or local folder (backend "local")
     device: str = "cpu"  # "cpu" | "cuda" | "auto"
@@ -41,6 +48,8 @@ class AbstractiveConfig(BaseModel):
 
 
 class EngineConfig(BaseModel):
+    model_config = _STRICT
+
     fetch: FetchConfig = Field(default_factory=FetchConfig)
     abstractive: AbstractiveConfig = Field(default_factory=AbstractiveConfig)
     embedding_model: str = ""  # "" = the packaged all-MiniLM-L6-v2; else HF id or folder
