@@ -19,6 +19,7 @@ from bot.sync import sync_tree
 from bot.views import DYNAMIC_ITEMS
 from service.briefing_service import BriefingService
 from service.settings import Settings
+from summarizer.errors import BriefError
 
 log = logging.getLogger(__name__)
 
@@ -198,6 +199,9 @@ def run_bot(settings: Settings) -> int:
         asyncio.run(_serve(settings, token))
     except (discord.DiscordException, aiohttp.ClientError, OSError, TimeoutError) as err:
         log.error(connection_failure_message(err))
+        return 1
+    except BriefError as err:  # the service could not start: its database, say
+        log.error("The bot could not start: %s", err)
         return 1
     return 0
 

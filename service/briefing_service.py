@@ -29,6 +29,7 @@ from service.records import (
 from service.settings import Settings
 from service.worker import EngineFactory, WorkerPool, answer_task, brief_task, build_engine, match_task
 from storage import NewBrief, Store
+from storage.errors import readable_database_errors
 from summarizer import sources
 from summarizer.cleaning import printable
 from summarizer.errors import (
@@ -77,7 +78,8 @@ class BriefingService:
         `start_workers=False` is for callers that only need the store (`briefbot sync`): no process
         starts and no model loads, unless a task is run after all (then the first one waits for both).
         """
-        store = await Store.open(settings.database_path)
+        with readable_database_errors(settings.database_path):
+            store = await Store.open(settings.database_path)
         pool = WorkerPool(
             settings.workers, settings.engine, engine_factory, job_budget_s=settings.job_budget_s
         )
@@ -104,7 +106,7 @@ class BriefingService:
             raise UnsupportedInput("A brief needs at least one sentence.")
         self._cooldowns.start(req.user_id)
         try:
-            with self._queue.slot():
+            with self._queue.slot(), readable_database_errors():
                 return await self._brief(req, kind, _Reporter(progress))
         except BriefError:
             # Nothing was briefed (bad input, busy queue, unreachable link): let the user retry now.
