@@ -63,7 +63,9 @@ class BriefingService:
         self._store = store
         self._pool = pool
         self._cooldowns = Cooldowns(settings.user_cooldown_s)
-        self._queue = QueueLimit(settings.queue_limit, settings.workers)
+        self._queue = QueueLimit(
+            settings.queue_limit, settings.workers, initial_seconds=settings.job_budget_s
+        )
         self._poll_lock = asyncio.Lock()
         # Why abstractive last fell back, and until when to skip trying it (a model server may recover).
         self._abstractive_unavailable = ""
