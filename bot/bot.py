@@ -34,8 +34,9 @@ EXTENSIONS = (
 
 # Work in progress gets this long to finish; queued work is handed back at once. With the gateway
 # and the workers closed after it, a shutdown ends within 8 s (`docker stop` kills after 10 s).
-SHUTDOWN_GRACE_S = 6.0
+SHUTDOWN_GRACE_S = 5.0
 WORKER_STOP_GRACE_S = 0.5  # for NLP tasks still running after SHUTDOWN_GRACE_S
+REPLY_GRACE_S = 1.0  # for the commands whose NLP was stopped to say so
 
 MISSING_TOKEN_HELP = """\
 briefbot: DISCORD_TOKEN is not set, so the bot cannot log in to Discord.
@@ -164,12 +165,17 @@ class BriefBot(commands.Bot):
             names = ", ".join(sorted(task.get_name() for task in running))
             log.info("Shutting down: waiting up to %.0f s for %s.", SHUTDOWN_GRACE_S, names)
             _, unfinished = await asyncio.wait(running, timeout=SHUTDOWN_GRACE_S)
+            if unfinished and self._service is not None:
+                # Stop the NLP still running, while the connection is up: those commands can still
+                # tell their users to try again.
+                await self._service.stop_workers(WORKER_STOP_GRACE_S)
+                _, unfinished = await asyncio.wait(unfinished, timeout=REPLY_GRACE_S)
             if unfinished:
                 log.warning("Shutting down with %d tasks unfinished.", len(unfinished))
         await super().close()
         service, self._service = self._service, None
         if service is not None:
-            await service.close(WORKER_STOP_GRACE_S)
+            await service.close()
 
 
 def prepare_run(settings: Settings) -> str | None:

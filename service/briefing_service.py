@@ -94,6 +94,10 @@ class BriefingService:
         error at once) and take no new ones. Returns how many were handed back."""
         return self._pool.drain()
 
+    async def stop_workers(self, grace_s: float) -> None:
+        """Give running NLP tasks up to `grace_s`, then stop them: their callers get PoolClosed."""
+        await self._pool.close(grace_s)
+
     async def close(self, grace_s: float = 5.0) -> None:
         """Give running NLP tasks up to `grace_s`, then stop the workers and close the store."""
         await self._pool.close(grace_s)
