@@ -6,6 +6,7 @@ import asyncio
 import logging
 import signal
 import sys
+import time
 from http import HTTPStatus
 
 import aiohttp
@@ -34,7 +35,7 @@ EXTENSIONS = (
 
 # Work in progress gets this long to finish; queued work is handed back at once. With the gateway
 # and the workers closed after it, a shutdown ends within 8 s (`docker stop` kills after 10 s).
-SHUTDOWN_GRACE_S = 5.0
+SHUTDOWN_GRACE_S = 4.0
 WORKER_STOP_GRACE_S = 0.5  # for NLP tasks still running after SHUTDOWN_GRACE_S
 REPLY_GRACE_S = 1.0  # for the commands whose NLP was stopped to say so
 
@@ -156,6 +157,7 @@ class BriefBot(commands.Bot):
         await asyncio.shield(self.request_close())
 
     async def _shut_down(self) -> None:
+        started = time.monotonic()
         if self._service is not None:
             handed_back = self._service.drain()  # their commands answer "I'm restarting" now
             if handed_back:
@@ -176,6 +178,7 @@ class BriefBot(commands.Bot):
         service, self._service = self._service, None
         if service is not None:
             await service.close()
+        log.info("Shut down in %.1f s.", time.monotonic() - started)
 
 
 def prepare_run(settings: Settings) -> str | None:
