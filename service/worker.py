@@ -156,7 +156,6 @@ class _Job:
 class _Worker:
     process: BaseProcess
     conn: Connection
-    started_at: float
     ready: bool = False
     job: _Job | None = None
     job_started_at: float = 0.0  # when it was sent; the budget counts from here
@@ -199,10 +198,6 @@ class WorkerPool:
         self._started_at = 0.0
         self._announced_ready = False
         self._startup_deaths = 0  # in a row, before any model loaded
-
-    @property
-    def job_budget_s(self) -> float:
-        return self._job_budget_s
 
     def start(self) -> None:
         """Start the processes and let them load their models; tasks queue behind the loading."""
@@ -303,7 +298,7 @@ class WorkerPool:
             )
             process.start()
             child_end.close()
-            self._workers.append(_Worker(process, parent_end, time.monotonic()))
+            self._workers.append(_Worker(process, parent_end))
 
     def _dispatch(self) -> None:
         for worker in self._workers:
