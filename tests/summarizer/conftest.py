@@ -141,6 +141,13 @@ class Analysis:
         return [p for p in self.positions if p.actor == speaker]
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Tests that load the sentence encoder (torch and MiniLM) are slow: `make test-fast` skips them."""
+    for item in items:
+        if "encoder" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.slow)
+
+
 @pytest.fixture(scope="session")
 def nlp() -> Language:
     return load_spacy()

@@ -17,6 +17,8 @@ from summarizer.cli import add_brief_arguments, render_text, run_brief
 from summarizer.config import EngineConfig
 from summarizer.pipeline import Engine
 
+pytestmark = pytest.mark.slow  # the real engine: torch, MiniLM and spaCy
+
 ROOT = Path(__file__).resolve().parents[2]
 
 PAGE = """<!doctype html><html><head><title>Kremlin rejects ceasefire plan | World News</title>
