@@ -186,15 +186,16 @@ def _article_from_html(
     )
     if not isinstance(document, Document) or not document.text:
         raise NotAnArticle(f"{no_article}: it seems to hold only navigation, forms or very little text.")
-    title = document.title or ""
-    blocks = document.text.splitlines()  # trafilatura puts each block on one line
+    # Entities are decoded only now (&#x301; is a combining accent): the extracted text is cleaned too.
+    title = clean_text(document.title or "")
+    blocks = clean_text(document.text).splitlines()  # trafilatura puts each block on one line
     if blocks and title and " ".join(blocks[0].split()).casefold() == " ".join(title.split()).casefold():
         blocks = blocks[1:]  # the headline, already kept as the title
     return _article(
         "\n\n".join(blocks),
         config,
         title=title,
-        byline=document.author or "",
+        byline=clean_text(document.author or ""),
         date=document.date or "",
         source=source,
         source_kind=source_kind,

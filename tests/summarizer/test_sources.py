@@ -436,3 +436,9 @@ def test_stdin_bytes_are_decoded_like_a_file_with_the_same_bytes(tmp_path: Path)
     from_file = sources.load(str(path), EngineConfig())
     assert from_stdin.text == from_file.text and from_stdin.content_hash == from_file.content_hash
     _assert_clean(from_stdin.text)
+
+
+def test_entities_decoded_by_the_extractor_are_normalised_too() -> None:
+    html = f"<html><body><article><p>{BODY} Cafe&#x301; owners objected.</p></article></body></html>"
+    article = sources.article_from_html(html, "https://example.com/a", EngineConfig())
+    assert "Café owners objected." in article.text  # composed, as every other door gives it
