@@ -5,12 +5,18 @@
 # BASE is any Debian bookworm image: python:3.11-slim (the default) brings Python, a plain
 # `debian:bookworm` (or a root file system made with debootstrap) gets Debian's python3 (3.11).
 # TORCH_INDEX is where the CPU-only torch wheel comes from (empty: the default index, plus any
-# PIP_FIND_LINKS folder mounted into the build).
+# PIP_FIND_LINKS folder mounted into the build). Built and run without Docker Hub, for example:
+#   debootstrap --variant=minbase bookworm rootfs http://deb.debian.org/debian
+#   (tar -C rootfs -c . | gzip) > rootfs.tar.gz; c=$(buildah from scratch)
+#   buildah add $c rootfs.tar.gz /; buildah commit $c localhost/debian-bookworm
+#   buildah bud --isolation chroot --build-arg BASE=localhost/debian-bookworm -t briefbot .
 ARG BASE=python:3.11-slim
 FROM ${BASE}
 
 ARG TORCH_INDEX=https://download.pytorch.org/whl/cpu
 ARG PIP_FIND_LINKS=""
+# Behind a TLS-intercepting proxy: the path of its CA bundle, mounted into the build (pip reads it).
+ARG PIP_CERT
 
 ENV PYTHONDONTWRITEBYTECODE=1 \
     PYTHONUNBUFFERED=1 \

@@ -6,8 +6,8 @@ the text and briefing it (segmentation, actors, positions, extractive summary). 
 input, both under the 200,000-character limit:
 
 - news: CNN/DailyMail articles from tests/data, one after another until the size is reached;
-- run-on: the same words with every punctuation mark removed (one endless sentence), with a full
-  sentence at each end - the input that made the cost grow with the square of its length.
+- run-on: the same words in lower case with every punctuation mark removed (one endless sentence),
+  with a full sentence at each end - the input that made the cost grow with the square of its length.
 
 `--baseline-root PATH` runs the same points against another checkout (e.g. the main branch before
 the cost model) in the same run, each with `--timeout` seconds. The log-log slope between the
@@ -41,7 +41,7 @@ def build_text(kind: str, size: int) -> str:
     articles = [json.loads(line)["article"] for line in DATA.read_text(encoding="utf-8").splitlines()]
     body = "\n\n".join(articles)
     if kind == "run-on":
-        body = " ".join(_PUNCTUATION.sub(" ", body).split())
+        body = " ".join(_PUNCTUATION.sub(" ", body).lower().split())  # no capital to start a sentence
         first, last = "The council met on Monday to discuss the budget. ", " Opponents said it cut too deep."
         filler = size - len(first) - len(last)
         return first + (body * (filler // len(body) + 1))[:filler] + last
@@ -100,9 +100,9 @@ def growth_exponent(points: list[dict[str, Any]]) -> float | None:
     return round(math.log(large["seconds"] / small["seconds"]) / math.log(large["chars"] / small["chars"]), 2)
 
 
-def curve(root: Path, sizes: list[int], timeout_s: float, label: str) -> dict[str, Any]:
+def curve(root: Path, sizes: list[int], kinds: list[str], timeout_s: float, label: str) -> dict[str, Any]:
     result: dict[str, Any] = {"root": str(root), "commit": _commit(root)}
-    for kind in KINDS:
+    for kind in kinds:
         points = []
         for size in sizes:
             point = run_point(root, kind, size, timeout_s)
@@ -137,6 +137,7 @@ def main() -> None:
     parser.add_argument("--baseline-root", type=Path, help="another checkout to measure in the same run")
     parser.add_argument("--baseline-sizes", default="10000,50000", help="sizes for the baseline")
     parser.add_argument("--timeout", type=float, default=300.0, help="seconds per point before it is stopped")
+    parser.add_argument("--kinds", default=",".join(KINDS), help="news, run-on or both (comma-separated)")
     parser.add_argument("--child", nargs=2, metavar=("KIND", "CHARS"), help=argparse.SUPPRESS)
     args = parser.parse_args()
     if args.child:
@@ -147,16 +148,17 @@ def main() -> None:
     from common import write_results
 
     sizes = [int(size) for size in args.sizes.split(",")]
+    kinds = args.kinds.split(",")
     payload: dict[str, Any] = {
         "budget_s": BUDGET_S,
         "peak_rss_limit_mb": PEAK_RSS_LIMIT_MB,
         "torch_threads": 2,
         "load_average_at_start": os.getloadavg(),
-        "this": curve(ROOT, sizes, args.timeout, "this"),
+        "this": curve(ROOT, sizes, kinds, args.timeout, "this"),
     }
     if args.baseline_root is not None:
         baseline_sizes = [int(size) for size in args.baseline_sizes.split(",")]
-        payload["baseline"] = curve(args.baseline_root.resolve(), baseline_sizes, args.timeout, "baseline")
+        payload["baseline"] = curve(args.baseline_root.resolve(), baseline_sizes, kinds, args.timeout, "baseline")
     payload["load_average_at_end"] = os.getloadavg()
     print(f"wrote {write_results('cost', payload)}")
 
