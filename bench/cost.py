@@ -158,7 +158,8 @@ def main() -> None:
     }
     if args.baseline_root is not None:
         baseline_sizes = [int(size) for size in args.baseline_sizes.split(",")]
-        payload["baseline"] = curve(args.baseline_root.resolve(), baseline_sizes, kinds, args.timeout, "baseline")
+        baseline = args.baseline_root.resolve()
+        payload["baseline"] = curve(baseline, baseline_sizes, kinds, args.timeout, "baseline")
     payload["load_average_at_end"] = os.getloadavg()
     print(f"wrote {write_results('cost', payload)}")
 
