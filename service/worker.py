@@ -261,7 +261,14 @@ class WorkerPool:
             with self._lock:
                 if self._stopping:
                     return
-                self._top_up()
+                missing = self._missing_workers()
+            # Outside the lock: the first start launches the fork server, which imports the NLP
+            # modules; `run` (on the event loop) must never wait for that.
+            started = [self._spawn() for _ in range(missing)]
+            with self._lock:
+                self._workers += started
+                if self._stopping:
+                    continue  # stopped while starting: `_close` stops them all
                 self._dispatch()
                 waitables: list[Any] = [self._wake_reader]
                 for worker in self._workers:
@@ -277,8 +284,8 @@ class WorkerPool:
                         self._hear_from(worker)
                 self._enforce_budgets()
 
-    def _top_up(self) -> None:
-        """Start processes until the pool has its size (at start and after every death).
+    def _missing_workers(self) -> int:
+        """How many processes to start so the pool has its size (at start and after every death).
 
         Processes that keep dying before their models load (a broken install) are not restarted
         for ever: after a few, queued tasks fail with a message instead.
@@ -287,18 +294,20 @@ class WorkerPool:
             failed, self._queue = list(self._queue), deque()
             for job in failed:
                 _settle(job, error=ModelUnavailable(STARTUP_FAILED_MESSAGE))
-            return
-        while len(self._workers) < self._size:
-            parent_end, child_end = self._mp_context.Pipe()
-            process = self._mp_context.Process(
-                target=_worker_main,
-                args=(child_end, self._engine_factory, self._config, self._torch_threads),
-                name="briefbot-nlp",
-                daemon=True,
-            )
-            process.start()
-            child_end.close()
-            self._workers.append(_Worker(process, parent_end))
+            return 0
+        return self._size - len(self._workers)
+
+    def _spawn(self) -> _Worker:
+        parent_end, child_end = self._mp_context.Pipe()
+        process = self._mp_context.Process(
+            target=_worker_main,
+            args=(child_end, self._engine_factory, self._config, self._torch_threads),
+            name="briefbot-nlp",
+            daemon=True,
+        )
+        process.start()
+        child_end.close()
+        return _Worker(process, parent_end)
 
     def _dispatch(self) -> None:
         for worker in self._workers:
