@@ -6,7 +6,10 @@ import asyncio
 import logging
 import signal
 import sys
+import time
+from http import HTTPStatus
 
+import aiohttp
 import discord
 from discord import app_commands
 from discord.ext import commands
@@ -17,6 +20,7 @@ from bot.sync import sync_tree
 from bot.views import DYNAMIC_ITEMS
 from service.briefing_service import BriefingService
 from service.settings import Settings
+from summarizer.errors import BriefError
 
 log = logging.getLogger(__name__)
 
@@ -29,7 +33,11 @@ EXTENSIONS = (
     "bot.cogs.feeds",
 )
 
-SHUTDOWN_GRACE_S = 8.0  # for work in progress; `docker stop` kills after 10 s
+# Work in progress gets this long to finish; queued work is handed back at once. With the gateway
+# and the workers closed after it, a shutdown ends within 8 s (`docker stop` kills after 10 s).
+SHUTDOWN_GRACE_S = 4.0
+WORKER_STOP_GRACE_S = 0.5  # for NLP tasks still running after SHUTDOWN_GRACE_S
+REPLY_GRACE_S = 1.0  # for the commands whose NLP was stopped to say so
 
 MISSING_TOKEN_HELP = """\
 briefbot: DISCORD_TOKEN is not set, so the bot cannot log in to Discord.
@@ -149,17 +157,28 @@ class BriefBot(commands.Bot):
         await asyncio.shield(self.request_close())
 
     async def _shut_down(self) -> None:
+        started = time.monotonic()
+        if self._service is not None:
+            handed_back = self._service.drain()  # their commands answer "I'm restarting" now
+            if handed_back:
+                log.info("Shutting down: handed back %d queued NLP tasks.", handed_back)
         running = set(self._in_flight)
         if running:
             names = ", ".join(sorted(task.get_name() for task in running))
             log.info("Shutting down: waiting up to %.0f s for %s.", SHUTDOWN_GRACE_S, names)
             _, unfinished = await asyncio.wait(running, timeout=SHUTDOWN_GRACE_S)
+            if unfinished and self._service is not None:
+                # Stop the NLP still running, while the connection is up: those commands can still
+                # tell their users to try again.
+                await self._service.stop_workers(WORKER_STOP_GRACE_S)
+                _, unfinished = await asyncio.wait(unfinished, timeout=REPLY_GRACE_S)
             if unfinished:
                 log.warning("Shutting down with %d tasks unfinished.", len(unfinished))
         await super().close()
         service, self._service = self._service, None
         if service is not None:
             await service.close()
+        log.info("Shut down in %.1f s.", time.monotonic() - started)
 
 
 def prepare_run(settings: Settings) -> str | None:
@@ -177,19 +196,54 @@ def missing_token_exit() -> int:
 
 
 def run_bot(settings: Settings) -> int:
-    """`briefbot run` / `python -m bot`: serve until SIGINT or SIGTERM; returns the exit code."""
+    """`briefbot run` / `python -m bot`: serve until SIGINT or SIGTERM; returns the exit code.
+
+    A login or network failure is one readable line, never a traceback: discord.py's exceptions
+    carry the server's answer, and a proxy that echoes request headers would put the token in it.
+    """
     token = prepare_run(settings)
     if token is None:
         return missing_token_exit()
     try:
         asyncio.run(_serve(settings, token))
-    except discord.LoginFailure:
-        log.error(BAD_TOKEN_HELP)
+    except (discord.DiscordException, aiohttp.ClientError, OSError, TimeoutError) as err:
+        log.error(connection_failure_message(err))
         return 1
-    except discord.PrivilegedIntentsRequired:
-        log.error(MISSING_INTENT_HELP)
+    except BriefError as err:  # the service could not start: its database, say
+        log.error("The bot could not start: %s", err)
         return 1
     return 0
+
+
+def connection_failure_message(error: BaseException) -> str:
+    """What went wrong logging in or staying connected, from the error's type and status only.
+
+    Never the error's own text: it may hold the server's answer, and with it whatever it echoed.
+    """
+    if isinstance(error, discord.LoginFailure):
+        return BAD_TOKEN_HELP
+    if isinstance(error, discord.PrivilegedIntentsRequired):
+        return MISSING_INTENT_HELP
+    if isinstance(error, discord.HTTPException):
+        return (
+            f"Discord answered HTTP {_status_text(error.status)} while the bot was logging in; "
+            "check https://discordstatus.com and any proxy in between, then start the bot again."
+        )
+    if isinstance(error, discord.GatewayNotFound | discord.ConnectionClosed):
+        return "Discord's gateway could not be reached or closed the connection; start the bot again later."
+    if isinstance(error, aiohttp.ClientConnectorError):
+        reason = error.os_error.strerror or type(error.os_error).__name__
+        return f"Couldn't connect to Discord at {error.host}:{error.port} ({reason}); check the network."
+    if isinstance(error, aiohttp.ClientError | OSError | TimeoutError):
+        return f"The connection to Discord failed ({type(error).__name__}); check the network."
+    return f"The bot stopped: {type(error).__name__}."
+
+
+def _status_text(status: int) -> str:
+    try:
+        return f"{status} ({HTTPStatus(status).phrase})"
+    except ValueError:
+        return str(status)
 
 
 async def _serve(settings: Settings, token: str) -> None:

@@ -7,9 +7,7 @@ import argparse
 import sys
 from collections.abc import Sequence
 
-from pydantic import ValidationError
-
-from service.settings import Settings
+from service.settings import SettingsError, load_settings
 from summarizer.cli import add_brief_arguments, add_digest_arguments, run_brief, run_digest
 
 
@@ -28,9 +26,10 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
-        settings = Settings()
-    except ValidationError as err:
-        print(f"briefbot: invalid configuration:\n{err}", file=sys.stderr)
+        settings = load_settings()
+    except SettingsError as err:
+        lines = "\n".join(f"  {line}" for line in str(err).splitlines())
+        print(f"briefbot: the configuration has errors:\n{lines}", file=sys.stderr)
         return 2
     if args.command == "brief":
         return run_brief(args, settings.engine)

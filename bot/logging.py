@@ -7,7 +7,10 @@ mistakes could; a handler-level filter catches records from every logger that re
 from __future__ import annotations
 
 import logging
+import sys
+import threading
 from collections.abc import Iterable
+from types import TracebackType
 
 import discord
 
@@ -55,4 +58,14 @@ def setup_logging(secrets: Iterable[str], level: int = logging.INFO) -> logging.
         "[{asctime}] [{levelname:<8}] {name}: {message}", "%Y-%m-%d %H:%M:%S", style="{"
     )
     discord.utils.setup_logging(handler=handler, formatter=formatter, level=level, root=True)
+    # Python's own last-resort printing of an uncaught exception would bypass the filter.
+    sys.excepthook = log_uncaught
+    threading.excepthook = lambda args: log_uncaught(args.exc_type, args.exc_value, args.exc_traceback)
     return handler
+
+
+def log_uncaught(
+    exc_type: type[BaseException], exc: BaseException | None, traceback: TracebackType | None
+) -> None:
+    """An exception nothing caught, through the redacting handler instead of straight to stderr."""
+    logging.getLogger("briefbot").critical("Uncaught exception", exc_info=(exc_type, exc, traceback))

@@ -13,7 +13,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import replace
 from typing import Literal
 
-from service.errors import InvalidTopic, NotFound, WorkerCrashed
+from service.errors import InvalidTopic, NotFound, PoolClosed, WorkerCrashed
 from service.feeds import FeedItem, fetch_feed, parse_feed
 from service.limits import Cooldowns, QueueLimit
 from service.records import (
@@ -29,7 +29,9 @@ from service.records import (
 from service.settings import Settings
 from service.worker import EngineFactory, WorkerPool, answer_task, brief_task, build_engine, match_task
 from storage import FeedFollower, FeedRoute, HistoryPage, NewBrief, PostgresStore, SqliteStore, Store
+from storage.errors import readable_database_errors
 from summarizer import sources
+from summarizer.cleaning import printable
 from summarizer.errors import (
     BlockedAddress,
     BriefError,
@@ -61,7 +63,9 @@ class BriefingService:
         self._store = store
         self._pool = pool
         self._cooldowns = Cooldowns(settings.user_cooldown_s)
-        self._queue = QueueLimit(settings.queue_limit, settings.workers)
+        self._queue = QueueLimit(
+            settings.queue_limit, settings.workers, initial_seconds=settings.job_budget_s
+        )
         self._poll_lock = asyncio.Lock()
         # Why abstractive last fell back, and until when to skip trying it (a model server may recover).
         self._abstractive_unavailable = ""
@@ -77,13 +81,25 @@ class BriefingService:
         starts and no model loads, unless a task is run after all (then the first one waits for both).
         """
         store = await open_store(settings)
-        pool = WorkerPool(settings.workers, settings.engine, engine_factory)
+        pool = WorkerPool(
+            settings.workers, settings.engine, engine_factory, job_budget_s=settings.job_budget_s
+        )
         if start_workers:
             pool.start()
         return cls(settings, store, pool)
 
-    async def close(self) -> None:
-        await self._pool.close()
+    def drain(self) -> int:
+        """Shutting down: hand back every NLP task that has not started (its caller gets a polite
+        error at once) and take no new ones. Returns how many were handed back."""
+        return self._pool.drain()
+
+    async def stop_workers(self, grace_s: float) -> None:
+        """Give running NLP tasks up to `grace_s`, then stop them: their callers get PoolClosed."""
+        await self._pool.close(grace_s)
+
+    async def close(self, grace_s: float = 5.0) -> None:
+        """Give running NLP tasks up to `grace_s`, then stop the workers and close the store."""
+        await self._pool.close(grace_s)
         await self._store.close()
 
     # --- briefs -------------------------------------------------------------------------------
@@ -95,7 +111,7 @@ class BriefingService:
             raise UnsupportedInput("A brief needs at least one sentence.")
         self._cooldowns.start(req.user_id)
         try:
-            with self._queue.slot():
+            with self._queue.slot(), readable_database_errors():
                 return await self._brief(req, kind, _Reporter(progress))
         except BriefError:
             # Nothing was briefed (bad input, busy queue, unreachable link): let the user retry now.
@@ -239,6 +255,7 @@ class BriefingService:
         stored = await self._store.get_brief(guild_id, brief_id, viewer_id=user_id)
         if stored is None:
             raise NotFound(f"I couldn't find brief #{brief_id} in this server.")
+        question = printable(question)  # stored and encoded: no lone surrogates
         with self._queue.slot():
             answer = await self._pool.run(answer_task, stored.briefing, question)
         await self._store.add_question(brief_id, user_id, answer)
@@ -390,9 +407,9 @@ class BriefingService:
                 return
             await self._store.record_feed_item(feed.id, item.key, item.url, routes)
         except BriefError as err:
-            transient = isinstance(err, FetchError | WorkerCrashed | ModelUnavailable) and not isinstance(
-                err, BlockedAddress
-            )
+            transient = isinstance(
+                err, FetchError | WorkerCrashed | ModelUnavailable | PoolClosed
+            ) and not isinstance(err, BlockedAddress)
             log.info("Feed item %s of %s not briefed: %s", item.url or item.key, feed.url, err)
             await self._store.record_feed_item_failure(
                 feed.id, item.key, item.url, str(err), give_up_after=FEED_ITEM_ATTEMPTS if transient else 1
@@ -439,7 +456,8 @@ class BriefingService:
 async def open_store(settings: Settings) -> Store:
     """PostgreSQL when `database_url` is set, else the SQLite file (the default: nothing to install)."""
     if settings.database_url is None:
-        return await SqliteStore.open(settings.database_path)
+        with readable_database_errors(settings.database_path):
+            return await SqliteStore.open(settings.database_path)
     url = settings.database_url.get_secret_value()
     if not url.startswith(("postgresql://", "postgres://")):
         raise ValueError("BRIEFBOT_DATABASE_URL must be a postgresql:// URL")
@@ -477,7 +495,7 @@ def _input_kind(req: BriefRequest) -> InputKind:
 
 
 def _clean_topic(topic: str) -> str:
-    cleaned = " ".join(topic.split())
+    cleaned = " ".join(printable(topic).split())
     low, high = TOPIC_CHARS
     if not low <= len(cleaned) <= high:
         raise InvalidTopic(f"A topic needs {low} to {high} characters (that one has {len(cleaned)}).")

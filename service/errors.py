@@ -38,3 +38,27 @@ class WorkerCrashed(BriefError):
     """The NLP process died mid-task (out of memory, a native crash); it has been replaced."""
 
     code = "worker_crashed"
+
+
+class JobTimedOut(BriefError):
+    """A task ran over the pool's time budget; its process was stopped and replaced."""
+
+    code = "too_slow"
+
+    def __init__(self, budget_s: float) -> None:
+        self.budget_s = budget_s
+        super().__init__(
+            f"That took longer than {budget_s:g} seconds to brief, so I stopped working on it. "
+            "Please send a shorter article or an excerpt."
+        )
+
+
+class PoolClosed(BriefError):
+    """The bot is shutting down: work that had not started is handed back instead of waited for."""
+
+    code = "shutting_down"
+
+    def __init__(self) -> None:
+        super().__init__(
+            "I'm restarting right now, so I couldn't start on this. Please try again in a minute."
+        )

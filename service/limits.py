@@ -45,9 +45,13 @@ class Cooldowns:
 
 
 class QueueLimit:
-    """At most `limit` briefs waiting or running; the retry hint follows the measured NLP time."""
+    """At most `limit` briefs waiting or running; the retry hint follows the measured NLP time.
 
-    def __init__(self, limit: int, workers: int, *, initial_seconds: float = 2.0) -> None:
+    Until a brief has been measured the hint is `initial_seconds`, which the service sets to the
+    job budget: the longest a brief can hold a worker, so the first hint is never an optimistic guess.
+    """
+
+    def __init__(self, limit: int, workers: int, *, initial_seconds: float) -> None:
         self._limit = limit
         self._workers = max(1, workers)
         self._in_flight = 0

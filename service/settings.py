@@ -2,14 +2,23 @@
 
 Precedence (highest first): init arguments, environment (`BRIEFBOT_...`, nested with `__`),
 `.env`, the TOML file named by `BRIEFBOT_CONFIG` (default `config/settings.toml`), defaults.
+
+Strict: a key no setting has (`BRIEFBOT_QUEUE_LIMITT`, `[engine] max_input_char`) is an error
+naming the key and the nearest valid one, in the TOML file, in `.env` and in the environment.
+pydantic-settings only sees variables that match a field, so the environment is checked here.
 """
 
 from __future__ import annotations
 
+import difflib
 import os
+import tomllib
+from collections.abc import Iterator, Mapping
 from pathlib import Path
+from typing import Any
 
-from pydantic import AliasChoices, Field, SecretStr
+from dotenv import dotenv_values
+from pydantic import AliasChoices, BaseModel, Field, SecretStr, ValidationError
 from pydantic_settings import (
     BaseSettings,
     PydanticBaseSettingsSource,
@@ -27,7 +36,7 @@ class Settings(BaseSettings):
         env_prefix="BRIEFBOT_",
         env_nested_delimiter="__",
         env_file=".env",
-        extra="ignore",
+        extra="ignore",  # a .env file may hold other programs' variables; ours are checked below
     )
 
     # DISCORD_TOKEN is the conventional name; BRIEFBOT_DISCORD_TOKEN works too.
@@ -45,6 +54,7 @@ class Settings(BaseSettings):
 
     # worker pool and limits
     workers: int = 1  # NLP processes; each loads its own models
+    job_budget_s: float = 30.0  # one NLP task's wall-clock limit: over it, the task is stopped
     queue_limit: int = 20  # briefs waiting or running, across all users
     user_cooldown_s: float = 10.0  # between two /brief of the same user
     max_file_bytes: int = 2 * 1024 * 1024
@@ -68,3 +78,99 @@ class Settings(BaseSettings):
             dotenv_settings,
             TomlConfigSettingsSource(settings_cls, toml_file=toml_file),
         )
+
+
+ENV_PREFIX = "BRIEFBOT_"
+CONFIG_ENV = "BRIEFBOT_CONFIG"  # the TOML file's path: not a setting itself
+# Our variables that are not settings: the TOML file's path, and the benchmarks' model option.
+NOT_SETTINGS = frozenset({CONFIG_ENV, "BRIEFBOT_BENCH_ABSTRACTIVE_MODEL"})
+
+
+class SettingsError(ValueError):
+    """The configuration cannot be used; `str(err)` says which key and what to do, one per line."""
+
+
+def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
+    """Settings from every source, refusing unknown keys and invalid values with readable errors."""
+    environ = os.environ if environ is None else environ
+    problems = [
+        *_unknown_env_keys(environ, "the environment"),
+        *_unknown_env_keys(_dotenv(Path(".env")), ".env"),
+        *_unknown_toml_keys(_toml_path(environ)),
+    ]
+    if problems:
+        raise SettingsError("\n".join(problems))
+    try:
+        return Settings()
+    except ValidationError as err:
+        raise SettingsError("\n".join(_describe(error) for error in err.errors())) from err
+
+
+def setting_keys(
+    model: type[BaseModel] = Settings, prefix: tuple[str, ...] = ()
+) -> Iterator[tuple[str, ...]]:
+    """Every setting as a path of field names: ("engine", "fetch", "max_bytes")."""
+    for name, field in model.model_fields.items():
+        annotation = field.annotation
+        if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+            yield from setting_keys(annotation, (*prefix, name))
+        else:
+            yield (*prefix, name)
+
+
+def _unknown_env_keys(environ: Mapping[str, str | None], where: str) -> Iterator[str]:
+    valid = {ENV_PREFIX + "__".join(path).upper() for path in setting_keys()}
+    sections = {ENV_PREFIX + "__".join(path[:-1]).upper() for path in setting_keys() if len(path) > 1}
+    for key in sorted(environ):
+        upper = key.upper()
+        if not upper.startswith(ENV_PREFIX) or upper in NOT_SETTINGS or upper in valid:
+            continue
+        if upper in sections:  # a whole section as JSON: pydantic-settings checks its keys
+            continue
+        yield f"unknown setting {key} in {where}{_nearest(upper, valid | NOT_SETTINGS)}"
+
+
+def _unknown_toml_keys(path: Path) -> Iterator[str]:
+    if not path.is_file():
+        return
+    try:
+        table = tomllib.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as err:
+        yield f"{path} is not valid TOML: {err}"
+        return
+    valid = {".".join(key) for key in setting_keys()}
+    for key in _toml_keys(table):
+        if key not in valid:
+            yield f"unknown setting {key} in {path}{_nearest(key, valid)}"
+
+
+def _toml_keys(table: dict[str, Any], prefix: str = "") -> Iterator[str]:
+    sections = {".".join(path[:-1]) for path in setting_keys() if len(path) > 1}
+    for name, value in table.items():
+        key = f"{prefix}{name}"
+        if isinstance(value, dict) and key in sections:
+            yield from _toml_keys(value, f"{key}.")
+        else:
+            yield key
+
+
+def _dotenv(path: Path) -> Mapping[str, str | None]:
+    return dotenv_values(path) if path.is_file() else {}
+
+
+def _toml_path(environ: Mapping[str, str]) -> Path:
+    return Path(environ.get(CONFIG_ENV, DEFAULT_CONFIG_FILE))
+
+
+def _nearest(key: str, valid: set[str]) -> str:
+    match = difflib.get_close_matches(key, sorted(valid), n=1, cutoff=0.6)
+    return f" (did you mean {match[0]}?)" if match else ""
+
+
+def _describe(error: Any) -> str:
+    """One pydantic error as a line: the setting's dotted name and what is wrong with its value."""
+    key = ".".join(str(part) for part in error["loc"])
+    if error["type"] == "extra_forbidden":
+        valid = {".".join(path) for path in setting_keys()}
+        return f"unknown setting {key}{_nearest(key, valid)}"
+    return f"invalid value for {key}: {error['msg']}"

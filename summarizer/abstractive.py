@@ -83,6 +83,9 @@ class Seq2SeqSummarizer:
         import torch
         from transformers import AutoModelForSeq2SeqLM, AutoTokenizer
 
+        from summarizer.embeddings import quiet_transformers
+
+        quiet_transformers()
         device = _pick_device(config.device, torch)
         if config.torch_threads > 0:
             torch.set_num_threads(config.torch_threads)

@@ -7,17 +7,21 @@ import argparse
 import json
 import sys
 import textwrap
+import time
 from collections.abc import Sequence
-from typing import TextIO
+from typing import TYPE_CHECKING, BinaryIO, TextIO
 
 from summarizer import sources
+from summarizer.cleaning import printable
 from summarizer.config import EngineConfig
-from summarizer.digest import DIGEST_SENTENCES, build_digest, render_digest
+from summarizer.digest import DIGEST_SENTENCES, build_digest, rank_stories, render_digest
 from summarizer.errors import BriefError, ModelUnavailable
-from summarizer.models import Briefing
-from summarizer.pipeline import Engine
+from summarizer.models import Article, Briefing
 from summarizer.stories import InMemoryStoryIndex, StoryGrouper
 from summarizer.story_signature import signature_of
+
+if TYPE_CHECKING:
+    from summarizer.pipeline import Engine
 
 WIDTH = 88
 MAX_DIGEST_SENTENCES = 5
@@ -40,19 +44,30 @@ def add_brief_arguments(parser: argparse.ArgumentParser) -> None:
     )
 
 
-def run_brief(args: argparse.Namespace, config: EngineConfig, stdout: TextIO = sys.stdout) -> int:
-    """Brief every input in order; a failed input is reported and the rest still run."""
+def run_brief(
+    args: argparse.Namespace, config: EngineConfig, stdout: TextIO = sys.stdout, stdin: BinaryIO | None = None
+) -> int:
+    """Brief every input in order; a failed input is reported and the rest still run.
+
+    Every input is read (and every link fetched) before the models load: bad input is reported in
+    a moment, and the models (seconds, hundreds of MB) load only when something is left to brief.
+    """
     if args.allow_private_addresses:
         config = config.model_copy(deep=True)
         config.fetch.allow_private_addresses = True
     if args.sentences is not None and args.sentences < 1:
         print("error: --sentences must be at least 1", file=sys.stderr)
         return 2
-    engine = Engine(config)
+    loaded = [_load_one(spec, config, stdin) for spec in args.inputs]
+    engine = _engine(config) if any(isinstance(item, tuple) for item in loaded) else None
     failures = 0
-    for spec in args.inputs:
+    for spec, item in zip(args.inputs, loaded, strict=True):
         try:
-            briefing, note = _brief_one(engine, spec, args.sentences, args.method)
+            if isinstance(item, BriefError):
+                raise item
+            assert engine is not None
+            article, fetch_ms = item
+            briefing, note = _brief_one(engine, article, spec, args.sentences, args.method, fetch_ms)
         except BriefError as err:
             failures += 1
             _report_error(spec, err, as_json=args.json, stdout=stdout)
@@ -106,22 +121,33 @@ def run_digest(args: argparse.Namespace, config: EngineConfig, stdout: TextIO = 
     if args.allow_private_addresses:
         config = config.model_copy(deep=True)
         config.fetch.allow_private_addresses = True
-    engine = Engine(config)
+    loaded = [_load_one(spec, config, None) for spec in args.inputs]
+    engine = _engine(config) if any(isinstance(item, tuple) for item in loaded) else None
     grouper = StoryGrouper(InMemoryStoryIndex())
     stories: dict[int, list[Briefing]] = {}
     failures = 0
-    for spec in args.inputs:
+    for spec, item in zip(args.inputs, loaded, strict=True):
         try:
-            briefing, _ = _brief_one(engine, spec, None, "extractive")
+            if isinstance(item, BriefError):
+                raise item
+            assert engine is not None  # made whenever an input loaded
+            briefing, _ = _brief_one(engine, item[0], spec, None, "extractive", item[1])
         except BriefError as err:
             failures += 1
             print(f"error: {spec}: {err}", file=sys.stderr, flush=True)
             continue
         placement = grouper.add(signature_of(briefing, engine.encoder))
         stories.setdefault(placement.story_id, []).append(briefing)
-    digest = build_digest(
-        list(stories.values()), engine.encoder, topics=args.topic, limit=args.limit, sentences=args.sentences
-    )
+    if engine is None:  # no input could be read (each one's error is on stderr): an empty digest
+        digest = rank_stories([], topics=args.topic, limit=args.limit)
+    else:
+        digest = build_digest(
+            list(stories.values()),
+            engine.encoder,
+            topics=args.topic,
+            limit=args.limit,
+            sentences=args.sentences,
+        )
     if args.json:
         record = digest.to_dict()
         record["failed_inputs"] = failures
@@ -131,21 +157,49 @@ def run_digest(args: argparse.Namespace, config: EngineConfig, stdout: TextIO = 
     return 1 if failures else 0
 
 
-def _brief_one(engine: Engine, spec: str, sentences: int | None, method: str) -> tuple[Briefing, str]:
-    article = sources.load_text(sys.stdin.read(), engine.config) if spec == "-" else engine.load(spec)
+def _load_one(spec: str, config: EngineConfig, stdin: BinaryIO | None) -> tuple[Article, int] | BriefError:
+    """The article and how long reading it took (ms), or why it cannot be briefed."""
+    started = time.perf_counter()
+    try:
+        if spec == "-":
+            article = sources.load_text_bytes((stdin or sys.stdin.buffer).read(), config, source="-")
+        else:
+            article = sources.load(spec, config)
+    except BriefError as err:
+        return err
+    return article, round((time.perf_counter() - started) * 1000)
+
+
+def _engine(config: EngineConfig) -> Engine:
+    from summarizer.pipeline import Engine  # torch and spaCy: only once there is something to brief
+
+    return Engine(config)
+
+
+def _brief_one(
+    engine: Engine, article: Article, spec: str, sentences: int | None, method: str, fetch_ms: int
+) -> tuple[Briefing, str]:
     note = ""
     try:
-        briefing = engine.brief_article(article, sentences=sentences, method=method)  # type: ignore[arg-type]
+        briefing = engine.brief_article(
+            article,
+            sentences=sentences,
+            method=method,  # type: ignore[arg-type]
+            timings={"fetch": fetch_ms},
+        )
     except ModelUnavailable as err:
         if method != "abstractive":
             raise
         note = str(err)
-        briefing = engine.brief_article(article, sentences=sentences, method="extractive")
-    briefing.input = spec
+        briefing = engine.brief_article(
+            article, sentences=sentences, method="extractive", timings={"fetch": fetch_ms}
+        )
+    briefing.input = printable(spec)
     return briefing, note
 
 
 def _report_error(spec: str, err: BriefError, *, as_json: bool, stdout: TextIO) -> None:
+    spec = printable(spec)  # a file name that is not valid UTF-8 arrives with surrogates
     if as_json:
         payload = {"input": spec, "error": {"code": err.code, "message": str(err)}}
         print(json.dumps(payload, ensure_ascii=False), file=stdout, flush=True)

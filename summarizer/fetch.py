@@ -21,11 +21,18 @@ from email.message import Message
 from http import HTTPStatus
 from ipaddress import IPv4Address, IPv6Address, ip_address
 from types import TracebackType
+from typing import Any
 from urllib.parse import urljoin
 
 from urllib3 import HTTPHeaderDict
 from urllib3.connection import HTTPConnection, HTTPSConnection
-from urllib3.exceptions import DecodeError, LocationParseError, NewConnectionError
+from urllib3.exceptions import (
+    DecodeError,
+    IncompleteRead,
+    LocationParseError,
+    NewConnectionError,
+    ProtocolError,
+)
 from urllib3.exceptions import HTTPError as Urllib3Error
 from urllib3.exceptions import TimeoutError as Urllib3Timeout
 from urllib3.response import BaseHTTPResponse
@@ -95,7 +102,7 @@ def fetch(
     with _Deadline(budget_s) as deadline:
         for hop in range(config.max_redirects + 1):
             target = _parse_target(url, redirected=hop > 0)
-            addresses = _resolve_hop(target, config, redirected=hop > 0)
+            addresses = _resolve_hop(target, config, deadline, redirected=hop > 0)
             request_headers = _request_headers(target, config, extra_headers)
             conn, response = _send(target, addresses, request_headers, config, deadline)
             try:
@@ -119,19 +126,47 @@ def fetch(
     )
 
 
-def resolve(host: str, port: int, allow_private: bool) -> list[str]:
+def resolve(host: str, port: int, allow_private: bool, *, timeout_s: float | None = None) -> list[str]:
     """Every address the host resolves to, refusing the host if any of them is not public.
 
     All of them are checked (not only the first) because the connection may fall back to any.
+    `getaddrinfo` has no timeout of its own, so with `timeout_s` the lookup runs in a daemon thread
+    that is abandoned (and ends with the resolver's own timeout) when it runs over.
     """
     try:
-        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+        infos = _getaddrinfo(host, port, timeout_s)
     except (OSError, UnicodeError) as err:
         raise FetchError(f"I couldn't reach {host}: that name could not be found.") from err
     addresses = list(dict.fromkeys(str(info[4][0]) for info in infos))
     if not allow_private and not all(_is_public_text(address) for address in addresses):
         raise BlockedAddress(f"That link points to a private or local address ({host}), which I don't fetch.")
     return addresses
+
+
+class LookupTimedOut(Exception):
+    """The name lookup did not answer within its time."""
+
+
+def _getaddrinfo(host: str, port: int, timeout_s: float | None) -> list[Any]:
+    if timeout_s is None:
+        return socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    outcome: list[Any] = []
+    done = threading.Event()
+
+    def lookup() -> None:
+        try:
+            outcome.append(socket.getaddrinfo(host, port, type=socket.SOCK_STREAM))
+        except BaseException as err:  # handed to the waiting thread, which raises it
+            outcome.append(err)
+        finally:
+            done.set()
+
+    threading.Thread(target=lookup, name=f"dns {host}", daemon=True).start()
+    if not done.wait(timeout_s):
+        raise LookupTimedOut(host)
+    if isinstance(outcome[0], BaseException):
+        raise outcome[0]
+    return outcome[0]
 
 
 def is_public_address(address: IPv4Address | IPv6Address) -> bool:
@@ -173,9 +208,9 @@ class _Deadline:
         self.seconds = seconds
         self.expired = False
         self._ends_at = time.monotonic() + seconds
-        self._conn: HTTPConnection | None = None
+        self._sock: socket.socket | None = None
         self._lock = threading.Lock()
-        self._timer = threading.Timer(seconds, self._expire)
+        self._timer = threading.Timer(seconds, self.expire)
         self._timer.daemon = True
 
     def __enter__(self) -> _Deadline:
@@ -193,17 +228,28 @@ class _Deadline:
     def remaining(self) -> float:
         return max(self._ends_at - time.monotonic(), 0.0)
 
-    def watch(self, conn: HTTPConnection) -> None:
-        with self._lock:
-            self._conn = conn
+    def watch(self, sock: socket.socket) -> None:
+        """Shut this socket when time runs out (at once if it already has).
 
-    def _expire(self) -> None:
+        The socket object itself is kept, not the connection: `http.client` drops the connection's
+        reference once the headers say `Connection: close`, while the response still reads from it.
+        """
+        with self._lock:
+            self._sock = sock
+            if self.expired:
+                _shut(sock)
+
+    def expire(self) -> None:
+        """Time is up: mark the fetch as too slow and cut the connection in flight."""
         with self._lock:
             self.expired = True
-            sock = self._conn.sock if self._conn is not None else None
-            if sock is not None:
-                with suppress(OSError):
-                    sock.shutdown(socket.SHUT_RDWR)
+            if self._sock is not None:
+                _shut(self._sock)
+
+
+def _shut(sock: socket.socket) -> None:
+    with suppress(OSError):
+        sock.shutdown(socket.SHUT_RDWR)
 
 
 def _parse_target(url: str, *, redirected: bool) -> Url:
@@ -224,10 +270,13 @@ def _parse_target(url: str, *, redirected: bool) -> Url:
     return target
 
 
-def _resolve_hop(target: Url, config: FetchConfig, *, redirected: bool) -> list[str]:
+def _resolve_hop(target: Url, config: FetchConfig, deadline: _Deadline, *, redirected: bool) -> list[str]:
     host = _host_name(target)
     try:
-        return resolve(host, _port(target), config.allow_private_addresses)
+        return resolve(host, _port(target), config.allow_private_addresses, timeout_s=deadline.remaining())
+    except LookupTimedOut as err:
+        deadline.expire()
+        raise FetchError(_unreachable_message(host, None, deadline)) from err
     except BlockedAddress as err:
         if not redirected:
             raise
@@ -252,9 +301,9 @@ def _send(
     failure: BaseException | None = None
     for address in addresses:
         conn = _connection(target, address, min(config.connect_timeout_s, deadline.remaining()))
-        deadline.watch(conn)
         try:
             conn.connect()
+            deadline.watch(conn.sock)
             conn.timeout = config.read_timeout_s
             conn.request(
                 "GET", target.request_uri, headers=headers, preload_content=False, decode_content=True
@@ -399,6 +448,13 @@ def _status_text(status: int) -> str:
 def _unreachable_message(host: str, error: BaseException | None, deadline: _Deadline) -> str:
     if deadline.expired:
         return f"{host} took longer than {deadline.seconds:g} seconds to send its answer, so I gave up on it."
+    cut_short = _incomplete_read(error)
+    if cut_short is not None:
+        announced = cut_short.partial + cut_short.expected
+        return (
+            f"I couldn't fetch that link: {host} cut its answer short, sending {cut_short.partial:,} "
+            f"of the {announced:,} bytes it announced."
+        )
     cause = error.__cause__ if isinstance(error, NewConnectionError) else error
     if isinstance(cause, ConnectionRefusedError):
         reason = "the connection was refused"
@@ -413,6 +469,13 @@ def _unreachable_message(host: str, error: BaseException | None, deadline: _Dead
     else:
         reason = "the connection failed"
     return f"I couldn't reach {host}: {reason}."
+
+
+def _incomplete_read(error: BaseException | None) -> IncompleteRead | None:
+    """The body ended before its Content-Length: urllib3 wraps that in a ProtocolError."""
+    if isinstance(error, ProtocolError):
+        return next((arg for arg in error.args if isinstance(arg, IncompleteRead)), None)
+    return None
 
 
 def _too_large_message(max_bytes: int, content_type: str) -> str:

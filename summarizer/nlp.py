@@ -51,19 +51,25 @@ def _inflections(lemma: str) -> set[str]:
 SPEECH_VERB_FORMS = frozenset(form for lemma in SPEECH_VERBS for form in _inflections(lemma))
 
 
-def load_spacy(name: str = "", *, max_chars: int = EngineConfig().max_input_chars) -> Language:
+def load_spacy(
+    name: str = "",
+    *,
+    max_chars: int = EngineConfig().max_input_chars,
+    max_sentence_chars: int = EngineConfig().max_sentence_chars,
+) -> Language:
     """The spaCy pipeline named (a package or a folder), or the small English model by default.
 
-    The pipeline gets the news sentence component before its parser and title abbreviations
-    kept whole by the tokenizer. It is cached per name: loading takes about half a second.
+    The pipeline gets the news sentence component before its parser (cutting sentences longer
+    than `max_sentence_chars`) and title abbreviations kept whole by the tokenizer. It is cached per
+    name and cap: loading takes about half a second.
     """
-    nlp = _load(name)
+    nlp = _load(name, max_sentence_chars)
     nlp.max_length = max(nlp.max_length, max_chars)
     return nlp
 
 
 @functools.cache
-def _load(name: str) -> Language:
+def _load(name: str, max_sentence_chars: int) -> Language:
     # Imported here: segmentation registers the component and itself imports this module.
     from summarizer.segmentation import COMPONENT
 
@@ -77,7 +83,11 @@ def _load(name: str) -> Language:
         for abbreviation in _TITLE_ABBREVIATIONS:
             nlp.tokenizer.add_special_case(abbreviation, [{ORTH: abbreviation}])
         nlp.tokenizer.infix_finditer = compile_infix_regex([*nlp.Defaults.infixes, *_NEWS_INFIXES]).finditer
-        nlp.add_pipe(COMPONENT, before="parser" if "parser" in nlp.pipe_names else None)
+        nlp.add_pipe(
+            COMPONENT,
+            before="parser" if "parser" in nlp.pipe_names else None,
+            config={"max_sentence_chars": max_sentence_chars},
+        )
         return nlp
     raise ModelUnavailable(
         "The English language model could not be loaded, so articles cannot be analysed. "

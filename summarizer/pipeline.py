@@ -39,11 +39,15 @@ class Engine:
 
     @cached_property
     def nlp(self) -> Language:
-        return load_spacy(self.config.spacy_model, max_chars=self.config.max_input_chars)
+        return load_spacy(
+            self.config.spacy_model,
+            max_chars=self.config.max_input_chars,
+            max_sentence_chars=self.config.max_sentence_chars,
+        )
 
     @cached_property
     def encoder(self) -> Encoder:
-        return load_encoder(self.config.embedding_model)
+        return load_encoder(self.config.embedding_model, allow_download=self.config.embedding_allow_download)
 
     @cached_property
     def abstractive(self) -> AbstractiveSummarizer:
@@ -93,7 +97,9 @@ class Engine:
             if not sents:
                 raise NotAnArticle("I could not find any sentences in that text.")
             index = extract_actors(doc, sents)
-            positions = extract_positions(doc, sents, index)
+            positions = extract_positions(
+                doc, sents, index, max_per_sentence=self.config.max_positions_per_sentence
+            )
         with _timed(timings, "summary"):
             summary = self._summarize(article, sents, n, method)
         warnings = []

@@ -10,6 +10,7 @@ is kept as the article describes them ("a senior US official").
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Token
@@ -44,6 +45,7 @@ _PREPOSITION_VERBS = {"warn": ("of", "about", "against"), "call": ("for",), "cau
 _AUDIENCE_VERBS = frozenset({"tell"})  # "told reporters" is one cue
 _PRONOUN_KINDS = {"it": ("organization", "place"), "they": ("organization", "group")}
 _NOT_YET = frozenset({"will", "would", "could", "might", "may", "should", "must", "can", "'ll"})
+_MID_SENTENCE_KEY = "briefbot.mid_sentence_words"
 _MAX_CUE_GAP = 12  # tokens between a speech verb and the quotation it introduces
 
 
@@ -65,8 +67,14 @@ class _Context:
     person_names: set[str] = field(default_factory=set)
 
 
-def extract_positions(doc: Doc, sentences: list[Sentence], index: ActorIndex) -> list[Position]:
-    """Every stated position in article order."""
+def extract_positions(
+    doc: Doc, sentences: list[Sentence], index: ActorIndex, *, max_per_sentence: int = 4
+) -> list[Position]:
+    """Every stated position in article order, at most `max_per_sentence` from one sentence.
+
+    The cap bounds the output of a run-on sentence (thousands of "positions" otherwise); a real
+    sentence rarely carries more than two statements.
+    """
     if not sentences:
         return []
     quotations = find_quotations(doc)
@@ -84,10 +92,12 @@ def extract_positions(doc: Doc, sentences: list[Sentence], index: ActorIndex) ->
     _refer_back(found, {a.name for a in index.actors})
     positions: list[Position] = []
     seen: set[tuple[str, str]] = set()
+    per_sentence: Counter[int] = Counter()
     for item in found:
         key = (item.position.actor, item.position.text)
-        if key not in seen:
+        if key not in seen and per_sentence[item.position.sentence] < max_per_sentence:
             seen.add(key)
+            per_sentence[item.position.sentence] += 1
             positions.append(item.position)
     return positions
 
@@ -199,7 +209,7 @@ def _quote_text(doc: Doc, quotation: Quotation) -> str:
     if quotation.end <= quotation.start:
         return ""
     first, last = doc[quotation.start], doc[quotation.end - 1]
-    text = doc.text[first.idx : last.idx + len(last.text)].strip()
+    text = doc[first.i : last.i + 1].text.strip()  # not doc.text: that joins the whole article
     text = text.rstrip(",;:—–- ").strip()
     return text if any(c.isalpha() for c in text) else ""
 
@@ -406,7 +416,7 @@ def _clause_text(words: list[Token]) -> str:
     if not words:
         return ""
     doc = words[0].doc
-    text = doc.text[words[0].idx : words[-1].idx + len(words[-1].text)]
+    text = doc[words[0].i : words[-1].i + 1].text  # not doc.text: that joins the whole article
     return " ".join(text.split())
 
 
@@ -565,9 +575,21 @@ def _described(context: _Context, head: Token) -> str:
 
 def _written_capitalised(token: Token) -> bool:
     """Is this sentence-initial word capitalised elsewhere in the article too (a name)?"""
-    return token.pos_ == "PROPN" or any(
-        t.text == token.text and not t.is_sent_start for t in token.doc if t.i != token.i
-    )
+    if token.pos_ == "PROPN":
+        return True
+    elsewhere = _mid_sentence_words(token.doc)[token.text] - (0 if token.is_sent_start else 1)
+    return elsewhere > 0
+
+
+def _mid_sentence_words(doc: Doc) -> Counter[str]:
+    """How often each word is written inside a sentence; counted once per Doc, because every
+    `Token.is_sent_start` scans the whole Doc (asking it per word was quadratic)."""
+    counts = doc.user_data.get(_MID_SENTENCE_KEY)
+    if counts is None:
+        starts = {sentence.start for sentence in doc.sents}
+        counts = Counter(t.text for t in doc if t.i not in starts)
+        doc.user_data[_MID_SENTENCE_KEY] = counts
+    return counts
 
 
 def _cue_text(verb: Token) -> str:

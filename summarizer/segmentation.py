@@ -10,11 +10,14 @@ every boundary from the quotation structure and punctuation instead; the parser 
 from __future__ import annotations
 
 import bisect
+import functools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from enum import Enum
 
+import numpy
+from spacy.attrs import SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc, Token
 
@@ -22,6 +25,10 @@ from summarizer.models import Sentence
 from summarizer.nlp import SPEECH_VERB_FORMS
 
 COMPONENT = "news_sentences"
+DEFAULT_MAX_SENTENCE_CHARS = 1_000  # see EngineConfig.max_sentence_chars
+
+_SENT_START_VALUES = {True: 1, False: -1, None: 0}
+_PAUSES = frozenset({",", ";", ":", "—", "–", "-"})
 
 _PARAGRAPH_BREAK = re.compile(r"\n[^\S\n]*\n")
 _TERMINAL = re.compile(r"^(?:[.!?…]+|\.\.\.)$")
@@ -112,28 +119,62 @@ def paragraph_starts(text: str) -> list[int]:
     return [m.end() for m in _PARAGRAPH_BREAK.finditer(text)]
 
 
-@Language.component(COMPONENT)
-def mark_sentence_starts(doc: Doc) -> Doc:
-    """Set `is_sent_start` on every token; runs after the tagger, before the parser."""
+@Language.factory(COMPONENT, default_config={"max_sentence_chars": DEFAULT_MAX_SENTENCE_CHARS})
+def _news_sentences(nlp: Language, name: str, max_sentence_chars: int) -> Callable[[Doc], Doc]:
+    return functools.partial(mark_sentence_starts, max_sentence_chars=max_sentence_chars)
+
+
+def mark_sentence_starts(doc: Doc, max_sentence_chars: int = DEFAULT_MAX_SENTENCE_CHARS) -> Doc:
+    """Set `is_sent_start` on every token; runs after the tagger, before the parser.
+
+    A sentence that runs past `max_sentence_chars` is cut (see `_cap_sentence_length`). The values
+    are written in one `from_array`: spaCy's `is_sent_start` setter scans the whole Doc each time.
+    """
     if not len(doc):
         return doc
     quotations = find_quotations(doc)
     openings = {q.opening for q in quotations}
     closings = {q.closing for q in quotations if q.closing is not None}
     paragraphs = _token_paragraphs(doc)
+    starts: list[bool | None] = []
     previous: Token | None = None
     for token in doc:
         if token.i == 0:
-            token.is_sent_start = True
+            starts.append(True)
         elif token.is_space:
-            token.is_sent_start = False
+            starts.append(False)
             continue
         elif previous is None or paragraphs[previous.i] != paragraphs[token.i]:
-            token.is_sent_start = True
+            starts.append(True)
         else:
-            token.is_sent_start = _starts_sentence(doc, previous, token, openings, closings)
+            starts.append(_starts_sentence(doc, previous, token, openings, closings))
         previous = token
+    _cap_sentence_length(doc, starts, max_sentence_chars)
+    values = [_SENT_START_VALUES[start] for start in starts]
+    doc.from_array([SENT_START], numpy.array(values, dtype=numpy.int64).astype(numpy.uint64))
     return doc
+
+
+def _cap_sentence_length(doc: Doc, starts: list[bool | None], max_chars: int) -> None:
+    """Start a new sentence where one runs past `max_chars`, after its last comma or dash if any.
+
+    Real sentences stay far below the cap; a run-on one (a table flattened to text, a page with no
+    full stops) would otherwise make the parser and the speaker search grow with its square.
+    """
+    sentence_start = 0  # character offset
+    last_pause: int | None = None  # token index after a comma, semicolon or dash in this sentence
+    for token in doc:
+        if starts[token.i]:
+            sentence_start, last_pause = token.idx, None
+            continue
+        if token.is_space:
+            continue
+        if token.i > 0 and doc[token.i - 1].text in _PAUSES:
+            last_pause = token.i
+        if token.idx + len(token.text) - sentence_start > max_chars:
+            cut = last_pause if last_pause is not None else token.i
+            starts[cut] = True
+            sentence_start, last_pause = doc[cut].idx, None
 
 
 def _starts_sentence(
@@ -165,7 +206,8 @@ def _starts_sentence(
         if end.text in _TITLE_ABBREVIATIONS or _INITIAL.match(end.text):
             return False
         return None  # "the U.S. The talks..." vs "the U.S. Senate": the parser decides
-    if capitalised and "\n" in doc.text[previous.idx + len(previous.text) : token.idx]:
+    # doc[...] and not doc.text, which joins the whole article on every call
+    if capitalised and "\n" in doc[previous.i : token.i].text_with_ws:
         return None  # a line break: a heading, or a hard-wrapped line
     return _caption_seam(doc, previous, token)
 

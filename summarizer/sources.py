@@ -9,7 +9,6 @@ from __future__ import annotations
 import codecs
 import hashlib
 import re
-import unicodedata
 from collections.abc import Iterator
 from pathlib import Path, PurePath
 
@@ -20,6 +19,7 @@ from markdown_it.token import Token
 from trafilatura.settings import Document
 
 from summarizer import fetch
+from summarizer.cleaning import BINARY_MESSAGE, clean_text
 from summarizer.config import EngineConfig
 from summarizer.errors import EmptyInput, InputTooLarge, NotAnArticle, UnsupportedInput
 from summarizer.fetch import human_size
@@ -29,18 +29,12 @@ from summarizer.models import FILE_KINDS, Article, FileKind, SourceKind
 _TOO_SHORT = "That is too short to brief"
 _NO_ARTICLE_ON_PAGE = "I couldn't find an article on that page"
 _NO_ARTICLE_IN_FILE = "I couldn't find an article in that file"
-_BINARY = "That doesn't look like text: it contains binary data, so there is nothing I can brief."
 
 _MAX_SPEC_PATH_CHARS = 1024  # longer input is never a path, and stat() would choke on it
 _MAX_HEADLINE_CHARS = 150
 _SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.-]+):")  # two letters at least: C:\ is a drive
 _SENTENCE_END = re.compile(r"[.!?…。！？][\"'”’»)\]]*(?=\s|$)")
 _BLANK_LINE = re.compile(r"\n[ \t]*\n")
-# Control characters other than whitespace, the replacement character and private-use code points:
-# a few are noise, many mean the bytes were never text.
-_NON_TEXT = re.compile(r"[\x00-\x08\x0e-\x1f\x7f-\x9f\ufffd\ue000-\uf8ff]")
-_NON_TEXT_SHARE = 0.02
-_NON_TEXT_SAMPLE_CHARS = 20_000
 _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_:.+-]+)""", re.IGNORECASE)
 # Browsers read these labels as windows-1252, and so do the pages that declare them.
 _WINDOWS_1252_LABELS = frozenset({"iso-8859-1", "iso8859-1", "latin1", "latin-1", "us-ascii", "ascii"})
@@ -98,7 +92,20 @@ def load_text(
 ) -> Article:
     """Plain text; an obvious headline (a short first line set apart by a blank line) becomes the title."""
     _check_size(text, config)
-    title, body = _split_headline(_unify_newlines(text))
+    return _article_from_text(clean_text(text), config, source=source, source_kind=source_kind)
+
+
+def load_text_bytes(data: bytes, config: EngineConfig, *, source: str = "stdin") -> Article:
+    """Plain text as raw bytes (stdin), decoded exactly like a .txt file with the same bytes."""
+    if not data.strip():
+        raise EmptyInput("There is nothing to brief: the input is empty.")
+    return _article_from_text(_decode(data, None, html=False), config, source=source, source_kind="text")
+
+
+def _article_from_text(text: str, config: EngineConfig, *, source: str, source_kind: SourceKind) -> Article:
+    """Clean text, see `load_text`."""
+    _check_size(text, config)
+    title, body = _split_headline(text)
     return _article(body, config, title=title, source=source, source_kind=source_kind)
 
 
@@ -143,12 +150,12 @@ def fetch_article(url: str, config: EngineConfig) -> Article:
     text = _decode(page.body, page.charset, html=is_html)
     if is_html:
         return _article_from_html(text, config, url=page.url, source=page.url, source_kind="url")
-    return load_text(text, config, source=page.url, source_kind="url")
+    return _article_from_text(text, config, source=page.url, source_kind="url")
 
 
 def article_from_html(html: str, url: str, config: EngineConfig) -> Article:
     """The main text and metadata of a page already in hand; navigation and footers are dropped."""
-    return _article_from_html(html, config, url=url, source=url, source_kind="url")
+    return _article_from_html(clean_text(html), config, url=url, source=url, source_kind="url")
 
 
 def _article_from_bytes(data: bytes, kind: FileKind, config: EngineConfig, *, source: str) -> Article:
@@ -159,7 +166,7 @@ def _article_from_bytes(data: bytes, kind: FileKind, config: EngineConfig, *, so
         return _article_from_html(text, config, url="", source=source, source_kind="file")
     if kind == "markdown":
         return _article_from_markdown(text, config, source=source)
-    return load_text(text, config, source=source, source_kind="file")
+    return _article_from_text(text, config, source=source, source_kind="file")
 
 
 def _article_from_html(
@@ -179,15 +186,16 @@ def _article_from_html(
     )
     if not isinstance(document, Document) or not document.text:
         raise NotAnArticle(f"{no_article}: it seems to hold only navigation, forms or very little text.")
-    title = document.title or ""
-    blocks = document.text.splitlines()  # trafilatura puts each block on one line
+    # Entities are decoded only now (&#x301; is a combining accent): the extracted text is cleaned too.
+    title = clean_text(document.title or "")
+    blocks = clean_text(document.text).splitlines()  # trafilatura puts each block on one line
     if blocks and title and " ".join(blocks[0].split()).casefold() == " ".join(title.split()).casefold():
         blocks = blocks[1:]  # the headline, already kept as the title
     return _article(
         "\n\n".join(blocks),
         config,
         title=title,
-        byline=document.author or "",
+        byline=clean_text(document.author or ""),
         date=document.date or "",
         source=source,
         source_kind=source_kind,
@@ -198,7 +206,6 @@ def _article_from_html(
 def _article_from_markdown(markdown: str, config: EngineConfig, *, source: str) -> Article:
     """Markup stripped to prose; front matter or a leading heading gives the title."""
     _check_size(markdown, config)
-    markdown = _unify_newlines(markdown)
     metadata: dict[str, str] = {}
     front_matter = _FRONT_MATTER.match(markdown)
     if front_matter is not None:
@@ -268,9 +275,7 @@ def _article(
 ) -> Article:
     """Validate and normalise the final text; the one gate every input passes through."""
     _check_size(text, config)
-    if _looks_binary(text):
-        raise NotAnArticle(_BINARY)
-    body = "\n\n".join(_paragraphs(unicodedata.normalize("NFC", _unify_newlines(text))))
+    body = "\n\n".join(_paragraphs(text))  # clean already: every door called `clean_text`
     if len(body) < config.min_article_chars:
         raise NotAnArticle(
             f"{too_short}: I need at least {config.min_article_chars} characters of article text, "
@@ -305,10 +310,6 @@ def _check_size(text: str, config: EngineConfig) -> None:
         )
 
 
-def _unify_newlines(text: str) -> str:
-    return text.replace("\r\n", "\n").replace("\r", "\n")
-
-
 def _paragraphs(text: str) -> list[str]:
     """Blank lines separate paragraphs; text without any has one paragraph per line."""
     blocks = _BLANK_LINE.split(text) if _BLANK_LINE.search(text) else text.split("\n")
@@ -337,7 +338,12 @@ def _file_kind(name: str) -> FileKind:
 
 
 def _decode(data: bytes, declared_charset: str | None, *, html: bool) -> str:
-    """Bytes to text: byte-order mark, then the declared charset, then UTF-8, then detection."""
+    """Bytes to clean text (see `clean_text`), whatever door they came in by."""
+    return clean_text(_decode_bytes(data, declared_charset, html=html))
+
+
+def _decode_bytes(data: bytes, declared_charset: str | None, *, html: bool) -> str:
+    """Byte-order mark, then the declared charset, then UTF-8, then detection."""
     for encoding in _candidate_encodings(data, declared_charset, html=html):
         try:
             return data.decode(encoding)
@@ -346,7 +352,7 @@ def _decode(data: bytes, declared_charset: str | None, *, html: bool) -> str:
     matches = charset_normalizer.from_bytes(data)
     best = matches.best()
     if best is None:
-        raise NotAnArticle(_BINARY)
+        raise NotAnArticle(BINARY_MESSAGE)
     # Short Western text reads equally well as several code pages; windows-1252 is by far the most
     # common of them (the web's own fallback), so it wins a tie.
     tied = (m for m in matches if (m.chaos, m.coherence) == (best.chaos, best.coherence))
@@ -372,10 +378,3 @@ def _candidate_encodings(data: bytes, declared_charset: str | None, *, html: boo
 def _browser_encoding(label: str) -> str:
     label = label.strip().lower()
     return "cp1252" if label in _WINDOWS_1252_LABELS else label
-
-
-def _looks_binary(text: str) -> bool:
-    if "\x00" in text:
-        return True
-    sample = text[:_NON_TEXT_SAMPLE_CHARS]
-    return len(_NON_TEXT.findall(sample)) > len(sample) * _NON_TEXT_SHARE

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from bot.logging import REDACTED, RedactingFilter
+from bot.logging import REDACTED, RedactingFilter, log_uncaught
 
 TOKEN = "MTA5ODc2NTQzMjEwOTg3NjU0.GkLmNo.pQrStUvWxYz0123456789abcdefghijklmnopq"
 
@@ -57,3 +57,14 @@ def test_records_without_secrets_are_untouched(captured: tuple[logging.Logger, i
     logger, stream = captured
     logger.info("Brief #%d for user %s in %.2f s.", 12, 100, 1.234)
     assert stream.getvalue() == "discord.http: Brief #12 for user 100 in 1.23 s.\n"
+
+
+def test_an_uncaught_exception_goes_through_the_filter(captured: tuple[logging.Logger, io.StringIO]) -> None:
+    _, stream = captured
+    try:
+        raise ConnectionError(f"proxy said: Authorization: Bot {TOKEN}")
+    except ConnectionError as err:
+        log_uncaught(type(err), err, err.__traceback__)
+    output = stream.getvalue()
+    assert TOKEN not in output
+    assert "Uncaught exception" in output and f"Bot {REDACTED}" in output

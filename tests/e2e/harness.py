@@ -24,6 +24,8 @@ BOT_COMMAND = (sys.executable, "-m", "bot")
 BASE_ENV = {
     "BRIEFBOT_CONFIG": str(REPO_ROOT / "config" / "settings.toml"),
     "BRIEFBOT_ENGINE__FETCH__ALLOW_PRIVATE_ADDRESSES": "true",
+    # The 30 s default guards production; a loaded test machine must not trip it (test_worker checks it).
+    "BRIEFBOT_JOB_BUDGET_S": "300",
     "HF_HUB_OFFLINE": "1",
     "TRANSFORMERS_OFFLINE": "1",
     "PYTHONUNBUFFERED": "1",

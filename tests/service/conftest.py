@@ -31,7 +31,9 @@ def stories() -> dict[str, Story]:
 @pytest.fixture(scope="session")
 def worker_pool() -> Iterator[WorkerPool]:
     """One NLP process with the real models, shared by the session (loading them takes seconds)."""
-    pool = WorkerPool(1, make_settings(Path("unused.db")).engine)
+    # A generous budget: the 30 s default guards production; a loaded test machine must not trip it
+    # (tests/service/test_worker.py checks the budget itself).
+    pool = WorkerPool(1, make_settings(Path("unused.db")).engine, job_budget_s=300.0)
     yield pool
     asyncio.run(pool.close())
 

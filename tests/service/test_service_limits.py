@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
+from service.briefing_service import BriefingService
 from service.errors import Busy
 from service.limits import Cooldowns, QueueLimit
+from service.records import BriefRequest
+from service.settings import Settings
 
 
 class FakeClock:
@@ -58,7 +63,7 @@ def test_queue_limit_refuses_when_full_and_frees_on_exit() -> None:
 
 
 def test_queue_slot_is_released_when_the_brief_fails() -> None:
-    queue = QueueLimit(limit=1, workers=1)
+    queue = QueueLimit(limit=1, workers=1, initial_seconds=30.0)
     with pytest.raises(RuntimeError), queue.slot():
         raise RuntimeError("worker died")
     assert queue.in_flight == 0
@@ -72,3 +77,16 @@ def test_retry_hint_follows_measured_work_and_worker_count() -> None:
         pass
     assert refused.value.retry_after == pytest.approx(0.25, abs=0.01)
     assert str(refused.value).endswith("try again in 1 s.")  # never "0 s"
+
+
+async def test_before_any_brief_the_busy_hint_is_the_job_budget_not_a_guess(tmp_path: Path) -> None:
+    settings = Settings(database_path=tmp_path / "briefbot.db", queue_limit=1, job_budget_s=45.0)
+    service = await BriefingService.open(settings, start_workers=False)
+    try:
+        held = service._queue.slot()  # one brief in flight, as if a worker were busy with it
+        with held, pytest.raises(Busy) as refused:
+            await service.brief(BriefRequest(guild_id=1, channel_id=2, user_id=3, text="Some text."))
+    finally:
+        await service.close()
+    assert refused.value.reason == "queue"
+    assert str(refused.value).endswith("try again in 45 s.")

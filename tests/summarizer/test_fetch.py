@@ -131,6 +131,43 @@ def _drip_body(handler: BaseHTTPRequestHandler) -> None:
         time.sleep(0.05)
 
 
+def _drip_until_close(handler: BaseHTTPRequestHandler) -> None:
+    """No length: the body ends when the server closes, and http.client lets go of the socket."""
+    handler.send_response(200)
+    handler.send_header("Content-Type", "text/html")
+    handler.send_header("Connection", "close")
+    handler.end_headers()
+    for _ in range(100):
+        handler.wfile.write(b"a")
+        handler.wfile.flush()
+        time.sleep(0.05)
+    handler.close_connection = True
+
+
+def _drip_chunked(handler: BaseHTTPRequestHandler) -> None:
+    handler.send_response(200)
+    handler.send_header("Content-Type", "text/html")
+    handler.send_header("Transfer-Encoding", "chunked")
+    handler.send_header("Connection", "close")
+    handler.end_headers()
+    for _ in range(100):
+        handler.wfile.write(b"1\r\na\r\n")
+        handler.wfile.flush()
+        time.sleep(0.05)
+    handler.wfile.write(b"0\r\n\r\n")
+    handler.close_connection = True
+
+
+def _lying_length(handler: BaseHTTPRequestHandler) -> None:
+    handler.send_response(200)
+    handler.send_header("Content-Type", "text/html")
+    handler.send_header("Content-Length", "5000")
+    handler.send_header("Connection", "close")
+    handler.end_headers()
+    handler.wfile.write(b"<html><body><p>Only the first lines of")
+    handler.close_connection = True
+
+
 def _drip_headers(handler: BaseHTTPRequestHandler) -> None:
     handler.wfile.write(b"HTTP/1.1 200 OK\r\n")
     for _ in range(200):
@@ -165,6 +202,9 @@ ROUTES = {
     "/gzipped": _gzipped(NEWS),
     "/drip-body": _drip_body,
     "/drip-headers": _drip_headers,
+    "/drip-until-close": _drip_until_close,
+    "/drip-chunked": _drip_chunked,
+    "/lying-length": _lying_length,
 }
 
 
@@ -378,6 +418,11 @@ def test_stops_an_undeclared_stream_at_the_cap(server: LocalServer) -> None:
         fetch_page(server.url("/huge-chunked"), local(max_bytes=512 * 1024))
 
 
+def test_a_body_shorter_than_its_content_length_is_reported_as_cut_short(server: LocalServer) -> None:
+    with pytest.raises(FetchError, match=r"cut its answer short, sending 38 of the 5,000 bytes"):
+        fetch_page(server.url("/lying-length"), local())
+
+
 def test_gzip_bomb_is_refused_without_inflating_it(server: LocalServer) -> None:
     tracemalloc.start()
     try:
@@ -392,12 +437,28 @@ def test_gzip_bomb_is_refused_without_inflating_it(server: LocalServer) -> None:
 # --- time budget ------------------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("path", ["/drip-body", "/drip-headers"])
+@pytest.mark.parametrize("path", ["/drip-body", "/drip-headers", "/drip-until-close", "/drip-chunked"])
 def test_slow_drip_gives_up_at_the_overall_deadline(server: LocalServer, path: str) -> None:
     config = local(connect_timeout_s=0.5, read_timeout_s=0.7)  # each byte arrives well within 0.7 s
     started = time.monotonic()
     with pytest.raises(FetchError, match=r"took longer than 1\.2 seconds"):
         fetch_page(server.url(path), config)
+    assert time.monotonic() - started < 2.0
+
+
+def test_a_slow_name_lookup_counts_against_the_deadline(
+    server: LocalServer, dns: FakeDNS, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def stalled_lookup(*args: Any, **kwargs: Any) -> list[Any]:
+        time.sleep(3.0)  # bounded, so the abandoned lookup thread ends soon after the test
+        return REAL_GETADDRINFO("127.0.0.1", server.port, 0, socket.SOCK_STREAM)
+
+    monkeypatch.setattr(socket, "getaddrinfo", stalled_lookup)
+    started = time.monotonic()
+    with pytest.raises(FetchError, match=r"took longer than 1\.2 seconds"):
+        fetch_page(
+            server.url("/article", host="slow-dns.test"), local(connect_timeout_s=0.5, read_timeout_s=0.7)
+        )
     assert time.monotonic() - started < 2.0
 
 

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import pytest
 from spacy.language import Language
 
 from summarizer.models import Article, Sentence, Summary, SummarySentence
 from summarizer.pipeline import Engine
 from summarizer.sources import load_text
+
+pytestmark = pytest.mark.slow  # the real engine: torch, MiniLM and spaCy
 
 
 class _ScriptedModel:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
@@ -306,3 +307,15 @@ def test_he_said_after_a_caption_is_the_story_subject(analyse: Analyse) -> None:
         "Jermain Defoe",
         "I have said many times that I missed the Premier League",
     )
+
+
+def test_a_run_on_sentence_yields_a_bounded_number_of_positions(analyse: Callable[[str], Analysis]) -> None:
+    text = (
+        "The council met on Monday. "
+        + " ".join(f"officials in district {n} said the plan was reckless and" for n in range(300))
+        + " nobody agreed. Opponents said the cuts went too deep."
+    )
+    result = analyse(text)
+    per_sentence = Counter(position.sentence for position in result.positions)
+    assert max(per_sentence.values()) <= 4
+    assert len(result.positions) <= 4 * len(result.sentences)

@@ -220,3 +220,32 @@ def test_a_nested_quote_closing_a_sentence_ends_it(nlp: Language) -> None:
         "Jacqueline Caterina, 33, said her scars had faded: 'After a couple of weeks I was like, \"Wow!\"'",
         "However, plastic surgeon Norman Rowe told the Post that he questions the treatment.",
     ]
+
+
+# --- the cost model: no sentence runs on without end ----------------------------------------------
+
+RUN_ON = (
+    "The council met on Monday to discuss the budget. "
+    + " ".join(
+        f"officials in district {n} said the plan was reckless, and the mayor said it was overdue"
+        for n in range(120)
+    )
+    + ". Opponents said the cuts went too deep."
+)
+
+
+def test_a_run_on_sentence_is_cut_below_the_cap_at_a_pause(nlp: Language) -> None:
+    sentences = sentences_of(nlp, RUN_ON)
+    assert len(RUN_ON) > 10_000 and len(sentences) > 10
+    assert max(len(s) for s in sentences) <= 1_000
+    assert sentences[0].startswith("The council met on Monday")
+    assert sentences[-1] == "Opponents said the cuts went too deep."
+    assert sum(s.startswith("and the mayor said") for s in sentences[1:-1]) > len(sentences) / 2
+
+
+def test_the_cap_leaves_ordinary_sentences_alone(nlp: Language) -> None:
+    text = "The talks ended on Friday. " + "A long but ordinary sentence, with clauses, " * 10 + "ends here."
+    assert sentences_of(nlp, text) == [
+        "The talks ended on Friday.",
+        ("A long but ordinary sentence, with clauses, " * 10 + "ends here.").strip(),
+    ]

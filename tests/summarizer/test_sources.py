@@ -406,3 +406,39 @@ def test_attachment_over_the_cap_is_refused() -> None:
 def test_attachment_types_other_than_text_are_unsupported(name: str) -> None:
     with pytest.raises(UnsupportedInput, match=f"can't open {name}"):
         sources.load_bytes(name, PASTED.encode(), EngineConfig())
+
+
+# --- one normalisation for every door -----------------------------------------------------------
+
+
+def _assert_clean(text: str) -> None:
+    assert not any("\ud800" <= ch <= "\udfff" or (ch < " " and ch not in "\n\t") for ch in text)
+    text.encode("utf-8")
+
+
+def test_pasted_text_with_lone_surrogates_and_controls_is_cleaned_before_hashing() -> None:
+    article = sources.load_text(PASTED.replace("storm", "st\udcc3orm\x07", 2), EngineConfig())
+    _assert_clean(article.text + article.title)
+    assert len(article.content_hash) == 64
+
+
+def test_feed_html_with_lone_surrogates_is_cleaned() -> None:
+    html = f"<html><body><article><p>{BODY}</p><p>Stray \ud83d half of an emoji.</p></article></body></html>"
+    article = sources.article_from_html(html, "https://example.com/a", EngineConfig())
+    _assert_clean(article.text)
+
+
+def test_stdin_bytes_are_decoded_like_a_file_with_the_same_bytes(tmp_path: Path) -> None:
+    data = PASTED.encode("utf-8").replace(b" ", b" \xff", 2)
+    path = tmp_path / "same.txt"
+    path.write_bytes(data)
+    from_stdin = sources.load_text_bytes(data, EngineConfig())
+    from_file = sources.load(str(path), EngineConfig())
+    assert from_stdin.text == from_file.text and from_stdin.content_hash == from_file.content_hash
+    _assert_clean(from_stdin.text)
+
+
+def test_entities_decoded_by_the_extractor_are_normalised_too() -> None:
+    html = f"<html><body><article><p>{BODY} Cafe&#x301; owners objected.</p></article></body></html>"
+    article = sources.article_from_html(html, "https://example.com/a", EngineConfig())
+    assert "Café owners objected." in article.text  # composed, as every other door gives it
