@@ -13,7 +13,7 @@ from newsroom import NewsSite, Services, Story, make_settings
 from service.briefing_service import BriefingService
 from service.errors import Busy, InvalidTopic, NotFound
 from service.records import BriefRequest
-from storage import SqliteStore as Store
+from storage import SqliteStore
 from summarizer.errors import EmptyInput, InputTooLarge, NotAnArticle
 
 pytestmark = pytest.mark.slow
@@ -166,7 +166,7 @@ async def test_ask_answers_from_the_article_and_stores_the_exchange(
     with pytest.raises(NotFound, match=f"brief #{brief.id}"):
         await service.ask(OTHER_GUILD, brief.id, "What did Peskov say?", user_id=5)
 
-    reader = await Store.open(tmp_path / "briefbot.db")
+    reader = await SqliteStore.open(tmp_path / "briefbot.db")
     try:
         (stored,) = await reader.questions(brief.id)
     finally:

@@ -9,7 +9,7 @@ import pytest
 
 from service.briefing_service import BriefingService
 from service.settings import Settings
-from storage import Store
+from storage import SqliteStore
 from storage.errors import DatabaseUnavailable, describe, readable_database_errors
 
 
@@ -18,7 +18,7 @@ async def test_a_damaged_file_is_named_and_explained(tmp_path: Path) -> None:
     path.write_bytes(b"these are not the bytes of an SQLite database " * 100)
     damaged = r"briefbot\.db is damaged or is not a briefbot database"
     with pytest.raises(DatabaseUnavailable, match=damaged), readable_database_errors(path):
-        await Store.open(path)
+        await SqliteStore.open(path)
 
 
 async def test_the_service_refuses_to_start_on_a_damaged_file_with_a_brief_error(tmp_path: Path) -> None:
@@ -34,7 +34,7 @@ async def test_a_folder_that_cannot_be_created_is_explained(tmp_path: Path) -> N
     path = blocker / "db" / "briefbot.db"
     not_created = r"cannot be created \(Not a directory\)"
     with pytest.raises(DatabaseUnavailable, match=not_created), readable_database_errors(path):
-        await Store.open(path)
+        await SqliteStore.open(path)
 
 
 def test_a_read_only_database_is_explained(tmp_path: Path) -> None:
