@@ -23,6 +23,7 @@ from summarizer.nlp import load_spacy
 from summarizer.positions import extract_positions
 from summarizer.qa import answer_question
 from summarizer.segmentation import segment
+from summarizer.titles import fallback_title
 from summarizer.topics import TopicMatch, match_topic
 
 if TYPE_CHECKING:
@@ -94,6 +95,8 @@ class Engine:
                 raise NotAnArticle("I could not find any sentences in that text.")
             index = extract_actors(doc, sents)
             positions = extract_positions(doc, sents, index)
+            if not article.title:
+                article.title = fallback_title(doc, sents, index.ignored)
         with _timed(timings, "summary"):
             summary = self._summarize(article, sents, n, method)
         warnings = []
