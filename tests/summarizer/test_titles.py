@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 import pytest
 
 from summarizer.pipeline import Engine
 from summarizer.sources import load_text
 from summarizer.titles import MAX_TITLE_CHARS, fallback_title
-from tests.summarizer.conftest import Analysis
+
+if TYPE_CHECKING:
+    from conftest import Analysis
 
 pytestmark = pytest.mark.slow
 
