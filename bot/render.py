@@ -9,6 +9,7 @@ marked with "…"; only a single word longer than the whole budget is cut inside
 from __future__ import annotations
 
 import re
+import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
@@ -32,6 +33,7 @@ ELLIPSIS = "…"
 LINK_LIMIT = 300
 QUOTE_LIMIT = 300  # one stated position in a listing; the evidence sentence number points to the rest
 CITED_SENTENCE_LIMIT = 400
+EVIDENCE_CHUNK = 1000  # a field holds 1024; room for the "> " of a quoted evidence line
 COMPACT_SUMMARY_LIMIT = 1200
 COMPACT_DESCRIPTION_LIMIT = 2000
 COMPACT_ACTORS = 5
@@ -301,6 +303,54 @@ def position_statement(position: Position, limit: int = DESCRIPTION_LIMIT) -> st
     if cue.split()[0].lower().endswith("ing"):
         return f"{who}, {cue}{joiner}{stated}"
     return f"{who} {cue}{joiner}{stated}"
+
+
+# --- evidence -----------------------------------------------------------------------------
+
+
+def speakers(briefing: Briefing) -> list[str]:
+    """Everyone with a stated position, in order of first statement: the evidence menu's choices."""
+    return list(dict.fromkeys(position.actor for position in briefing.positions))
+
+
+def evidence_pages(stored: StoredBrief, speaker: int) -> list[discord.Embed]:
+    """Each position of one speaker with its full quote and the sentence it was found in.
+
+    A quote longer than a field is continued in the next field rather than cut, so a reader who
+    doubts an attribution sees every word of it next to its evidence.
+    """
+    briefing = stored.briefing
+    names = speakers(briefing)
+    name = names[max(0, min(speaker, len(names) - 1))] if names else ""
+    positions = [position for position in briefing.positions if position.actor == name]
+    sentences = {sentence.index: sentence.text for sentence in briefing.sentences}
+    layout = PageLayout(
+        title=f"Evidence: {name}" if name else "Evidence",
+        footer=f"Brief #{stored.id} · {plural(len(positions), 'statement')} · {brief_title(briefing)}",
+        description="" if positions else "No stated positions were found in this article.",
+    )
+    sections = []
+    for number, position in enumerate(positions, start=1):
+        kind = "quote" if position.kind == "direct" else "reported speech"
+        lines = _chunks(position_statement(position, limit=sys.maxsize), EVIDENCE_CHUNK)
+        evidence = sentences.get(position.sentence, "")
+        lines += [f"> {chunk}" for chunk in _chunks(escape(evidence), EVIDENCE_CHUNK)] if evidence else []
+        sections.append(Section(f"{number}. {kind}, {sentence_label(position.sentence)}", lines))
+    return paginate(layout, sections)
+
+
+def _chunks(text: str, size: int) -> list[str]:
+    """Pieces of at most `size` characters, split between words, that together are the whole text."""
+    pieces: list[str] = []
+    while text_length(text) > size:
+        prefix = _prefix_within(text, size)
+        boundary = prefix.rfind(" ")
+        cut = boundary if boundary > size // 2 else len(prefix)
+        while cut > 1 and prefix[cut - 1] == "\\":
+            cut -= 1  # never split an escape from the character it escapes
+        pieces.append(text[:cut].rstrip())
+        text = text[cut:].lstrip()
+    return [*pieces, text] if text else pieces
 
 
 def brief_content(stored: StoredBrief) -> str | None:

@@ -352,3 +352,30 @@ def test_answers_keep_one_statement_per_line(stored: StoredBrief) -> None:
         "\\# New paragraph",
         "1\\. not a list",
     ]
+
+
+def test_evidence_shows_every_word_of_a_long_quote_and_its_sentence(huge_stored: StoredBrief) -> None:
+    briefing = huge_stored.briefing
+    speaker = render.speakers(briefing)[3]
+    pages = render.evidence_pages(huge_stored, 3)
+    for page in pages:
+        assert_fits([page])
+        assert page.title == render.shorten(f"Evidence: {speaker}", render.TITLE_LIMIT)
+    text = "".join((f.value or "").replace("\n", " ") for page in pages for f in page.fields)
+    position = next(p for p in briefing.positions if p.actor == speaker)
+    words = render.escape(position.text).split()
+    assert " ".join(words[:50]) in " ".join(text.split())
+    assert " ".join(words[-50:]) in " ".join(text.split())  # the end is there too: nothing was cut
+    evidence = next(s.text for s in briefing.sentences if s.index == position.sentence)
+    assert "> " + render.escape(evidence)[:50] in text
+
+
+def test_evidence_of_the_realistic_briefing(stored: StoredBrief) -> None:
+    names = render.speakers(stored.briefing)
+    ribera = names.index("Teresa Ribera")
+    (page,) = render.evidence_pages(stored, ribera)
+    assert page.title == "Evidence: Teresa Ribera"
+    assert page.fields[0].name.startswith("1. quote, sentence ")
+    lines = (page.fields[0].value or "").splitlines()
+    assert lines[0].startswith("**Teresa Ribera** said: “This is the first time")
+    assert lines[1].startswith("> ")
