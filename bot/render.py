@@ -9,6 +9,7 @@ marked with "…"; only a single word longer than the whole budget is cut inside
 from __future__ import annotations
 
 import re
+import sys
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
@@ -32,6 +33,7 @@ ELLIPSIS = "…"
 LINK_LIMIT = 300
 QUOTE_LIMIT = 300  # one stated position in a listing; the evidence sentence number points to the rest
 CITED_SENTENCE_LIMIT = 400
+EVIDENCE_CHUNK = 1000  # a field holds 1024; room for the "> " of a quoted evidence line
 COMPACT_SUMMARY_LIMIT = 1200
 COMPACT_DESCRIPTION_LIMIT = 2000
 COMPACT_ACTORS = 5
@@ -40,6 +42,9 @@ PAGE_SUFFIX_RESERVE = len(" · page 9999/9999")
 FOOTER_BUDGET = 500  # footers are one line; this keeps room for a full description on every first page
 SENTENCE_CITATION = "sentence {number}"
 BRIEF_MARKER = re.compile(r"^Brief #(\d+)\b")
+_BLANK_LINES = re.compile(r"\n{3,}")
+_ORDERED_LIST = re.compile(r"^(\d+)\.(?= )")
+UNTITLED_WORDS = 12  # a title from the first words, for briefs stored before every brief had one
 
 BRAND_COLOUR = discord.Colour.blurple()
 WARNING_COLOUR = discord.Colour.gold()
@@ -74,8 +79,24 @@ def _prefix_within(text: str, budget: int) -> str:
 
 
 def escape(text: str) -> str:
-    """Article text shown as written, not as Discord markdown."""
-    return discord.utils.escape_markdown(" ".join(text.split()))
+    """Article text shown as written, not as Discord markdown, on one line."""
+    return _escape_line(" ".join(text.split()))
+
+
+def escape_block(text: str) -> str:
+    """Like `escape`, but keeping the engine's structure: one statement per line, paragraphs apart."""
+    lines = [_escape_line(" ".join(line.split())) for line in text.split("\n")]
+    return _BLANK_LINES.sub("\n\n", "\n".join(lines)).strip("\n")
+
+
+def _escape_line(line: str) -> str:
+    # escape_markdown leaves "1. " alone, which Discord turns into a numbered list.
+    return _ORDERED_LIST.sub(r"\1\\.", discord.utils.escape_markdown(line))
+
+
+def plural(count: int, noun: str, plural_form: str | None = None) -> str:
+    """ "1 brief", "2 briefs", "0 briefs"."""
+    return f"{count} {noun if count == 1 else plural_form or noun + 's'}"
 
 
 def link(url: str) -> str:
@@ -170,14 +191,13 @@ def embed_size(embed: discord.Embed) -> int:
 
 
 def brief_title(briefing: Briefing) -> str:
+    """The headline, or the title the engine made from the lead; the first words for older records."""
     article = briefing.article
     if article.title.strip():
         return " ".join(article.title.split())
-    if article.source_kind == "file":
-        return f"Briefing of {article.source}"
-    if article.source_kind == "url":
-        return f"Briefing of {article.source}"
-    return "Briefing of pasted text"
+    lead = briefing.sentences[0].text if briefing.sentences else article.text
+    words = lead.split()
+    return " ".join(words[:UNTITLED_WORDS]) + (ELLIPSIS if len(words) > UNTITLED_WORDS else "")
 
 
 def source_url(briefing: Briefing) -> str | None:
@@ -258,11 +278,79 @@ def actor_line(actor: Actor) -> str:
 
 
 def position_line(position: Position) -> str:
-    """who: "quote" — cue, sentence N (reported speech without quote marks)."""
-    text = shorten(escape(position.text), QUOTE_LIMIT)
+    """The position as a statement, then where the evidence is: `… (sentence 4)`."""
+    return f"{position_statement(position, QUOTE_LIMIT)} ({sentence_label(position.sentence)})"
+
+
+def position_statement(position: Position, limit: int = DESCRIPTION_LIMIT) -> str:
+    """Who stated what, as a sentence built from the cue as written and the quote or clause.
+
+    "**Tories** dismissed the maternity pay plan as “desperate”", "**Niek Stam** said: “Robots are
+    welcome…”", "According to **the police**, the road was closed". A cue in -ing form ("adding")
+    does not make a finite verb, so it follows the speaker after a comma.
+    """
+    actor = position.actor.strip()
+    who = f"**{escape(actor[:1].upper() + actor[1:])}**"  # it opens the sentence
+
+    text = shorten(escape(position.text), limit)
     stated = f"“{text}”" if position.kind == "direct" else text
-    cue = escape(position.cue) or "stated"
-    return f"**{escape(position.actor)}**: {stated} — {cue}, {sentence_label(position.sentence)}"
+    cue = escape(position.cue)
+    if cue.lower() == "according to":
+        return f"According to **{escape(actor)}**{':' if position.kind == 'direct' else ','} {stated}"
+    if not cue:
+        return f"{who}: {stated}"
+    joiner = ": " if position.kind == "direct" else " "
+    if cue.split()[0].lower().endswith("ing"):
+        return f"{who}, {cue}{joiner}{stated}"
+    return f"{who} {cue}{joiner}{stated}"
+
+
+# --- evidence -----------------------------------------------------------------------------
+
+
+def speakers(briefing: Briefing) -> list[str]:
+    """Everyone with a stated position, in order of first statement: the evidence menu's choices."""
+    return list(dict.fromkeys(position.actor for position in briefing.positions))
+
+
+def evidence_pages(stored: StoredBrief, speaker: int) -> list[discord.Embed]:
+    """Each position of one speaker with its full quote and the sentence it was found in.
+
+    A quote longer than a field is continued in the next field rather than cut, so a reader who
+    doubts an attribution sees every word of it next to its evidence.
+    """
+    briefing = stored.briefing
+    names = speakers(briefing)
+    name = names[max(0, min(speaker, len(names) - 1))] if names else ""
+    positions = [position for position in briefing.positions if position.actor == name]
+    sentences = {sentence.index: sentence.text for sentence in briefing.sentences}
+    layout = PageLayout(
+        title=f"Evidence: {name}" if name else "Evidence",
+        footer=f"Brief #{stored.id} · {plural(len(positions), 'statement')} · {brief_title(briefing)}",
+        description="" if positions else "No stated positions were found in this article.",
+    )
+    sections = []
+    for number, position in enumerate(positions, start=1):
+        kind = "quote" if position.kind == "direct" else "reported speech"
+        lines = _chunks(position_statement(position, limit=sys.maxsize), EVIDENCE_CHUNK)
+        evidence = sentences.get(position.sentence, "")
+        lines += [f"> {chunk}" for chunk in _chunks(escape(evidence), EVIDENCE_CHUNK)] if evidence else []
+        sections.append(Section(f"{number}. {kind}, {sentence_label(position.sentence)}", lines))
+    return paginate(layout, sections)
+
+
+def _chunks(text: str, size: int) -> list[str]:
+    """Pieces of at most `size` characters, split between words, that together are the whole text."""
+    pieces: list[str] = []
+    while text_length(text) > size:
+        prefix = _prefix_within(text, size)
+        boundary = prefix.rfind(" ")
+        cut = boundary if boundary > size // 2 else len(prefix)
+        while cut > 1 and prefix[cut - 1] == "\\":
+            cut -= 1  # never split an escape from the character it escapes
+        pieces.append(text[:cut].rstrip())
+        text = text[cut:].lstrip()
+    return [*pieces, text] if text else pieces
 
 
 def brief_content(stored: StoredBrief) -> str | None:
@@ -318,7 +406,7 @@ def answer_embed(answer: Answer, stored: StoredBrief) -> discord.Embed:
     sentences = {sentence.index: sentence.text for sentence in stored.briefing.sentences}
     embed = discord.Embed(
         title=shorten(f"Q: {' '.join(answer.question.split())}", TITLE_LIMIT),
-        description=shorten(escape(answer.text), DESCRIPTION_LIMIT),
+        description=shorten(escape_block(answer.text), DESCRIPTION_LIMIT),
         colour=BRAND_COLOUR if answer.found else WARNING_COLOUR,
     )
     cited = [
@@ -361,7 +449,9 @@ def history_page(rows: Sequence[BriefRow], *, page: int, per_page: int, total: i
         description=_join_within(lines, DESCRIPTION_LIMIT),
         colour=BRAND_COLOUR,
     )
-    embed.set_footer(text=f"Page {page + 1}/{pages} · {total} briefs · /history show id:<n> opens one")
+    embed.set_footer(
+        text=f"Page {page + 1}/{pages} · {plural(total, 'brief')} · /history show id:<n> opens one"
+    )
     return embed
 
 
@@ -381,7 +471,7 @@ def actor_pages(name: str, statements: Sequence[ActorStatement], guild_id: int) 
     """What one actor was recorded as saying across this server's briefs, newest first."""
     layout = PageLayout(
         title=f"What {name} said",
-        footer=f"{len(statements)} statements, newest first",
+        footer=f"{plural(len(statements), 'statement')}, newest first",
         description="" if statements else f"No statements by {escape(name)} are recorded on this server.",
     )
     sections = [
@@ -403,8 +493,6 @@ def jump_url(guild_id: int, channel_id: int, message_id: int) -> str:
 def _statement_line(statement: ActorStatement, guild_id: int) -> str:
     """Links to the briefing's message when it is known, else to the article's source."""
     position = statement.position
-    text = shorten(escape(position.text), QUOTE_LIMIT)
-    stated = f"“{text}”" if position.kind == "direct" else text
     posted = statement.message
     channel_id = posted.channel_id if posted else statement.channel_id
     where = f"{sentence_label(position.sentence)}, <#{channel_id}>"
@@ -412,7 +500,7 @@ def _statement_line(statement: ActorStatement, guild_id: int) -> str:
         where += f" · [briefing]({jump_url(guild_id, posted.channel_id, posted.message_id)})"
     elif _is_web_url(statement.source):
         where += f" · [source]({statement.source})"
-    return f"{stated} — {escape(position.cue) or 'stated'} ({where})"
+    return f"{position_statement(position, QUOTE_LIMIT)} ({where})"
 
 
 def subscriptions_embed(subscriptions: Sequence[Subscription], channel_id: int) -> discord.Embed:

@@ -1,4 +1,5 @@
-"""Buttons: page through a briefing, the history or an actor's statements, and refresh a brief.
+"""Buttons and menus: page through a briefing, the history or an actor's statements, refresh a
+brief, and show the evidence for each speaker's positions.
 
 They are `DynamicItem`s: the state lives in the custom_id ("bb:page:brief:2:41") and each press is
 answered from the store, so buttons keep working after a restart and need no timeout, however
@@ -23,6 +24,8 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 CUSTOM_ID_LIMIT = 100
+SELECT_OPTIONS = 25  # Discord's most options in one select menu
+SELECT_LABEL_LIMIT = 100
 HISTORY_PER_PAGE = 10
 ACTOR_STATEMENTS = 20
 
@@ -127,7 +130,7 @@ class PageButton(
                 return
             embed, count, key = loaded
             page = self.page if self.page < count else count - 1
-            view = page_view(self.kind, key, page, count, keep=_refresh_buttons(self.view))
+            view = page_view(self.kind, key, page, count, keep=_kept_buttons(self.view))
             await interaction.response.edit_message(embed=embed, view=view)
         except Exception as error:
             await errors.report(interaction, error)
@@ -230,18 +233,161 @@ def page_view(
 
 
 def brief_view(stored: StoredBrief, page_count: int, page: int = 0) -> discord.ui.View | None:
-    """Page buttons when the briefing has several pages; Refresh when it came from the store."""
-    keep: list[discord.ui.Item[Any]] = [RefreshButton(stored.id)] if stored.cached else []
+    """Page buttons when the briefing has several pages; Show evidence when anyone stated anything;
+    Refresh when it came from the store."""
+    keep: list[discord.ui.Item[Any]] = [EvidenceButton(stored.id)] if stored.briefing.positions else []
+    keep += [RefreshButton(stored.id)] if stored.cached else []
     return page_view("brief", str(stored.id), page, page_count, keep=keep)
 
 
-def _refresh_buttons(view: discord.ui.View | None) -> list[discord.ui.Item[Any]]:
-    """The message's Refresh button, rebuilt so that it is kept when a page is turned."""
+def _kept_buttons(view: discord.ui.View | None) -> list[discord.ui.Item[Any]]:
+    """The message's Show evidence and Refresh buttons, rebuilt so they stay when a page is turned."""
     custom_ids = [getattr(item, "custom_id", None) or "" for item in view.children] if view else []
-    matches = [
-        RefreshButton.__discord_ui_compiled_template__.fullmatch(custom_id) for custom_id in custom_ids
-    ]
-    return [RefreshButton(int(match["brief_id"])) for match in matches if match]
+    kept: list[discord.ui.Item[Any]] = []
+    for custom_id in custom_ids:
+        if match := EvidenceButton.__discord_ui_compiled_template__.fullmatch(custom_id):
+            kept.append(EvidenceButton(int(match["brief_id"])))
+        elif match := RefreshButton.__discord_ui_compiled_template__.fullmatch(custom_id):
+            kept.append(RefreshButton(int(match["brief_id"])))
+    return kept
 
 
-DYNAMIC_ITEMS = (PageButton, RefreshButton)
+# --- evidence ------------------------------------------------------------------------------------
+
+
+class EvidenceButton(discord.ui.DynamicItem[discord.ui.Button], template=r"bb:evidence:(?P<brief_id>\d+)"):
+    """Opens, for the one who pressed it, the evidence of the first speaker, with a menu of the others."""
+
+    def __init__(self, brief_id: int) -> None:
+        super().__init__(
+            discord.ui.Button(
+                label="Show evidence",
+                emoji="🔎",
+                style=discord.ButtonStyle.secondary,
+                custom_id=f"bb:evidence:{brief_id}",
+            )
+        )
+        self.brief_id = brief_id
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Button, match: Any
+    ) -> EvidenceButton:
+        return cls(int(match["brief_id"]))
+
+    async def callback(self, interaction: discord.Interaction[BriefBot]) -> None:
+        await show_evidence(interaction, self.brief_id, speaker=0, page=0, new_message=True)
+
+
+class EvidenceSelect(discord.ui.DynamicItem[discord.ui.Select], template=r"bb:evsel:(?P<brief_id>\d+)"):
+    """Chooses whose positions the evidence message shows."""
+
+    def __init__(self, brief_id: int, names: list[str], chosen: int) -> None:
+        options = [
+            discord.SelectOption(
+                label=render.shorten(name, SELECT_LABEL_LIMIT), value=str(index), default=index == chosen
+            )
+            for index, name in enumerate(names[:SELECT_OPTIONS])
+        ]
+        super().__init__(
+            discord.ui.Select(
+                custom_id=f"bb:evsel:{brief_id}",
+                placeholder="Whose statements?",
+                options=options or [discord.SelectOption(label="Nobody", value="0")],
+            )
+        )
+        self.brief_id = brief_id
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Select, match: Any
+    ) -> EvidenceSelect:
+        names = [option.label for option in item.options]
+        return cls(int(match["brief_id"]), names, chosen=-1)
+
+    async def callback(self, interaction: discord.Interaction[BriefBot]) -> None:
+        values = self.item.values
+        speaker = int(values[0]) if values and values[0].isdigit() else 0
+        await show_evidence(interaction, self.brief_id, speaker=speaker, page=0, new_message=False)
+
+
+class EvidencePageButton(
+    discord.ui.DynamicItem[discord.ui.Button],
+    template=r"bb:ev:(?P<brief_id>\d+):(?P<speaker>\d+):(?P<page>\d+)",
+):
+    """Turns a page of one speaker's evidence."""
+
+    def __init__(self, brief_id: int, speaker: int, page: int, *, label: str, disabled: bool = False) -> None:
+        super().__init__(
+            discord.ui.Button(
+                label=label,
+                style=discord.ButtonStyle.secondary,
+                custom_id=f"bb:ev:{brief_id}:{speaker}:{page}",
+                disabled=disabled,
+            )
+        )
+        self.brief_id, self.speaker, self.page = brief_id, speaker, page
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Button, match: Any
+    ) -> EvidencePageButton:
+        return cls(
+            int(match["brief_id"]),
+            int(match["speaker"]),
+            int(match["page"]),
+            label=item.label or "",
+            disabled=item.disabled,
+        )
+
+    async def callback(self, interaction: discord.Interaction[BriefBot]) -> None:
+        await show_evidence(
+            interaction, self.brief_id, speaker=self.speaker, page=self.page, new_message=False
+        )
+
+
+async def show_evidence(
+    interaction: discord.Interaction[BriefBot], brief_id: int, *, speaker: int, page: int, new_message: bool
+) -> None:
+    """One page of one speaker's evidence: a new private message, or the evidence message updated."""
+    try:
+        interaction.client.track()
+        stored = await interaction.client.service.get_brief(
+            interaction.guild_id or 0, brief_id, viewer_id=interaction.user.id
+        )
+        if stored is None:
+            await errors.send_private(
+                interaction, "That brief is no longer stored, so I can't show its evidence."
+            )
+            return
+        names = render.speakers(stored.briefing)
+        speaker = max(0, min(speaker, len(names) - 1))
+        pages = render.evidence_pages(stored, speaker)
+        page = max(0, min(page, len(pages) - 1))
+        view = evidence_view(stored.id, names, speaker, page, len(pages))
+        if new_message:
+            await interaction.response.send_message(embed=pages[page], view=view, ephemeral=True)
+        else:
+            await interaction.response.edit_message(embed=pages[page], view=view)
+    except Exception as error:
+        await errors.report(interaction, error)
+
+
+def evidence_view(brief_id: int, names: list[str], speaker: int, page: int, count: int) -> discord.ui.View:
+    """The speaker menu (when there is a choice) and the pages of the chosen speaker."""
+    view = discord.ui.View(timeout=None)
+    if len(names) > 1:
+        view.add_item(EvidenceSelect(brief_id, names, speaker))
+    if count > 1:
+        view.add_item(
+            EvidencePageButton(brief_id, speaker, max(page - 1, 0), label="◀ Previous", disabled=page <= 0)
+        )
+        view.add_item(
+            EvidencePageButton(
+                brief_id, speaker, min(page + 1, count - 1), label="Next ▶", disabled=page >= count - 1
+            )
+        )
+    return view
+
+
+DYNAMIC_ITEMS = (PageButton, RefreshButton, EvidenceButton, EvidenceSelect, EvidencePageButton)

@@ -14,13 +14,14 @@ from dataclasses import replace
 from typing import Literal
 
 from service.errors import InvalidTopic, NotFound, PoolClosed, WorkerCrashed
-from service.feeds import FeedItem, fetch_feed, parse_feed
+from service.feeds import FeedItem, check_feed, fetch_feed, parse_feed
 from service.limits import Cooldowns, QueueLimit
 from service.records import (
     ActorStatement,
     BriefRequest,
     BriefRow,
     Feed,
+    FeedAdded,
     FeedDelivery,
     StoredBrief,
     Subscription,
@@ -304,12 +305,18 @@ class BriefingService:
 
     # --- feeds --------------------------------------------------------------------------------
 
-    async def add_feed(self, guild_id: int, url: str, user_id: int) -> bool:
-        """False when this server already follows the feed. Only http(s) links are accepted."""
+    async def add_feed(self, guild_id: int, url: str, user_id: int) -> FeedAdded:
+        """Fetch the link now and follow it if it is a feed, or the feed a page links to.
+
+        Anything else is refused with the reason (a BriefError) before it is stored. `added` is
+        False when this server already follows that feed.
+        """
         url = url.strip()
         if not url.lower().startswith(("http://", "https://")) or len(url) > 2000:
             raise UnsupportedInput("A feed must be an http:// or https:// link.")
-        return await self._store.add_feed(guild_id, url, user_id)
+        checked = await asyncio.to_thread(check_feed, url, self._settings.engine.fetch)
+        added = await self._store.add_feed(guild_id, checked.url, user_id)
+        return FeedAdded(url=checked.url, added=added, linked_from=checked.linked_from, items=checked.items)
 
     async def remove_feed(self, guild_id: int, url: str) -> bool:
         return await self._store.remove_feed(guild_id, url.strip())

@@ -1,5 +1,7 @@
 """RSS/Atom polling: a conditional GET through `summarizer.fetch` (so feeds get the same address
-checks, redirect cap, deadline and size cap as pages), and feedparser for the items.
+checks, redirect cap, deadline and size cap as pages), and feedparser for the items. Also the
+check `/feed add` makes at once: a link must be a feed, or a page that names its feed in a
+`<link rel="alternate">` (the way browsers and feed readers discover feeds).
 Synchronous: the service runs it in a thread.
 """
 
@@ -12,15 +14,24 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import feedparser
+import lxml.html
+from lxml.etree import ParserError
 
 from summarizer.config import FetchConfig
 from summarizer.errors import UnsupportedInput
-from summarizer.fetch import fetch
+from summarizer.fetch import FetchedPage, fetch
 
 # RSS 1.0 is RDF. JSON Feed is left out: feedparser 6 cannot read it, and refusing it at the door
 # tells the user so more plainly than a failed parse.
 FEED_TYPES = frozenset(
     {"application/rss+xml", "application/atom+xml", "application/rdf+xml", "application/xml", "text/xml"}
+)
+# What a page's <link rel="alternate" type=...> names when it points at its feed.
+LINKED_FEED_TYPES = frozenset({"application/rss+xml", "application/atom+xml", "application/rdf+xml"})
+PAGE_TYPES = frozenset({"text/html", "application/xhtml+xml"})
+NOT_A_FEED = (
+    "That link is a web page, not an RSS or Atom feed, and the page names no feed of its own. "
+    "Look for an RSS or Atom link on the site and give me that."
 )
 _ACCEPT = "application/rss+xml, application/atom+xml, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.1"
 
@@ -42,6 +53,69 @@ class FeedItem:
     title: str
     published: datetime | None
     content_html: str  # the entry's own text, used when the linked page cannot be read
+
+
+@dataclass(frozen=True, slots=True)
+class CheckedFeed:
+    """A link that was fetched and read as a feed, for `/feed add`."""
+
+    url: str  # the feed's own address: the link given, or the feed a page linked to
+    items: int
+    linked_from: str | None = None  # the page whose <link rel="alternate"> named the feed
+
+
+def check_feed(url: str, config: FetchConfig) -> CheckedFeed:
+    """Fetch `url` now and make sure it is a feed; a page's own feed link is followed once.
+
+    Raises a BriefError saying why when the link cannot be read or is not a feed, so the user
+    learns it when adding the feed rather than later in `/feed list`.
+    """
+    page = fetch(url, config, headers={"Accept": _ACCEPT}, content_types=FEED_TYPES | PAGE_TYPES)
+    if page.content_type in FEED_TYPES or _starts_like_xml(page.body):
+        return CheckedFeed(url=url, items=len(parse_feed(_response(page))))
+    linked = feed_links(page.body, page.url)
+    if not linked:
+        raise UnsupportedInput(NOT_A_FEED)
+    feed_page = fetch(linked[0], config, headers={"Accept": _ACCEPT}, content_types=FEED_TYPES)
+    return CheckedFeed(url=linked[0], items=len(parse_feed(_response(feed_page))), linked_from=url)
+
+
+def feed_links(html: bytes, base_url: str) -> list[str]:
+    """Absolute http(s) addresses of the feeds a page names in `<link rel="alternate" type=...>`."""
+    try:
+        document = lxml.html.document_fromstring(html, base_url=base_url)
+    except (ParserError, ValueError):
+        return []
+    document.make_links_absolute(base_url, handle_failures="discard")
+    found = []
+    for element in document.iter("link"):
+        relations = (element.get("rel") or "").lower().split()
+        kind = (element.get("type") or "").split(";")[0].strip().lower()
+        href = (element.get("href") or "").strip()
+        if (
+            "alternate" in relations
+            and kind in LINKED_FEED_TYPES
+            and href.lower().startswith(("http://", "https://"))
+        ):
+            found.append(href)
+    return list(dict.fromkeys(found))
+
+
+def _starts_like_xml(body: bytes) -> bool:
+    """A feed served as text/html still starts like one."""
+    head = body[:512].lstrip(b"\xef\xbb\xbf \t\r\n").lower()
+    return head.startswith((b"<?xml", b"<rss", b"<feed", b"<rdf:rdf"))
+
+
+def _response(page: FetchedPage) -> FeedResponse:
+    return FeedResponse(
+        status=page.status,
+        url=page.url,
+        body=page.body,
+        content_type=page.headers.get("Content-Type", ""),
+        etag=page.headers.get("ETag"),
+        last_modified=page.headers.get("Last-Modified"),
+    )
 
 
 def fetch_feed(url: str, config: FetchConfig, *, etag: str | None, last_modified: str | None) -> FeedResponse:

@@ -20,6 +20,7 @@ __all__ = [
     "BriefRequest",
     "BriefRow",
     "Feed",
+    "FeedAdded",
     "FeedDelivery",
     "HistoryPage",
     "PostedMessage",
@@ -51,6 +52,16 @@ class TopicHit:
     channel_id: int
     topic: str
     score: float
+
+
+@dataclass(frozen=True, slots=True)
+class FeedAdded:
+    """What `/feed add` did: the feed followed (a page's own feed when given a page) and whether it is new."""
+
+    url: str
+    added: bool  # False: this server already followed it
+    linked_from: str | None = None  # the page whose <link rel="alternate"> named the feed
+    items: int = 0
 
 
 @dataclass(slots=True)

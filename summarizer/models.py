@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
-from typing import Any, Literal
+from dataclasses import asdict, dataclass, field, replace
+from typing import TYPE_CHECKING, Any, Literal
+
+if TYPE_CHECKING:
+    import numpy as np
 
 SourceKind = Literal["url", "file", "text"]
 ActorKind = Literal["person", "organization", "place", "group"]
@@ -102,6 +105,9 @@ class Briefing:
     timings_ms: dict[str, int] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)  # e.g. "not English"
     input: str = ""  # what the user gave (path, URL, or "-")
+    # The sentences' unit embeddings, one row per sentence, when the summary computed them: topic
+    # matching reuses them instead of encoding the article again. Not stored, not in the JSON.
+    sentence_vectors: np.ndarray | None = field(default=None, repr=False, compare=False)
 
     def to_dict(self) -> dict[str, Any]:
         """The documented JSON shape (README "JSON output")."""
@@ -131,7 +137,9 @@ class Briefing:
 
     def to_record(self) -> dict[str, Any]:
         """Everything, losslessly: what the store keeps so a brief can be shown or asked about later."""
-        return asdict(self)
+        record = asdict(replace(self, sentence_vectors=None))
+        del record["sentence_vectors"]
+        return record
 
     @classmethod
     def from_record(cls, record: dict[str, Any]) -> Briefing:

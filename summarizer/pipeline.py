@@ -23,9 +23,11 @@ from summarizer.nlp import load_spacy
 from summarizer.positions import extract_positions
 from summarizer.qa import answer_question
 from summarizer.segmentation import segment
+from summarizer.titles import fallback_title
 from summarizer.topics import TopicMatch, match_topic
 
 if TYPE_CHECKING:
+    import numpy as np
     from spacy.language import Language
 
     from summarizer.abstractive import AbstractiveSummarizer
@@ -100,8 +102,10 @@ class Engine:
             positions = extract_positions(
                 doc, sents, index, max_per_sentence=self.config.max_positions_per_sentence
             )
+            if not article.title:
+                article.title = fallback_title(doc, sents, index.ignored)
         with _timed(timings, "summary"):
-            summary = self._summarize(article, sents, n, method)
+            summary, vectors = self._summarize(article, sents, n, method)
         warnings = []
         if article.language != "en":
             warnings.append(
@@ -117,18 +121,23 @@ class Engine:
             positions=positions,
             timings_ms=timings,
             warnings=warnings,
+            sentence_vectors=vectors,
         )
 
-    def _summarize(self, article: Article, sents: list[Sentence], n: int, method: SummaryMethod) -> Summary:
+    def _summarize(
+        self, article: Article, sents: list[Sentence], n: int, method: SummaryMethod
+    ) -> tuple[Summary, np.ndarray | None]:
+        """The summary, and the sentence embeddings when it computed them (topic matching reuses them)."""
         if method == "abstractive":
             generated = self.abstractive.summarize(article, sents, self.nlp, max_sentences=n)
             if generated.sentences:
-                return generated
-        summary = summarize_extractive(sents, self.encoder.encode([s.text for s in sents]), n)
+                return generated, None
+        vectors = self.encoder.encode([s.text for s in sents])
+        summary = summarize_extractive(sents, vectors, n)
         if method == "abstractive":
             # Every generated sentence failed the faithfulness check: show the picked ones instead.
             summary.notes = [*generated.notes, "Showing the extractive summary instead."]
-        return summary
+        return summary, vectors
 
     def answer(self, briefing: Briefing, question: str) -> Answer:
         return answer_question(briefing, question, self.encoder)

@@ -85,16 +85,17 @@ class Feeds(commands.GroupCog, group_name="feed", group_description="RSS and Ato
         url = checks.checked_url(url)
         await errors.defer(interaction, private=True)
         guild_id = interaction.guild_id or 0
-        added = await self.bot.service.add_feed(guild_id, url, interaction.user.id)
-        if not added:
+        feed = await self.bot.service.add_feed(guild_id, url, interaction.user.id)
+        if not feed.added:
             await interaction.edit_original_response(
-                content=f"This server already follows {render.link(url)}."
+                content=f"This server already follows {render.link(feed.url)}."
             )
             return
         interval = self.bot.settings.feed_interval_s
         every = f"{interval:.0f} s" if interval < 120 else f"{interval / 60:.0f} min"
+        found = f"That page links its feed: following {render.link(feed.url)}" if feed.linked_from else ""
         message = (
-            f"Following {render.link(url)}. I check it every {every} "
+            f"{found or f'Following {render.link(feed.url)}'}. I check it every {every} "
             "and post new items to the channels whose topics match."
         )
         if not await self.bot.service.list_subscriptions(guild_id):

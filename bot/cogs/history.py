@@ -41,7 +41,7 @@ class History(commands.GroupCog, group_name="history", group_description="Earlie
         await errors.defer(interaction, private=stored.private)
         pages = render.briefing_pages(stored)
         embed, count = pages[0], len(pages)
-        view = views.page_view("brief", str(id), 0, count)
+        view = views.brief_view(stored, count)
         await interaction.edit_original_response(embed=embed, view=view)
 
     @show.autocomplete("id")

@@ -91,10 +91,10 @@ class TestBriefingPages:
         assert "**Teresa Ribera** — the EU's climate commissioner · person" in actors
         positions = next(f.value for f in page.fields if f.name == "Stated positions")
         assert (
-            "**Teresa Ribera**: “This is the first time we hold importers to the same standard as our own "
-            "producers” — said, sentence 3" in positions
+            "**Teresa Ribera** said: “This is the first time we hold importers to the same standard as our "
+            "own producers” (sentence 3)" in positions
         )
-        assert "**Eurogas**: the timetable was unrealistic — said, sentence 5" in positions
+        assert "**Eurogas** said the timetable was unrealistic (sentence 5)" in positions
         assert_fits(pages)
 
     def test_notes_and_fallback_are_shown_first(self, briefing_factory, stored_factory) -> None:
@@ -112,11 +112,17 @@ class TestBriefingPages:
         stored.briefing.summary.sentences[0].unsupported = ["Madrid"]
         assert "*(not found in the article: Madrid)*" in (render.briefing_pages(stored)[0].description or "")
 
-    def test_pasted_text_has_no_link_and_a_fallback_title(self, briefing_factory, stored_factory) -> None:
+    def test_pasted_text_has_no_link_and_a_title_from_its_lead(
+        self, briefing_factory, stored_factory
+    ) -> None:
+        # Briefs stored before the engine titled every article get their lead's first words, never
+        # a placeholder that makes every pasted brief look the same.
         article = Article(text="x", source_kind="text", source="pasted")
-        page = render.briefing_pages(stored_factory(briefing_factory(article=article)))[0]
+        briefing = briefing_factory(article=article)
+        page = render.briefing_pages(stored_factory(briefing))[0]
         assert page.url is None
-        assert page.title == "Briefing of pasted text"
+        lead = briefing.sentences[0].text.split()
+        assert page.title == " ".join(lead[: render.UNTITLED_WORDS]) + "…"
 
     def test_huge_briefing_is_paginated_within_every_limit(self, huge_stored: StoredBrief) -> None:
         pages = render.briefing_pages(huge_stored)
@@ -131,8 +137,8 @@ class TestBriefingPages:
         text = all_text(render.briefing_pages(huge_stored))
         for n in range(200):
             assert f"**Actor {n} " in text
-        assert text.count("— said, sentence ") == 500
-        assert "— said, sentence 500" in text
+        assert text.count("” (sentence ") == 500
+        assert "” (sentence 500)" in text
 
     def test_every_cut_is_marked(self, huge_stored: StoredBrief) -> None:
         pages = render.briefing_pages(huge_stored)
@@ -277,4 +283,99 @@ def test_markdown_in_article_text_is_escaped(briefing_factory, stored_factory) -
         positions=[Position("Acme_Corp", "prices **will** rise", "direct", "said", 0)]
     )
     positions = render.briefing_pages(stored_factory(briefing))[0].fields[-1].value
-    assert positions == "**Acme\\_Corp**: “prices \\*\\*will\\*\\* rise” — said, sentence 1"
+    assert positions == "**Acme\\_Corp** said: “prices \\*\\*will\\*\\* rise” (sentence 1)"
+
+
+@pytest.mark.parametrize(
+    ("position", "statement"),
+    [
+        (
+            Position("Tories", "the maternity pay plan as “desperate”", "reported", "dismissed", 0),
+            "**Tories** dismissed the maternity pay plan as “desperate”",
+        ),
+        (
+            Position("Eurogas", "a two-year delay", "reported", "urged", 0),
+            "**Eurogas** urged a two-year delay",
+        ),
+        (
+            Position("Niek Stam", "Robots are welcome", "direct", "said", 0),
+            "**Niek Stam** said: “Robots are welcome”",
+        ),
+        (
+            Position(
+                "Paulina Hennig-Kloska",
+                "her government would support the law",
+                "reported",
+                "told reporters",
+                0,
+            ),
+            "**Paulina Hennig-Kloska** told reporters her government would support the law",
+        ),
+        (
+            Position("the fire service", "300 firefighters were at work", "reported", "according to", 0),
+            "According to **the fire service**, 300 firefighters were at work",
+        ),
+        (
+            Position("Peskov", "Talks are over", "direct", "according to", 0),
+            "According to **Peskov**: “Talks are over”",
+        ),
+        (
+            Position("a spokesman", "the talks had stalled", "reported", "adding", 0),
+            "**A spokesman**, adding the talks had stalled",
+        ),
+        (Position("Ribera", "Methane matters", "direct", "", 0), "**Ribera**: “Methane matters”"),
+    ],
+)
+def test_positions_read_as_statements(position: Position, statement: str) -> None:
+    assert render.position_statement(position) == statement
+
+
+def test_plurals() -> None:
+    assert render.plural(1, "brief") == "1 brief"
+    assert render.plural(0, "brief") == "0 briefs"
+    assert render.plural(2, "statement") == "2 statements"
+    embed = render.history_page([], page=0, per_page=10, total=1)
+    assert "· 1 brief ·" in (embed.footer.text or "")
+
+
+def test_answers_keep_one_statement_per_line(stored: StoredBrief) -> None:
+    text = (
+        "Dmitry Peskov said: “There is no talk of a ceasefire between the U.S. and Russia.”\n"
+        "Dmitry Peskov added: “Talks are *not* planned.”\n\n\n\n# New paragraph\n1. not a list"
+    )
+    answer = Answer("What did Peskov say?", text, [], found=True)
+    description = render.answer_embed(answer, stored).description or ""
+    assert description.splitlines() == [
+        "Dmitry Peskov said: “There is no talk of a ceasefire between the U.S. and Russia.”",
+        "Dmitry Peskov added: “Talks are \\*not\\* planned.”",
+        "",
+        "\\# New paragraph",
+        "1\\. not a list",
+    ]
+
+
+def test_evidence_shows_every_word_of_a_long_quote_and_its_sentence(huge_stored: StoredBrief) -> None:
+    briefing = huge_stored.briefing
+    speaker = render.speakers(briefing)[3]
+    pages = render.evidence_pages(huge_stored, 3)
+    for page in pages:
+        assert_fits([page])
+        assert page.title == render.shorten(f"Evidence: {speaker}", render.TITLE_LIMIT)
+    text = "".join((f.value or "").replace("\n", " ") for page in pages for f in page.fields)
+    position = next(p for p in briefing.positions if p.actor == speaker)
+    words = render.escape(position.text).split()
+    assert " ".join(words[:50]) in " ".join(text.split())
+    assert " ".join(words[-50:]) in " ".join(text.split())  # the end is there too: nothing was cut
+    evidence = next(s.text for s in briefing.sentences if s.index == position.sentence)
+    assert "> " + render.escape(evidence)[:50] in text
+
+
+def test_evidence_of_the_realistic_briefing(stored: StoredBrief) -> None:
+    names = render.speakers(stored.briefing)
+    ribera = names.index("Teresa Ribera")
+    (page,) = render.evidence_pages(stored, ribera)
+    assert page.title == "Evidence: Teresa Ribera"
+    assert page.fields[0].name.startswith("1. quote, sentence ")
+    lines = (page.fields[0].value or "").splitlines()
+    assert lines[0].startswith("**Teresa Ribera** said: “This is the first time")
+    assert lines[1].startswith("> ")

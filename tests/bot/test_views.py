@@ -55,11 +55,20 @@ def test_too_long_key_gets_no_buttons() -> None:
 
 
 def test_brief_view(stored: StoredBrief) -> None:
-    assert views.brief_view(stored, 1) is None
+    single = views.brief_view(stored, 1)
+    assert single is not None and custom_ids(single.children) == ["bb:evidence:42"]
     stored.cached = True
     view = views.brief_view(stored, 3)
     assert view is not None and view.timeout is None
-    assert custom_ids(view.children) == ["bb:page:brief:0:42", "bb:page:brief:1:42", "bb:refresh:42"]
+    assert custom_ids(view.children) == [
+        "bb:page:brief:0:42",
+        "bb:page:brief:1:42",
+        "bb:evidence:42",
+        "bb:refresh:42",
+    ]
+    stored.briefing.positions = []
+    stored.cached = False
+    assert views.brief_view(stored, 1) is None  # nobody stated anything: no evidence to show
 
 
 def refresh_press(*, ephemeral: bool) -> SimpleNamespace:
@@ -129,6 +138,7 @@ async def test_page_button_shows_the_page_and_keeps_refresh(huge_stored: StoredB
     assert custom_ids(kwargs["view"].children) == [
         "bb:page:brief:0:42",
         "bb:page:brief:2:42",
+        "bb:evidence:42",
         "bb:refresh:42",
     ]
 
@@ -180,3 +190,46 @@ async def test_history_pages_by_keyset_forward_back_and_after_a_change(tmp_path:
         assert key == "0.25.16"
     finally:
         await store.close()
+
+
+def evidence_press(item: Any, service: FakeService, *, user_id: int = 100) -> MagicMock:
+    interaction = press(item, service, discord.ui.View(), user_id=user_id)
+    return interaction
+
+
+async def test_evidence_button_opens_the_first_speaker_privately(huge_stored: StoredBrief) -> None:
+    button = views.EvidenceButton(42)
+    interaction = evidence_press(button, FakeService(huge_stored))
+    await button.callback(interaction)
+    kwargs = interaction.response.send_message.await_args.kwargs
+    assert kwargs["ephemeral"] is True
+    names = [option.label for option in kwargs["view"].children[0].item.options]
+    assert names[0] == huge_stored.briefing.positions[0].actor and len(names) == views.SELECT_OPTIONS
+    assert kwargs["embed"].title == f"Evidence: {names[0]}"
+
+
+async def test_evidence_select_and_pages_rebuild_from_their_custom_ids(huge_stored: StoredBrief) -> None:
+    """What a press after a restart does: the items are rebuilt from the message's components."""
+    names = ["Actor 0", "Actor 1"]
+    select = views.EvidenceSelect(42, names, 0)
+    match = views.EvidenceSelect.__discord_ui_compiled_template__.fullmatch(select.custom_id)
+    rebuilt = await views.EvidenceSelect.from_custom_id(MagicMock(), select.item, match)
+    rebuilt.item._values = ["1"]  # what discord.py fills in from the interaction
+    interaction = evidence_press(rebuilt, FakeService(huge_stored))
+    await rebuilt.callback(interaction)
+    embed = interaction.response.edit_message.await_args.kwargs["embed"]
+    speaker = views.render.speakers(huge_stored.briefing)[1]
+    assert embed.title == f"Evidence: {speaker}"
+
+    page = views.EvidencePageButton(42, 1, 0, label="◀ Previous")
+    match = views.EvidencePageButton.__discord_ui_compiled_template__.fullmatch(page.custom_id)
+    again = await views.EvidencePageButton.from_custom_id(MagicMock(), page.item, match)
+    assert (again.brief_id, again.speaker, again.page) == (42, 1, 0)
+
+
+async def test_evidence_of_someone_elses_private_brief_is_refused(huge_stored: StoredBrief) -> None:
+    huge_stored.private = True
+    button = views.EvidenceButton(42)
+    interaction = evidence_press(button, FakeService(huge_stored), user_id=huge_stored.user_id + 1)
+    await button.callback(interaction)
+    assert "no longer stored" in interaction.response.send_message.await_args.args[0]

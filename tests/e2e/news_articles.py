@@ -83,6 +83,55 @@ CLAIMS = [
 ]
 
 
+MATERNITY_PAY = """\
+Labour promised on Monday to double statutory maternity pay to 400 pounds a week if it wins the \
+general election, in a plan costed at 2.1 billion pounds a year.
+
+The shadow work and pensions secretary, Liz Kendall, said the money would come from closing tax \
+loopholes used by private equity firms.
+
+"No family should have to choose between a newborn and the rent," Kendall told reporters in \
+Manchester. "This is how we make work pay for parents."
+
+The Conservatives dismissed the maternity pay plan as "desperate" and said Labour had not shown \
+where the money would come from.
+
+The Federation of Small Businesses warned that employers would struggle with the paperwork.
+"""
+
+# A footballers' awards story that never says "football" or "soccer".
+PLAYER_AWARDS = """\
+Harry Kane was named the PFA Players' Player of the Year on Sunday night after a season in which \
+the Tottenham striker scored 31 goals in all competitions.
+
+The 21-year-old beat Chelsea midfielder Eden Hazard and Manchester United goalkeeper David de Gea \
+to the award, which is voted for by his fellow professionals.
+
+"To be recognised by the players I compete against every week means everything," Kane said at \
+the ceremony in London. "I owe a lot to the manager and my team-mates."
+
+Tottenham manager Mauricio Pochettino said Kane had earned the honour with his work on the \
+training ground and his finishing in the big games.
+
+Hazard was named in the Premier League team of the year alongside Kane, while Liverpool winger \
+Raheem Sterling was voted the best young player.
+"""
+
+# A near miss for a football topic: another sport, with clubs, a coach and a league table.
+RUGBY_DEFEAT = """\
+Leeds Rhinos slumped to a 29-10 defeat by Warrington Wolves at Headingley on Friday, their worst \
+display of the Super League rugby season.
+
+Warrington scored five tries, two of them from winger Tom Lineham, as the visitors ran riot in the \
+second half with their forwards dominating the scrums.
+
+"We were beaten in every area, at the ruck and in the tackle," Leeds coach Brian McDermott said. \
+"The players know that was not good enough."
+
+The defeat leaves Leeds third in the table, two points behind St Helens, before the Challenge Cup.
+"""
+
+
 def hearing_article(statements: int = 40) -> str:
     """A long report of a hearing: `statements` quotes, each by a named speaker with a role."""
     paragraphs = [

@@ -61,7 +61,7 @@ async def test_pasted_text_with_progress_thread_and_question(fake_discord: FakeD
     assert "methane" in embed["description"].lower()
     assert embed["description"].count("• ") == 3
     assert "**Teresa Ribera**" in field(response, "Key actors")
-    assert "**Teresa Ribera**: “This is the first time we hold importers" in field(
+    assert "**Teresa Ribera** said: “This is the first time we hold importers" in field(
         response, "Stated positions"
     )
     brief_number = brief_id(response)
@@ -114,7 +114,8 @@ async def test_link_is_fetched_then_answered_from_the_store_and_refreshed(
         timeout=BRIEF_TIMEOUT,
     )
     assert brief_id(refreshed) > brief_id(first)
-    assert refreshed.content == "" and not refreshed.buttons
+    assert refreshed.content == ""
+    assert [b["custom_id"] for b in refreshed.buttons] == [f"bb:evidence:{brief_id(refreshed)}"]  # no Refresh
     assert refreshed.embeds[0]["title"] == title
     assert len(fake_discord.web_requests("news/rotterdam-strike.html")) == 2  # fetched again
 

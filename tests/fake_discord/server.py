@@ -47,6 +47,8 @@ from .state import (
 )
 from .world import Channel, Guild, User, World
 
+SELECT_MENU = 3  # component type of a string select
+
 T = TypeVar("T")
 log = logging.getLogger("fake_discord")
 
@@ -325,15 +327,26 @@ class FakeDiscord:
         return list(interaction.choices or [])
 
     async def click(
-        self, message: Message | int, custom_id: str, *, user: User | str | None = None
+        self,
+        message: Message | int,
+        custom_id: str,
+        *,
+        user: User | str | None = None,
+        values: list[str] | None = None,
     ) -> InteractionHandle:
-        """Press the button `custom_id` on `message` as `user`."""
+        """Press the button `custom_id` on `message` as `user`, or pick `values` in that select menu."""
 
         async def send() -> InteractionHandle:
             stored = self._stored(message)
             component = builder.find_component(stored, custom_id)
             _, target, member = self._resolve(stored.channel, user)
-            data = {"custom_id": custom_id, "component_type": component["type"]}
+            data: dict = {"custom_id": custom_id, "component_type": component["type"]}
+            if component["type"] == SELECT_MENU:
+                offered = [option["value"] for option in component.get("options") or []]
+                picked = list(values or [])
+                if not picked or any(value not in offered for value in picked):
+                    raise FakeDiscordUsageError(f"select {custom_id!r} offers {offered}, not {picked}")
+                data["values"] = picked
             interaction = self._state.create_interaction(
                 MESSAGE_COMPONENT, custom_id, data, member, target, component_message=stored
             )

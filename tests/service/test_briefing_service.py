@@ -14,7 +14,7 @@ from service.briefing_service import BriefingService
 from service.errors import Busy, InvalidTopic, NotFound
 from service.records import BriefRequest
 from storage import SqliteStore
-from summarizer.errors import EmptyInput, InputTooLarge, NotAnArticle
+from summarizer.errors import BriefError, EmptyInput, InputTooLarge, NotAnArticle, UnsupportedInput
 
 pytestmark = pytest.mark.slow
 
@@ -264,8 +264,9 @@ async def test_feed_items_are_briefed_once_and_delivered_once_across_restarts(
     await service.add_subscription(GUILD, SPORT, "Scottish football", user_id=3)
     await service.add_subscription(GUILD, WORLD, "war in Ukraine", user_id=3)
     url = news_site.rss("/rss.xml", [stories["celtic-manager"], stories["kremlin-truce"]])
-    assert await service.add_feed(GUILD, url, user_id=3)
-    assert not await service.add_feed(GUILD, f" {url} ", user_id=3)
+    added = await service.add_feed(GUILD, url, user_id=3)
+    assert (added.url, added.added, added.linked_from, added.items) == (url, True, None, 2)
+    assert not (await service.add_feed(GUILD, f" {url} ", user_id=3)).added
 
     deliveries = await service.poll_feeds()
     routed = {d.brief.briefing.article.title: d.channel_ids for d in deliveries}
@@ -288,7 +289,8 @@ async def test_feed_items_are_briefed_once_and_delivered_once_across_restarts(
     service = await services.restart()
 
     again = await service.poll_feeds()
-    assert news_site.statuses("/rss.xml") == [200, 304]
+    # Both adds read the feed to check it (200, 200), the first poll too (200), the second gets a 304.
+    assert news_site.statuses("/rss.xml") == [200, 200, 200, 304]
     assert [(d.brief.id, d.channel_ids) for d in again] == [(deliveries[0].brief.id, [WORLD])]
     assert await service.mark_delivered(again[0].brief.id, WORLD, message_id=5003)
     service = await services.restart()
@@ -314,15 +316,16 @@ async def test_a_feed_two_servers_follow_is_fetched_and_briefed_once_and_reaches
     await service.add_subscription(GUILD, WORLD, "war in Ukraine", user_id=3)
     await service.add_subscription(OTHER_GUILD, 77, "war in Ukraine", user_id=4)
     url = news_site.rss("/rss.xml", [stories["kremlin-truce"]])
-    assert await service.add_feed(GUILD, url, user_id=3)
-    assert await service.add_feed(OTHER_GUILD, url, user_id=4)
+    assert (await service.add_feed(GUILD, url, user_id=3)).added
+    assert (await service.add_feed(OTHER_GUILD, url, user_id=4)).added
+    checks = len(news_site.statuses("/rss.xml"))  # each /feed add fetches the link once to check it
 
     deliveries = await service.poll_feeds()
     assert sorted((d.brief.guild_id, d.brief.user_id, d.channel_ids) for d in deliveries) == [
         (GUILD, 3, [WORLD]),
         (OTHER_GUILD, 4, [77]),
     ]
-    assert news_site.statuses("/rss.xml") == [200]  # one fetch for both servers
+    assert news_site.statuses("/rss.xml")[checks:] == [200]  # one poll for both servers
     assert news_site.statuses("/news/kremlin-truce.html") == [200]  # the article read and briefed once
     first, second = deliveries
     assert first.brief.briefing.positions == second.brief.briefing.positions
@@ -363,7 +366,8 @@ async def test_new_feed_starts_from_its_newest_items_and_leftovers_are_not_stran
     # Nothing new; pairs never confirmed with mark_delivered are offered three times, then dropped.
     later = [len(await service.poll_feeds()) for _ in range(3)]
     assert later == [2, 1, 0]
-    assert news_site.statuses("/rss.xml") == [200, 200, 200, 304, 304, 304]
+    # The first 200 is /feed add checking the link.
+    assert news_site.statuses("/rss.xml") == [200, 200, 200, 200, 304, 304, 304]
 
 
 async def test_atom_entries_are_briefed_from_their_own_text(
@@ -379,12 +383,42 @@ async def test_atom_entries_are_briefed_from_their_own_text(
     assert delivery.item_url == ""
 
 
-async def test_unreachable_feed_is_recorded_not_raised(services: Services) -> None:
+async def test_a_feed_that_fails_later_is_recorded_not_raised(
+    services: Services, news_site: NewsSite, stories: dict[str, Story]
+) -> None:
     service = await services.open()
-    await service.add_feed(GUILD, "http://127.0.0.1:9/rss.xml", user_id=3)
+    url = news_site.rss("/gone.xml", [stories["kremlin-truce"]])
+    await service.add_feed(GUILD, url, user_id=3)
+    del news_site.pages["/gone.xml"]
     assert await service.poll_feeds() == []
     (feed,) = await service.list_feeds(GUILD)
-    assert "couldn't reach" in feed.last_error and feed.last_polled_at is not None
+    assert "404" in feed.last_error and feed.last_polled_at is not None
+
+
+async def test_adding_a_link_that_is_not_a_feed_is_refused_at_once(
+    services: Services, news_site: NewsSite, stories: dict[str, Story]
+) -> None:
+    service = await services.open()
+    with pytest.raises(BriefError, match="couldn't reach"):
+        await service.add_feed(GUILD, "http://127.0.0.1:9/rss.xml", user_id=3)
+    with pytest.raises(UnsupportedInput, match="not an RSS or Atom feed"):
+        await service.add_feed(GUILD, news_site.publish(stories["kremlin-truce"]), user_id=3)
+    assert await service.list_feeds(GUILD) == []  # nothing half-added
+
+
+async def test_a_page_that_links_its_feed_is_followed_to_it(
+    services: Services, news_site: NewsSite, stories: dict[str, Story]
+) -> None:
+    service = await services.open()
+    feed = news_site.rss("/feeds/all.rss", [stories["kremlin-truce"]])
+    news_site.pages["/front.html"] = (
+        "text/html; charset=utf-8",
+        b"<html><head><title>Front</title><link rel='alternate' type='application/rss+xml' "
+        b"href='/feeds/all.rss'></head><body><p>News</p></body></html>",
+    )
+    added = await service.add_feed(GUILD, news_site.url("/front.html"), user_id=3)
+    assert (added.url, added.linked_from, added.added) == (feed, news_site.url("/front.html"), True)
+    assert [f.url for f in await service.list_feeds(GUILD)] == [feed]
 
 
 # --- start-up ----------------------------------------------------------------------------------

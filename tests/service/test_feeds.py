@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 import pytest
 from newsroom import NewsSite, Story
 
-from service.feeds import FeedResponse, fetch_feed, parse_feed
+from service.feeds import CheckedFeed, FeedResponse, check_feed, feed_links, fetch_feed, parse_feed
 from summarizer.config import FetchConfig
 from summarizer.errors import BlockedAddress, FetchError, InputTooLarge, UnsupportedInput
 
@@ -125,3 +125,55 @@ def test_a_file_name_as_body_is_never_opened() -> None:
     # feedparser treats a str/bytes argument as a path or URL; the body must be passed as a stream.
     with pytest.raises(UnsupportedInput):
         parse_feed(FeedResponse(200, "https://news.example/", b"/etc/hostname", "text/plain", None, None))
+
+
+# --- /feed add: the link is checked at once ------------------------------------------------------
+
+FRONT_PAGE = """<!doctype html><html><head><title>The Daily Example</title>
+<link rel="stylesheet" href="/style.css">
+<link rel="alternate" hreflang="fr" href="/fr/">
+<link rel="Alternate" type="application/atom+xml; charset=utf-8" href="/sport/atom.xml" title="Sport">
+<link rel="alternate" type="application/rss+xml" href="https://other.example/rss.xml">
+</head><body><p>Front page</p></body></html>"""
+
+
+def test_a_feed_is_accepted_as_it_is(news_site: NewsSite, stories: dict[str, Story]) -> None:
+    url = news_site.rss("/rss.xml", [stories["kremlin-truce"], stories["celtic-manager"]])
+    assert check_feed(url, LOCAL) == CheckedFeed(url=url, items=2)
+
+
+def test_a_page_is_followed_to_the_feed_it_links(news_site: NewsSite, stories: dict[str, Story]) -> None:
+    feed = news_site.atom("/sport/atom.xml", [stories["north-sea-wind"]])
+    news_site.pages["/"] = ("text/html; charset=utf-8", FRONT_PAGE.encode())
+    checked = check_feed(news_site.url("/"), LOCAL)
+    assert checked == CheckedFeed(url=feed, items=1, linked_from=news_site.url("/"))
+
+
+def test_feed_links_are_absolute_typed_alternates_only() -> None:
+    links = feed_links(FRONT_PAGE.encode(), "https://news.example.org/section/")
+    assert links == ["https://news.example.org/sport/atom.xml", "https://other.example/rss.xml"]
+    assert feed_links(b"", "https://news.example.org/") == []
+    assert feed_links(b"\x00\xff junk", "https://news.example.org/") == []
+
+
+def test_a_page_without_a_feed_link_is_refused_with_the_reason(
+    news_site: NewsSite, stories: dict[str, Story]
+) -> None:
+    url = news_site.publish(stories["kremlin-truce"])
+    with pytest.raises(UnsupportedInput, match="web page, not an RSS or Atom feed"):
+        check_feed(url, LOCAL)
+
+
+def test_a_linked_feed_that_is_not_a_feed_is_refused(news_site: NewsSite) -> None:
+    news_site.pages["/"] = ("text/html", FRONT_PAGE.replace("/sport/atom.xml", "/broken.xml").encode())
+    news_site.pages["/broken.xml"] = ("application/atom+xml", b"<html>not xml at all")
+    with pytest.raises(UnsupportedInput, match="doesn't look like an RSS or Atom feed"):
+        check_feed(news_site.url("/"), LOCAL)
+
+
+def test_other_content_is_refused_by_the_safe_fetch(news_site: NewsSite) -> None:
+    news_site.pages["/logo.png"] = ("image/png", b"\x89PNG\r\n\x1a\n" + b"\x00" * 64)
+    with pytest.raises(UnsupportedInput, match="image"):
+        check_feed(news_site.url("/logo.png"), LOCAL)
+    with pytest.raises(BlockedAddress):
+        check_feed(news_site.url("/logo.png"), FetchConfig())
