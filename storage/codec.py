@@ -12,7 +12,7 @@ import json
 import zlib
 from dataclasses import fields
 from datetime import UTC, datetime
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from summarizer.models import Actor, Article, Briefing, Position
@@ -24,16 +24,22 @@ _READING_FIELDS = ("title", "byline", "date", "language", "source_kind", "source
 READING_KEYS = ("title", "byline", "date", "language")
 
 
+# Names recur (a few actors are in most of the news), so their keys are computed once per process.
+_NAME_CACHE = 65_536
+
+
+@lru_cache(maxsize=_NAME_CACHE)
 def name_key(name: str) -> str:
     """How actor names are compared: whitespace-collapsed and casefolded (Unicode-aware)."""
     return " ".join(name.split()).casefold()
 
 
-def word_suffixes(key: str) -> list[str]:
-    """ "dmitry peskov" -> ["dmitry peskov", "peskov"]: a prefix search over these finds a name by the
+@lru_cache(maxsize=_NAME_CACHE)
+def word_suffixes(key: str) -> tuple[str, ...]:
+    """ "dmitry peskov" -> ("dmitry peskov", "peskov"): a prefix search over these finds a name by the
     start of any of its words, with an index range scan instead of a `LIKE '% x%'` full scan."""
     words = key.split()
-    return [" ".join(words[i:]) for i in range(len(words))]
+    return tuple(" ".join(words[i:]) for i in range(len(words)))
 
 
 def prefix_upper_bound(prefix: str) -> str:
@@ -85,18 +91,17 @@ def reading_of(article: Article) -> dict[str, str]:
 
 
 def computation_record(briefing: Briefing) -> dict[str, Any]:
-    """The briefing without its article; a sentence's text is dropped when its offsets give it back.
+    """The briefing without its article. A sentence whose offsets give its text back is kept as
+    [index, start, end, paragraph] (most are; dozens per article), any other one whole.
 
     Built field by field rather than with `dataclasses.asdict`, which deep-copies every value and
     cost more than everything else in a save put together.
     """
     text = briefing.article.text
-    sentences = []
-    for sentence in briefing.sentences:
-        fields = _flat(sentence)
-        if text[sentence.start : sentence.end] == sentence.text:
-            del fields["text"]
-        sentences.append(fields)
+    sentences: list[Any] = [
+        [s.index, s.start, s.end, s.paragraph] if text[s.start : s.end] == s.text else _flat(s)
+        for s in briefing.sentences
+    ]
     summary = briefing.summary
     record = _flat(briefing)
     del record["article"]
@@ -124,8 +129,12 @@ def pack_computation(briefing: Briefing) -> bytes:
 def restore_briefing(computation: bytes, text: str, reading: dict[str, str], content_hash: str) -> Briefing:
     """The inverse of `pack_computation` + `reading_of`: the whole Briefing, as it was saved."""
     record = unpack(computation)
-    for sentence in record["sentences"]:
-        sentence.setdefault("text", text[sentence["start"] : sentence["end"]])
+    record["sentences"] = [
+        {"index": s[0], "start": s[1], "end": s[2], "paragraph": s[3], "text": text[s[1] : s[2]]}
+        if isinstance(s, list)
+        else s
+        for s in record["sentences"]
+    ]
     record["article"] = {**reading, "text": text, "content_hash": content_hash}
     return Briefing.from_record(record)
 
