@@ -44,11 +44,15 @@ async def store(store_location: str) -> AsyncIterator[Store]:
 
 
 @pytest.fixture
-def reopen(store_location: str) -> Reopen:
-    """Close a store and open the same database again: what a restart does."""
+async def reopen(store_location: str) -> AsyncIterator[Reopen]:
+    """Close a store and open the same database again: what a restart does (closed after the test)."""
+    opened: list[Store] = []
 
     async def again(old: Store) -> Store:
         await old.close()
-        return await open_store(store_location)
+        opened.append(await open_store(store_location))
+        return opened[-1]
 
-    return again
+    yield again
+    for store in opened:
+        await store.close()
