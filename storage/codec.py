@@ -105,6 +105,7 @@ def computation_record(briefing: Briefing) -> dict[str, Any]:
     summary = briefing.summary
     record = _flat(briefing)
     del record["article"]
+    del record["sentence_vectors"]  # computed for the request that made it (topic matching), not kept
     record["sentences"] = sentences
     record["summary"] = {**_flat(summary), "sentences": [_flat(s) for s in summary.sentences]}
     record["actors"] = [_flat(actor) for actor in briefing.actors]

@@ -14,11 +14,8 @@ from typing import TYPE_CHECKING, BinaryIO, TextIO
 from summarizer import sources
 from summarizer.cleaning import printable
 from summarizer.config import EngineConfig
-from summarizer.digest import DIGEST_SENTENCES, build_digest, rank_stories, render_digest
 from summarizer.errors import BriefError, ModelUnavailable
 from summarizer.models import Article, Briefing
-from summarizer.stories import InMemoryStoryIndex, StoryGrouper
-from summarizer.story_signature import signature_of
 
 if TYPE_CHECKING:
     from summarizer.pipeline import Engine
@@ -98,7 +95,7 @@ def add_digest_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--limit", type=int, default=10, help="at most this many stories (default: 10)")
     parser.add_argument(
-        "-n", "--sentences", type=int, default=DIGEST_SENTENCES, help="summary sentences per story (1-5)"
+        "-n", "--sentences", type=int, default=3, help="summary sentences per story (1-5, default 3)"
     )
     parser.add_argument(
         "--allow-private-addresses",
@@ -112,6 +109,12 @@ def run_digest(args: argparse.Namespace, config: EngineConfig, stdout: TextIO = 
 
     A failed input is reported on stderr and left out; the digest is still printed from the rest.
     """
+    # Stories and digests need numpy, spaCy's word lists and torch: loaded only for a digest, so that
+    # `briefbot run` and `briefbot brief` start without them.
+    from summarizer.digest import build_digest, rank_stories, render_digest
+    from summarizer.stories import InMemoryStoryIndex, StoryGrouper
+    from summarizer.story_signature import signature_of
+
     if not 1 <= args.sentences <= MAX_DIGEST_SENTENCES:
         print(f"error: --sentences must be between 1 and {MAX_DIGEST_SENTENCES}", file=sys.stderr)
         return 2
