@@ -20,6 +20,7 @@ test: install
 bench: install
 	$(PY) bench/quality.py
 	$(PY) bench/speed.py
+	$(PY) bench/attribution.py
 
 lint: install
 	$(VENV)/bin/ruff check .
