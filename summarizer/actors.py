@@ -19,8 +19,8 @@ from typing import Literal
 
 from spacy.tokens import Doc, Span, Token
 
+from summarizer.lexicon import SPEECH_VERBS
 from summarizer.models import Actor, ActorKind, Sentence
-from summarizer.nlp import SPEECH_VERBS
 from summarizer.segmentation import find_quotations, paragraph_starts, token_sentence_indices
 
 Gender = Literal["m", "f"]

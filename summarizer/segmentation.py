@@ -18,8 +18,8 @@ from enum import Enum
 from spacy.language import Language
 from spacy.tokens import Doc, Token
 
+from summarizer.lexicon import SPEECH_VERB_FORMS, TITLE_ABBREVIATIONS
 from summarizer.models import Sentence
-from summarizer.nlp import SPEECH_VERB_FORMS
 
 COMPONENT = "news_sentences"
 
@@ -28,12 +28,6 @@ _TERMINAL = re.compile(r"^(?:[.!?…]+|\.\.\.)$")
 _INITIAL = re.compile(r"^[A-Z]\.$")
 _CLOSING_BRACKETS = frozenset(")]}")
 _OPENING_BRACKETS = frozenset("([{")
-# Abbreviations after which a capitalised word is part of the same sentence ("Mr. Smith").
-_TITLE_ABBREVIATIONS = frozenset({
-    "Mr.", "Mrs.", "Ms.", "Dr.", "Prof.", "Sen.", "Rep.", "Gov.", "Gen.", "Col.", "Lt.", "Capt.", "Sgt.",
-    "Supt.", "Insp.", "Det.", "Cllr.", "Adm.", "Cmdr.", "Brig.", "Maj.", "Cpl.", "Pte.", "Rev.", "Fr.",
-    "Hon.", "Rt.", "St.", "Mt.", "Ft.", "Pres.", "Sec.", "Amb.", "Atty.", "Messrs.",
-})  # fmt: skip
 # Shapes that look like an opening single quote but are elisions: 'em, 'til, '90s, rock 'n' roll.
 _ELISIONS = re.compile(r"^(?:s|em|til|tis|twas|cause|n|\d0s|\d\d)$", re.IGNORECASE)
 _USER_DATA_KEY = "briefbot.quotations"
@@ -155,14 +149,14 @@ def _starts_sentence(
     capitalised = first.isupper() or first.isdigit() or token.is_currency or opens
     if _TERMINAL.match(end.text):
         if not capitalised or (
-            end.text == "." and end.i > 0 and doc[end.i - 1].text + "." in _TITLE_ABBREVIATIONS
+            end.text == "." and end.i > 0 and doc[end.i - 1].text + "." in TITLE_ABBREVIATIONS
         ):
             return False
         if end.text == "." and end.i > 0 and doc[end.i - 1].lower_ == "no" and first.isdigit():
             return False  # "No. 10"
         return not (crossed_closing and _is_short_attribution(doc, token.i))
     if end.text.endswith(".") and len(end.text) > 1 and capitalised:
-        if end.text in _TITLE_ABBREVIATIONS or _INITIAL.match(end.text):
+        if end.text in TITLE_ABBREVIATIONS or _INITIAL.match(end.text):
             return False
         return None  # "the U.S. The talks..." vs "the U.S. Senate": the parser decides
     if capitalised and "\n" in doc.text[previous.idx + len(previous.text) : token.idx]:

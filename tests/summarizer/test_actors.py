@@ -253,7 +253,7 @@ def test_pronouns_prefer_the_main_clause_subject(analyse: Analyse) -> None:
     )
     described = next(p for p in result.positions if p.cue == "described")
     assert described.actor == "Steve Smith"
-    assert described.text == "him as a loving man who was dedicated to his family"
+    assert described.text == "described him as a loving man who was dedicated to his family"
 
 
 def test_a_one_word_club_is_told_by_how_it_is_written(analyse: Analyse) -> None:
