@@ -57,7 +57,19 @@ _TITLES: dict[str, Gender | None] = {
     "seaman": None, "lance": None, "bombardier": None, "guardsman": "m", "rifleman": "m",
 }  # fmt: skip
 # Words that only occur inside a multi-word title ("Prime Minister", "Vice President").
-_TITLE_PARTS = frozenset({"prime", "vice", "deputy", "acting", "interim", "first", "attorney", "foreign"})
+_TITLE_PARTS = frozenset({
+    "prime", "vice", "deputy", "acting", "interim", "first", "attorney", "foreign", "shadow", "junior",
+})  # fmt: skip
+# Last words of names of events and occasions, which the tagger often labels ORG ("General Election").
+_EVENT_WORDS = frozenset({
+    "election", "elections", "budget", "referendum", "summit", "review", "statement", "speech", "debate",
+    "conference", "games", "olympics", "cup", "championship", "championships", "war", "crisis", "scandal",
+    "inquiry", "act", "bill", "treaty", "agreement", "accord", "festival", "awards", "day", "week",
+})  # fmt: skip
+# Words before a capitalised title that show it names a work, not an organisation ("the film Argo").
+_WORK_NOUNS = frozenset({
+    "film", "movie", "show", "series", "album", "book", "novel", "song", "play", "documentary",
+})  # fmt: skip
 _FEMALE_WORDS = frozenset({
     "woman", "women", "actress", "mother", "wife", "daughter", "sister", "girlfriend", "grandmother",
     "widow", "queen", "princess", "duchess", "girl", "waitress", "heiress", "mum", "mom", "aunt", "niece",
@@ -298,6 +310,7 @@ def _name_mentions(doc: Doc, sentence_of: list[int], skipped: set[int]) -> list[
         mention = _Mention(span.start, span.end, kind, text, sentence_of[span.start], tentative=tentative)
         mention.honorific_gender = _honorific_gender(doc, span.start)
         mentions.append(mention)
+    mentions += _untagged_appositive_names(doc, sentence_of, skipped, taken)
     for token in doc:
         if token.ent_type_ or token.i in taken or token.i in skipped or not token.is_title:
             continue
@@ -307,6 +320,31 @@ def _name_mentions(doc: Doc, sentence_of: list[int], skipped: set[int]) -> list[
         mentions.append(_Mention(token.i, token.i + 1, "person", text, sentence_of[token.i], tentative=True))
     mentions.sort(key=lambda m: m.start)
     return mentions
+
+
+def _untagged_appositive_names(
+    doc: Doc, sentence_of: list[int], skipped: set[int], taken: set[int]
+) -> list[_Mention]:
+    """A person's name in apposition to their role that the tagger missed or took for a date:
+    "The Shadow Secretary of State for the Family, Theresa May, said". Only names that open with a
+    known first name, so that titles of things in apposition stay out."""
+    found: list[_Mention] = []
+    for token in doc:
+        if token.dep_ != "appos" or token.pos_ != "PROPN" or token.i in taken or token.i in skipped:
+            continue
+        if token.head.pos_ not in ("NOUN", "PROPN") or token.head.i > token.i:
+            continue
+        start = token.i
+        while start > 0 and doc[start - 1].dep_ == "compound" and doc[start - 1].pos_ == "PROPN":
+            start -= 1
+        span = doc[start : token.i + 1]
+        if len(span) < 2 or any(t.i in taken or t.ent_type_ in ("PERSON", "ORG", "GPE") for t in span):
+            continue
+        if span[0].text not in _first_name_votes():
+            continue
+        taken.update(range(span.start, span.end))
+        found.append(_Mention(span.start, span.end, "person", _name_text(span), sentence_of[span.start]))
+    return found
 
 
 def _kind_in_context(doc: Doc, span: Span, kind: ActorKind) -> ActorKind:
@@ -319,7 +357,9 @@ def _kind_in_context(doc: Doc, span: Span, kind: ActorKind) -> ActorKind:
     words = [t.text for t in span]
     club_name = len(words) > 1 and words[-1] in _CLUB_SUFFIXES
     if kind == "person":  # not "Mourinho's side": a manager's team is written so too
-        return "organization" if club_name or _staff_of(span) or _used_as_team(span) else kind
+        if club_name or _staff_of(span) or _used_as_team(span) or _party_label(span):
+            return "organization"
+        return kind
     if kind == "place":  # "Manchester United" tagged GPE; "Mexico City" is a city unless a team
         root = span.root
         plays = root.dep_ in ("nsubj", "dobj") and root.head.lemma_ in _MATCH_VERBS
@@ -334,6 +374,20 @@ def _kind_in_context(doc: Doc, span: Span, kind: ActorKind) -> ActorKind:
     first_name = len(words) > 1 and first_name_gender(words[0]) is not None
     speaks = root.dep_ == "nsubj" and root.head.lemma_ in SPEECH_VERBS
     return "person" if first_name and speaks else kind
+
+
+def _party_label(span: Span) -> bool:
+    """ "Lib Dem spokeswoman", "Sinn Fein leader": a name with no first name that modifies a role noun
+    is an organisation's label, not a person."""
+    root = span.root
+    return (
+        len(span) > 1
+        and first_name_gender(span[0].text) is None
+        and span[0].text not in _first_name_votes()
+        and root.dep_ == "compound"
+        and root.head.pos_ == "NOUN"
+        and root.head.i == span.end
+    )
 
 
 def _written_as_team(doc: Doc, span: Span) -> bool:
@@ -391,7 +445,7 @@ def _clean_span(
 ) -> Span | None:
     """The entity without leading "the"/titles and trailing possessive or punctuation; None if junk."""
     start, end = ent.start, ent.end
-    while start < end and (doc[start].lower_ == "the" or doc[start].is_punct):
+    while start < end and (doc[start].lower_ == "the" or doc[start].is_punct or doc[start].pos_ == "ADV"):
         start += 1
     if kind == "person":
         while start < end and _title_word(doc[start]):
@@ -408,7 +462,9 @@ def _clean_span(
     if start >= end:
         return None
     span = doc[start:end]
-    if not _looks_like_a_name(span, kind):
+    if not _looks_like_a_name(span, kind) or _part_of_title(doc, span):
+        return None
+    if _names_a_work_or_event(doc, span, kind):
         return None
     after_article = start > 0 and doc[start - 1].lower_ in ("the", "a", "an")
     if kind == "person" and after_article:
@@ -423,6 +479,31 @@ def _clean_span(
     ):
         return None
     return span
+
+
+def _part_of_title(doc: Doc, span: Span) -> bool:
+    """ "State" in "Secretary of State", "Shadow" in "Shadow Home Secretary": a word of a title."""
+    if len(span) != 1:
+        return False
+    before = doc[span.start - 2 : span.start]
+    after = doc[span.end : span.end + 1]
+    title_of = len(before) == 2 and before[1].lower_ == "of" and _title_word(before[0])
+    return title_of or (len(after) == 1 and _title_word(after[0]) and not _first_name_votes().get(span.text))
+
+
+def _names_a_work_or_event(doc: Doc, span: Span, kind: ActorKind) -> bool:
+    """ "General Election", "the Budget" or a film title in quotes, tagged as an organisation."""
+    if kind != "organization":
+        return False
+    if span[-1].lower_ in _EVENT_WORDS:
+        return True
+    before = doc[span.start - 1] if span.start > 0 else None
+    if before is not None and before.lower_ == "the" and span.start > 1:
+        before = doc[span.start - 2]
+    after = doc[span.end] if span.end < len(doc) else None
+    quoted = before is not None and before.text in ('"', "“", "‘", "'") and after is not None
+    quoted = quoted and after.text in ('"', "”", "’", "'")
+    return quoted or (before is not None and before.lower_ in _WORK_NOUNS)
 
 
 def _looks_like_a_name(span: Span, kind: ActorKind) -> bool:
@@ -565,6 +646,9 @@ def _same_person(cluster: _Cluster, name: str) -> bool:
         theirs = _name_words(other)
         if len(theirs) > 1 and theirs[-1] == words[-1] and _compatible_first(theirs[0], words[0]):
             return True
+        shorter, longer = sorted((words, theirs), key=len)
+        if 1 < len(shorter) < len(longer) and longer[-len(shorter) :] == shorter:
+            return True  # "J. Blinken" and "Antony J. Blinken"
     return False
 
 
@@ -625,9 +709,26 @@ def _key(mention: _Mention) -> str:
     return key
 
 
+def _merge_spellings(clusters: list[_Cluster]) -> list[_Cluster]:
+    """One actor for names written with and without spaces or hyphens ("TimeWarner", "Time Warner")."""
+    by_key: dict[str, _Cluster] = {}
+    result: list[_Cluster] = []
+    for cluster in clusters:
+        keys = {re.sub(r"[\s.\-]", "", _key(m)) for m in cluster.mentions if m.form == "name"}
+        host = next((by_key[k] for k in keys if k in by_key), None)
+        if host is not None and host.kind != "place" and cluster.kind != "place":
+            host.mentions.extend(cluster.mentions)
+            continue
+        result.append(cluster)
+        for key in keys:
+            by_key.setdefault(key, cluster)
+    return result
+
+
 def _merge_short_forms(clusters: list[_Cluster]) -> list[_Cluster]:
     """Fold "Goldman" into "Goldman Sachs", "WHO" into "World Health Organization", "Keir" into
     "Keir Starmer" when the short form fits exactly one longer name of the same kind."""
+    clusters = _merge_spellings(clusters)
     result: list[_Cluster] = []
     for cluster in clusters:
         short = {_key(m) for m in cluster.mentions}
@@ -667,9 +768,7 @@ def _abbreviates(short: str, mention: _Mention) -> bool:
 def _describe_person(doc: Doc, cluster: _Cluster, skipped: set[int]) -> None:
     """Collect roles, titles and gender evidence around every name mention of a person."""
     for mention in cluster.mentions:
-        title_start = mention.start
-        while title_start > 0 and _title_word(doc[title_start - 1]):
-            title_start -= 1
+        title_start = _title_start(doc, mention.start)
         title_tokens = list(doc[title_start : mention.start])
         for token in title_tokens:
             word = token.lower_.rstrip(".")
@@ -694,6 +793,24 @@ def _describe_person(doc: Doc, cluster: _Cluster, skipped: set[int]) -> None:
         full = max(cluster.names, key=lambda n: len(n.split()), default="")
         if len(full.split()) > 1:
             cluster.gender = first_name_gender(full.split()[0])
+
+
+def _title_start(doc: Doc, name_start: int) -> int:
+    """Where the title before a name begins: "Prime Minister", "Secretary of State"."""
+    start = name_start
+    while start > 0:
+        if _title_word(doc[start - 1]):
+            start -= 1
+        elif (
+            start > 2
+            and doc[start - 1].text[:1].isupper()
+            and doc[start - 2].lower_ == "of"
+            and _title_word(doc[start - 3])
+        ):
+            start -= 3  # "Secretary of State Antony J. Blinken"
+        else:
+            break
+    return start
 
 
 def _gender_words(cluster: _Cluster) -> list[Gender]:
@@ -726,7 +843,15 @@ def _roles_around(
             if role:
                 roles.append((role, {t.i for t in child.subtree}))
     head = root.head
-    if root.dep_ == "appos" and head.pos_ == "NOUN" and head.tag_ != "NNS" and head.i < mention.start:
+    title_head = head.pos_ == "PROPN" and _title_word(
+        head
+    )  # "The Shadow Secretary of State ..., Theresa May"
+    if (
+        root.dep_ == "appos"
+        and (head.pos_ == "NOUN" or title_head)
+        and head.tag_ != "NNS"
+        and head.i < mention.start
+    ):
         role = _phrase(doc, head, exclude=name)
         if role:
             roles.append((role, {t.i for t in head.subtree} - set(range(mention.start, mention.end))))
@@ -745,8 +870,12 @@ def _premodifier_role(doc: Doc, title_start: int, name_start: int, name_end: int
     ):
         start -= 1
     # Keep the longest run, ending at the name, whose words all attach inside the phrase.
+    # (The parser may hang the name on its role as a conjunct: "chairman and chief executive Richard Parsons")
+    name_head = doc[name_start:name_end].root.head.i
     while start < title_start and any(
-        not start <= t.head.i < name_end for t in doc[start:title_start] if not t.is_space
+        not start <= t.head.i < name_end and t.i != name_head
+        for t in doc[start:title_start]
+        if not t.is_space
     ):
         start += 1
     words = [t for t in doc[start:name_start] if t.lower_.rstrip(".") not in _HONORIFICS and not t.is_space]
@@ -767,9 +896,22 @@ def _may_modify_a_name(token: Token) -> bool:
     hyphen = token.text in ("-", "–") and not token.whitespace_
     return (
         (token.pos_ in ("PROPN", "NOUN", "ADJ", "NUM", "CCONJ") or hyphen)
-        and token.dep_ not in ("det", "poss", "case", "nsubj", "dobj", "pobj", "appos")
-        and token.ent_type_ in ("", "ORG", "GPE", "NORP", "LOC", "FAC")
+        and (token.dep_ not in ("det", "poss", "case", "nsubj", "dobj", "pobj", "appos") or _role_noun(token))
+        and (token.ent_type_ in ("", "ORG", "GPE", "NORP", "LOC", "FAC") or _inside_role(token))
     )
+
+
+def _role_noun(token: Token) -> bool:
+    """A noun only a role can be ("chairman", "spokeswoman"), whatever the parser made of it."""
+    return token.is_lower and (token.lower_ in _PERSON_NOUNS or token.lower_ in _TITLES)
+
+
+def _inside_role(token: Token) -> bool:
+    """ "Lib Dem" in "Lib Dem leader Nick Clegg": a name that modifies the role noun, not the person."""
+    head = token
+    while head.dep_ == "compound" and head.head.i > head.i:
+        head = head.head
+    return head.i != token.i and head.pos_ == "NOUN"
 
 
 def _phrase(doc: Doc, head: Token, exclude: Span) -> str:

@@ -105,6 +105,7 @@ def _direct(
         verb = cues.get(quotation.opening)
         if verb is not None:
             speaker = speaker_of(context, verb, _quote_text(doc, quotation))
+            speaker = speaker or (_speaker_between(context, verb) if verb.i > quotation.start else "")
             if speaker:
                 speakers[quotation.opening] = (speaker, cue_text(verb))
     _share_within_chains(quotations, speakers)
@@ -249,6 +250,10 @@ def _cue_after(doc: Doc, quotation: Quotation) -> Token | None:
     first = doc[i]
     if is_speech_verb(first):
         return first
+    following = next((t for t in doc[i : i + 11] if is_speech_verb(t)), None)
+    misparsed = following is not None and subject_token(following) is None and following.sent == first.sent
+    if misparsed and _only_a_speaker_between(doc, i, following.i):
+        return following  # `"...," chairman and chief executive Richard Parsons said`, misparsed
     verb = first.head
     for _ in range(4):
         if verb.pos_ in ("VERB", "AUX") or verb.head.i == verb.i:
@@ -260,6 +265,25 @@ def _cue_after(doc: Doc, quotation: Quotation) -> Token | None:
     if subject is None or first.i not in {t.i for t in subject.subtree}:
         return None
     return verb
+
+
+def _only_a_speaker_between(doc: Doc, start: int, end: int) -> bool:
+    """Are the words before the cue verb only a name with its role (nouns, adjectives, "and")?"""
+    words = doc[start:end]
+    return (
+        0 < len(words) <= 10
+        and any(t.ent_type_ == "PERSON" for t in words)
+        and all(t.pos_ in ("NOUN", "PROPN", "ADJ", "CCONJ", "DET", "PUNCT") for t in words)
+    )
+
+
+def _speaker_between(context: Context, verb: Token) -> str:
+    """The person named between a closing quotation mark and its cue verb (see `_cue_after`)."""
+    for token in reversed(context.doc[max(verb.i - 10, 0) : verb.i]):
+        actor = context.index.actor_at(token)
+        if actor is not None and actor.kind == "person":
+            return actor.name
+    return ""
 
 
 def _quote_opens_statement(doc: Doc, quotation: Quotation) -> bool:

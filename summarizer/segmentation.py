@@ -305,9 +305,21 @@ def _mark_kind(doc: Doc, token: Token) -> _Mark | None:
         if token.i > 1 and doc[token.i - 1].lower_ == "n" and doc[token.i - 2].text in _SINGLE_MARKS:
             return None  # rock 'n' roll
         return _closing_kind(doc, token, following)
+    if (
+        free_before
+        and free_after
+        and _ends_line(doc, token)
+        and doc[token.i - 1].text in (".", "!", "?", ",")
+    ):
+        return _Mark.CLOSE  # `... by the shell. "` closing a quote with a stray space before the mark
     if token.tag_ == "``":
         return _Mark.OPEN
     return _Mark.CLOSE if token.tag_ == "''" else None
+
+
+def _ends_line(doc: Doc, token: Token) -> bool:
+    after = doc.text[token.idx + 1 : token.idx + 40]
+    return not after.strip() or after.lstrip(" \t")[:1] == "\n"
 
 
 def _closing_kind(doc: Doc, token: Token, following: Token | None) -> _Mark:
