@@ -20,6 +20,7 @@ from markdown_it.token import Token
 from trafilatura.settings import Document
 
 from summarizer import fetch
+from summarizer.boilerplate import drop_kicker, without_furniture
 from summarizer.config import EngineConfig
 from summarizer.errors import EmptyInput, InputTooLarge, NotAnArticle, UnsupportedInput
 from summarizer.fetch import human_size
@@ -96,9 +97,10 @@ def _existing_path(candidate: str) -> Path | None:
 def load_text(
     text: str, config: EngineConfig, *, source: str = "pasted", source_kind: SourceKind = "text"
 ) -> Article:
-    """Plain text; an obvious headline (a short first line set apart by a blank line) becomes the title."""
+    """Plain text; an obvious headline (a short first line set apart by a blank line) becomes the title,
+    after any section label and page furniture above it."""
     _check_size(text, config)
-    title, body = _split_headline(_unify_newlines(text))
+    title, body = _split_headline(drop_kicker(_unify_newlines(text)))
     return _article(body, config, title=title, source=source, source_kind=source_kind)
 
 
@@ -270,7 +272,8 @@ def _article(
     _check_size(text, config)
     if _looks_binary(text):
         raise NotAnArticle(_BINARY)
-    body = "\n\n".join(_paragraphs(unicodedata.normalize("NFC", _unify_newlines(text))))
+    paragraphs = without_furniture(_paragraphs(unicodedata.normalize("NFC", _unify_newlines(text))))
+    body = "\n\n".join(paragraphs)
     if len(body) < config.min_article_chars:
         raise NotAnArticle(
             f"{too_short}: I need at least {config.min_article_chars} characters of article text, "

@@ -19,6 +19,7 @@ from summarizer.actors.common import (
     name_text,
     title_word,
 )
+from summarizer.boilerplate import is_furniture
 from summarizer.lexicon import SPEECH_VERBS
 from summarizer.models import ActorKind, Sentence
 from summarizer.segmentation import paragraph_starts
@@ -90,7 +91,8 @@ _BOILERPLATE = re.compile(r"\b(?:Scroll down for (?:video|more)|Click here\b[^.]
 
 
 def skipped_tokens(doc: Doc, sentences: list[Sentence], sentence_of: list[int]) -> set[int]:
-    """Tokens of datelines ("LONDON (Reuters) -", "(CNN)") and newsroom credits."""
+    """Tokens of datelines ("LONDON (Reuters) -", "(CNN)"), newsroom credits and page furniture
+    (bylines, "Share this page", editor's notes): never actors, speakers or statements."""
     skipped: set[int] = set()
     credit_sentences = {s.index for s in sentences if _CREDIT.search(s.text)}
     for start in [0, *paragraph_starts(doc.text)]:
@@ -104,6 +106,13 @@ def skipped_tokens(doc: Doc, sentences: list[Sentence], sentence_of: list[int]) 
         span = doc.char_span(match.start(), match.end(), alignment_mode="expand")
         if span is not None:
             skipped.update(range(span.start, span.end))
+    offset = 0
+    for line in doc.text.split("\n"):
+        if is_furniture(line):
+            span = doc.char_span(offset, offset + len(line), alignment_mode="expand")
+            if span is not None:
+                skipped.update(range(span.start, span.end))
+        offset += len(line) + 1
     return skipped
 
 
