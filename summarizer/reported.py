@@ -50,6 +50,7 @@ _NOT_YET = frozenset({"will", "would", "could", "might", "may", "should", "must"
 # Verbs a cue may hang on as an infinitive: "continues to insist", "used to say", "appeared to concede".
 _CUE_CARRIERS = frozenset({"continue", "use", "begin", "start", "appear", "seem", "keep", "go", "have"})
 _NOT_A_SOURCE = frozenset({"i", "we", "you", "it", "this", "that", "there", "which", "who", "what"})
+_QUESTION_VERBS = frozenset({"ask", "wonder", "question"})
 # Intent verbs state something only with an infinitive ("plans to press charges").
 _INTENT_VERBS = frozenset({"plan", "intend"})
 
@@ -99,6 +100,8 @@ def _reported_clause(context: Context, verb: Token) -> Found | None:
     complement = _complement(verb)
     if complement is None:
         return _parenthetical(context, verb)
+    if verb_lemma(verb) in _QUESTION_VERBS and (verb.tag_ == "VBN" or _asks(complement[0])):
+        return None  # a question ("asked whether ..."), not a statement
     words, cue_end = complement
     content = [t for t in sorted(words, key=lambda t: t.i) if not t.is_punct and t.lower_ != "that"]
     if not content or (content[0].i in context.quoted and content[0].i > verb.i + 1):
@@ -111,6 +114,11 @@ def _reported_clause(context: Context, verb: Token) -> Found | None:
         return None
     cue = " ".join(context.doc[verb.i : cue_end + 1].text.split()) if cue_end > verb.i else cue_text(verb)
     return found_at(context, speaker, text, "reported", cue, verb.i)
+
+
+def _asks(words: list[Token]) -> bool:
+    first = min(words, key=lambda t: t.i, default=None)
+    return first is not None and first.lower_ in ("whether", "if", "why", "how", "what", "when", "who")
 
 
 def _is_source(context: Context, subject: Token) -> bool:

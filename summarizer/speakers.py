@@ -199,19 +199,23 @@ def _proper_name(token: Token) -> str:
 def _referred_actor(context: Context, head: Token) -> Actor | None:
     """The named actor a definite description refers back to: "the party" (the organisation named
     just before), "the Prime Minister" or "the pundit" (the person with that role or title)."""
+    definite = any(c.dep_ in ("det", "poss") for c in head.children)
+    if not definite:
+        return None
+    words = [t for t in head.subtree if t.i <= head.i and not (t.dep_ == "det" or t.is_punct)]
+    phrase = " ".join(t.text for t in words).lower().replace("’", "'")
+    index = context.index
+    for actor in index.actors:
+        written = [actor.role.lower().replace("’", "'"), *(a.lower() for a in actor.aliases)]
+        if actor.kind == "person" and any(
+            w == phrase or w.endswith(" " + phrase) or w.startswith(phrase + " ") for w in written if w
+        ):
+            return actor  # "the pundit", "United's head coach": the person the article gave that role
     if not any(c.dep_ == "det" and c.lower_ in ("the", "this", "that") for c in head.children):
         return None
     if any(c.dep_ in ("prep", "relcl", "acl", "poss") for c in head.children):
         return None  # "the head of the agency", "the lawyer who ...": someone else
-    phrase = " ".join(t.lower_ for t in head.subtree if t.dep_ != "det" and not t.is_punct)
     noun = head.lemma_.lower()
-    index = context.index
-    for actor in index.actors:
-        written = [actor.role.lower(), *(a.lower() for a in actor.aliases)]
-        if actor.kind == "person" and any(
-            w == phrase or w.endswith(" " + phrase) or w.startswith(phrase + " ") for w in written if w
-        ):
-            return actor
     if noun in ORGANISATION_NOUNS and head.tag_ in ("NN", "NNP"):
         sentence = context.sentence_of[head.i]
         since = sentence - _REFER_BACK_SENTENCES

@@ -49,7 +49,12 @@ def _vote_kind(doc: Doc, cluster: Cluster, long_names: set[str]) -> ActorKind:
     modifier_votes = sum(_modifies_a_noun(doc, m) for m in cluster.mentions)
     single_word = all(" " not in name_key(m) for m in cluster.mentions)
     part_of_longer_name = single_word and name_key(cluster.mentions[0]) in long_names
-    if kinds["person"] and person_votes > sum(others.values()) + modifier_votes and not part_of_longer_name:
+    labelled_or_titled = kinds["person"] or person_votes >= 3  # "Zoo visitor Terra Lurie", tagged ORG
+    if (
+        labelled_or_titled
+        and person_votes > sum(others.values()) + modifier_votes
+        and not part_of_longer_name
+    ):
         return "person"
     if not others:
         return "person" if person_votes > 2 * modifier_votes else "organization"

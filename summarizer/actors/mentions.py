@@ -146,7 +146,18 @@ def name_mentions(doc: Doc, sentence_of: list[int], skipped: set[int]) -> list[M
         mentions.append(mention)
     mentions += _untagged_appositive_names(doc, sentence_of, skipped, taken)
     for token in doc:
-        if token.ent_type_ or token.i in taken or token.i in skipped or not token.is_title:
+        if token.i in taken or token.i in skipped or not token.is_title:
+            continue
+        after_honorific = token.i > 0 and doc[token.i - 1].lower_.rstrip(".") in HONORIFICS
+        if after_honorific and token.ent_type_ in ("", "DATE") and token.tag_ == "NNP":
+            # "Mrs May said": a surname after an honorific, even where the tagger saw a month
+            mention = Mention(
+                token.i, token.i + 1, "person", name_text(doc[token.i : token.i + 1]), sentence_of[token.i]
+            )
+            mention.honorific_gender = _honorific_gender(doc, token.i)
+            mentions.append(mention)
+            continue
+        if token.ent_type_:
             continue
         if token.tag_ not in ("NNP", "NN"):  # "Boase" opening a sentence is often tagged NN
             continue
