@@ -34,6 +34,7 @@ def extract_positions(doc: Doc, sentences: list[Sentence], index: ActorIndex) ->
     quoted = {i for q in quotations for i in range(q.opening, (q.closing or q.end - 1) + 1)}
     context = Context(doc, sentences, index, token_sentence_indices(doc, sentences), quoted)
     context.person_names = {a.name for a in index.actors if a.kind == "person"}
+    context.actor_names = {a.name for a in index.actors}
     cues: dict[int, Token] = {}
     for quotation in quotations:
         verb = _cue_after(doc, quotation) or _cue_before(doc, quotation)

@@ -50,6 +50,8 @@ _NOT_YET = frozenset({"will", "would", "could", "might", "may", "should", "must"
 # Verbs a cue may hang on as an infinitive: "continues to insist", "used to say", "appeared to concede".
 _CUE_CARRIERS = frozenset({"continue", "use", "begin", "start", "appear", "seem", "keep", "go", "have"})
 _NOT_A_SOURCE = frozenset({"i", "we", "you", "it", "this", "that", "there", "which", "who", "what"})
+_OPENING_MARKS = frozenset({"'", '"', "‘", "“"})
+_CLOSING_MARKS = frozenset({"'", '"', "’", "”"})
 _QUESTION_VERBS = frozenset({"ask", "wonder", "question"})
 # Intent verbs state something only with an infinitive ("plans to press charges").
 _INTENT_VERBS = frozenset({"plan", "intend"})
@@ -216,7 +218,7 @@ def _complement(verb: Token) -> tuple[list[Token], int] | None:
     ):
         return _tokens_between(objects[0], clause), cue_end  # "dismissed reports that talks had stalled"
     if clause is not None:
-        return _without_own_verbs(clause, verb), cue_end
+        return _whole_report(verb, clause), cue_end
     infinitive = next((c for c in children if c.dep_ == "xcomp"), None)
     if objects and infinitive is None:  # "urged councils to approve", parsed as councils' clause
         infinitive = next((c for c in objects[0].children if c.dep_ == "acl" and _is_infinitive(c)), None)
@@ -236,6 +238,26 @@ def _complement(verb: Token) -> tuple[list[Token], int] | None:
         return list(objects[0].subtree), cue_end
     rescued = _misattached_that_clause(verb)
     return (rescued, cue_end) if rescued else None
+
+
+def _whole_report(verb: Token, clause: Token) -> list[Token]:
+    """The reported clause with the further clauses of the same report: "said new mothers were
+    entitled to 12 months leave, but that many women could not take it ..."."""
+    words = _without_own_verbs(clause, verb)
+    further = [
+        c
+        for c in verb.children
+        if c.i > clause.i
+        and (
+            c.dep_ == "ccomp"
+            or (c.dep_ == "conj" and any(m.dep_ == "mark" and m.lower_ == "that" for m in c.children))
+        )
+    ]
+    if not further or clause.i < verb.i:
+        return words
+    end = max(t.i for c in further for t in c.subtree)
+    start = min(t.i for t in words)
+    return list(verb.doc[start : end + 1])
 
 
 def _cognition_complement(verb: Token, clause: Token | None, cue_end: int) -> tuple[list[Token], int] | None:
@@ -259,6 +281,8 @@ def _naming(verb: Token, obj: Token, clause: Token | None) -> list[Token]:
     )
     if described is None and clause is not None and clause.pos_ not in ("VERB", "AUX"):
         described = clause  # "calling it 'completely unacceptable'", parsed as a small clause
+    if described is None:  # "called the plan 'illogical'", the adjective parsed as the plan's
+        described = next((c for c in obj.children if c.dep_ in ("amod", "appos") and c.i > obj.i), None)
     if described is None:
         return []
     start = min(t.i for t in obj.subtree)
@@ -314,11 +338,20 @@ def _clause_text(words: list[Token]) -> str:
     words = sorted(words, key=lambda t: t.i)
     while words and (words[0].is_punct or (words[0].lower_ == "that" and words[0].dep_ == "mark")):
         words.pop(0)
-    while words and ((words[-1].is_punct and words[-1].text not in "\"'”’)") or words[-1].is_space):
+    while words and (
+        (words[-1].is_punct and words[-1].text not in "\"'”’)")
+        or words[-1].is_space
+        or words[-1].dep_ == "cc"
+    ):
         words.pop()
     if not words:
         return ""
     doc = words[0].doc
+    after = doc[words[-1].i + 1] if words[-1].i + 1 < len(doc) else None
+    if after is not None and after.text in _CLOSING_MARKS and after.i not in {w.i for w in words}:
+        opened = sum(w.text in _OPENING_MARKS for w in words)
+        if opened > sum(w.text in _CLOSING_MARKS for w in words if w.text not in _OPENING_MARKS):
+            words = [*words, after]  # "called the plan 'illogical'": the mark that closes the quote
     text = doc.text[words[0].idx : words[-1].idx + len(words[-1].text)]
     return " ".join(text.split())
 

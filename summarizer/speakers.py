@@ -25,7 +25,7 @@ from summarizer.models import Actor, Position, Sentence
 
 _PRONOUN_KINDS = {"it": ("organization", "place"), "they": ("organization", "group")}
 _REFER_BACK_SENTENCES = 4  # how far back "the party" may reach for its organisation
-_NAME_DEPS = frozenset({"appos", "compound", "npadvmod", "nmod"})
+_GROUP_NOUNS = frozenset({"party", "union", "movement", "coalition", "alliance", "group"})
 
 
 @dataclass(slots=True)
@@ -39,6 +39,7 @@ class Context:
     quoted: set[int]
     found: list[Position] = field(default_factory=list)  # reported positions so far, in order
     person_names: set[str] = field(default_factory=set)
+    actor_names: set[str] = field(default_factory=set)
 
 
 def verb_lemma(token: Token) -> str:
@@ -104,10 +105,10 @@ def speaker_of(context: Context, verb: Token, quote: str = "") -> str:
     subject, borrowed = subject_and_distance(verb)
     if subject is None or subject.i in context.index.ignored:
         return ""  # no subject, or a dateline the parser took for one
-    unknown = context.index.actor_at(subject) is None and subject.pos_ not in ("PRON", "PROPN")
-    if borrowed and unknown and subject.lemma_ not in ORGANISATION_NOUNS | DOCUMENT_NOUNS:
-        return ""
     name = name_for(context, subject)
+    known = name in context.actor_names or subject.pos_ in ("PRON", "PROPN")
+    if borrowed and not known and subject.lemma_ not in ORGANISATION_NOUNS | DOCUMENT_NOUNS:
+        return ""
     if subject.lower_ in ("he", "she") and name and _names_in(name, quote):
         # "'Peter was not the type to let illness stop him,' he said": he is not Peter.
         gender = "m" if subject.lower_ == "he" else "f"
@@ -170,7 +171,7 @@ def _name_inside(context: Context, head: Token) -> str:
             if actor is not None:
                 return actor.name
             return _proper_name(token)
-    if head.lemma_ in STATEMENT_NOUNS:
+    if head.lemma_ in STATEMENT_NOUNS | DOCUMENT_NOUNS:  # "a statement from NASA", "a study by X"
         for prep in (c for c in head.children if c.dep_ == "prep" and c.lower_ in ("from", "by")):
             for obj in (c for c in prep.children if c.dep_ == "pobj"):
                 actor = index.actor_at(obj)
@@ -223,7 +224,9 @@ def _referred_actor(context: Context, head: Token) -> Actor | None:
         named = [a for a in index.actors if a.kind in kinds and noun in f"{a.name} {a.role}".lower()]
         if len(named) == 1:
             return named[0]
-        return index.latest(head, ("organization", "group"), since_sentence=since)
+        # "the party" may be "the Conservatives"; "the committee" is no group of people named before
+        kinds = ("organization", "group") if noun in _GROUP_NOUNS else ("organization",)
+        return index.latest(head, kinds, since_sentence=since)
     return None
 
 

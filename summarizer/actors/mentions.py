@@ -41,6 +41,11 @@ _EVENT_WORDS = frozenset({
 })  # fmt: skip
 
 # Words before a capitalised title that show it names a work, not an organisation ("the film Argo").
+# Last words of place names that open with a first name ("Victoria Station", "Jordan River").
+_PLACE_WORDS = frozenset({
+    "street", "road", "avenue", "station", "river", "lake", "park", "square", "bridge", "island", "bay",
+    "county", "city", "hall", "house", "centre", "center", "airport", "hospital", "school", "college",
+})  # fmt: skip
 _WORK_NOUNS = frozenset({
     "film", "movie", "show", "series", "album", "book", "novel", "song", "play", "documentary",
 })  # fmt: skip
@@ -145,6 +150,7 @@ def name_mentions(doc: Doc, sentence_of: list[int], skipped: set[int]) -> list[M
         mention.honorific_gender = _honorific_gender(doc, span.start)
         mentions.append(mention)
     mentions += _untagged_appositive_names(doc, sentence_of, skipped, taken)
+    mentions += _untagged_full_names(doc, sentence_of, skipped, taken)
     for token in doc:
         if token.i in taken or token.i in skipped or not token.is_title:
             continue
@@ -165,6 +171,39 @@ def name_mentions(doc: Doc, sentence_of: list[int], skipped: set[int]) -> list[M
         mentions.append(Mention(token.i, token.i + 1, "person", text, sentence_of[token.i], tentative=True))
     mentions.sort(key=lambda m: m.start)
     return mentions
+
+
+def _untagged_full_names(
+    doc: Doc, sentence_of: list[int], skipped: set[int], taken: set[int]
+) -> list[Mention]:
+    """ "Theresa May spoke at a nursery": a known first name and a capitalised word after it that the
+    tagger left untagged (or took for a month) is a person's full name."""
+    found: list[Mention] = []
+    for token in doc:
+        if token.i in taken or token.i in skipped or token.ent_type_ or token.pos_ != "PROPN":
+            continue
+        if not token.is_title or first_name_gender(token.text) is None:
+            continue
+        end = token.i + 1
+        while end < len(doc) and end - token.i < 3 and _untagged_name_word(doc[end], taken):
+            end += 1
+        last = doc[end - 1].lower_
+        if end == token.i + 1 or last in _ORGANISATION_WORDS or last in _PLACE_WORDS:
+            continue
+        span = doc[token.i : end]
+        taken.update(range(span.start, span.end))
+        found.append(Mention(span.start, span.end, "person", name_text(span), sentence_of[span.start]))
+    return found
+
+
+def _untagged_name_word(token: Token, taken: set[int]) -> bool:
+    return (
+        token.pos_ == "PROPN"
+        and token.is_title
+        and token.i not in taken
+        and token.ent_type_ in ("", "DATE", "PERSON")
+        and not title_word(token)
+    )
 
 
 def _untagged_appositive_names(
