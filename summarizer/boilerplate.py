@@ -15,14 +15,16 @@ _MAX_FURNITURE_CHARS = 80
 _MAX_KICKER_WORDS = 4
 _FURNITURE = re.compile(
     r"""^(?:
-        source(?:\s+link)?|advertisement(?:\s*[-–—:]\s*.*)?|story\s+continues\s+(?:below|after).*
+        source(?:\s+link)?|advertisement(?:\s*[-–—:]\s*[\w\s]*)?|story\s+continues\s+(?:below|after)\b[\w\s]*
         |(?:share|tweet|email|print|copy\s+link|comments?|save)(?:\s+(?:this|the)\s+(?:page|article|story))?
-        |share\s+(?:on|via)\s+\w+.*|(?:subscribe|sign\s+up|follow\s+us|get\s+(?:our|the)\s+\w+\s+newsletter).*
-        |(?:read|see)\s+(?:more|also)\b.*|related(?:\s+(?:articles?|stories|topics|content))?:?.*
-        |more\s+on\s+this\s+story|top\s+stories|most\s+(?:read|popular)|you\s+may\s+also\s+like.*
-        |image\s+(?:source|caption|copyright)\b.*|media\s+caption\b.*|(?:photo|picture)\s*:\s*.*|getty\s+images
-        |(?:published|updated|last\s+updated|posted)\b.*|\d+\s+(?:minutes?|hours?|days?)\s+ago
-        |scroll\s+down\s+for\s+(?:video|more)|click\s+here\b.*|watch\s+(?:the\s+)?video.*
+        |share\s+(?:on|via)\s+\w+[\w\s,]*|(?:subscribe|sign\s+up|follow\s+us)\b[^.!?]*
+        |get\s+(?:our|the)\s+[\w\s]*newsletter|(?:read|see)\s+(?:more|also)\s*:.*
+        |related(?:\s+(?:articles?|stories|topics|content|coverage))?\s*:.*|related\s+(?:articles?|stories|topics)
+        |more\s+on\s+this\s+story|top\s+stories|most\s+(?:read|popular)|you\s+may\s+also\s+like\b[^.!?]*
+        |(?:image|media)\s+(?:source|caption|copyright)\s*[,:].*|(?:photo|picture)\s*:.*|getty\s+images
+        |(?:published|updated|last\s+updated|posted)(?:\s+(?:on|at))?\s*:?\s*[\w\s,:/]*\d[\w\s,:/]*
+        |\d+\s+(?:minutes?|hours?|days?)\s+ago
+        |scroll\s+down\s+for\s+(?:video|more)|click\s+here\b[^.!?]*|watch\s+(?:the\s+)?video\b[^.!?]*
     )\W*$""",
     re.IGNORECASE | re.VERBOSE,
 )

@@ -138,10 +138,18 @@ def _premodifier_role(doc: Doc, title_start: int, name_start: int, name_end: int
     # Keep the longest run, ending at the name, whose words all attach inside the phrase.
     # (The parser may hang the name on its role as a conjunct: "chairman and chief executive Richard Parsons")
     name_head = doc[name_start:name_end].root.head.i
-    while start < title_start and any(
-        not start <= t.head.i < name_end and t.i != name_head
-        for t in doc[start:title_start]
-        if not t.is_space
+    run = [t for t in doc[start:title_start] if not t.is_space]
+    plain_role = bool(run) and all(t.is_lower and t.pos_ in ("NOUN", "ADJ", "CCONJ") for t in run)
+    # lower-case role words right before the name are its role, however they were parsed
+    trusted = plain_role and any(_role_noun(t) for t in run) and run[-1].pos_ == "NOUN"
+    while (
+        not trusted
+        and start < title_start
+        and any(
+            not start <= t.head.i < name_end and t.i != name_head
+            for t in doc[start:title_start]
+            if not t.is_space
+        )
     ):
         start += 1
     words = [t for t in doc[start:name_start] if t.lower_.rstrip(".") not in HONORIFICS and not t.is_space]

@@ -406,3 +406,18 @@ def test_attachment_over_the_cap_is_refused() -> None:
 def test_attachment_types_other_than_text_are_unsupported(name: str) -> None:
     with pytest.raises(UnsupportedInput, match=f"can't open {name}"):
         sources.load_bytes(name, PASTED.encode(), EngineConfig())
+
+
+def test_section_label_byline_and_page_furniture_are_not_the_article() -> None:
+    text = (
+        "Other News\n\nMothers could take maternity pay as a lump sum under Tory plans\n\n"
+        "By Jane Doe, Political Reporter\n\n"
+        "Mothers would be able to take their statutory maternity pay as a single lump sum. The party "
+        "says the change would give families more control.\n\nAdvertisement\n\n"
+        "The plan was announced on Monday. It was welcomed by employers.\n\nShare this page\n\nSource link"
+    )
+    article = sources.load_text(text, EngineConfig())
+    assert article.title == "Mothers could take maternity pay as a lump sum under Tory plans"
+    assert article.text.startswith("Mothers would be able")
+    for furniture in ("Other News", "Jane Doe", "Advertisement", "Share this page", "Source link"):
+        assert furniture not in article.text
