@@ -49,7 +49,8 @@ def _vote_kind(doc: Doc, cluster: Cluster, long_names: set[str]) -> ActorKind:
     modifier_votes = sum(_modifies_a_noun(doc, m) for m in cluster.mentions)
     single_word = all(" " not in name_key(m) for m in cluster.mentions)
     part_of_longer_name = single_word and name_key(cluster.mentions[0]) in long_names
-    labelled_or_titled = kinds["person"] or person_votes >= 3  # "Zoo visitor Terra Lurie", tagged ORG
+    # "Zoo visitor Terra Lurie", tagged ORG; not "south London"
+    labelled_or_titled = kinds["person"] or (person_votes >= 3 and set(kinds) == {"organization"})
     if (
         labelled_or_titled
         and person_votes > sum(others.values()) + modifier_votes

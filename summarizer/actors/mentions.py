@@ -396,7 +396,8 @@ def _looks_like_a_name(span: Span, kind: ActorKind) -> bool:
         return False
     if kind == "person" and (any(c.isdigit() for c in text) or len(text.split()) > 4):
         return False  # "Nicole Miller Bold Stripe Mini Skirt"
-    if all(title_word(t) or t.is_stop for t in span):
+    after_honorific = span.start > 0 and span.doc[span.start - 1].lower_.rstrip(".") in HONORIFICS
+    if not after_honorific and all(title_word(t) or t.is_stop for t in span):  # but "Mrs May"
         return False
     return all(
         t.is_punct or t.lower_ in NAME_CONNECTORS or t.text[:1].isupper() or t.text[:1].isdigit()
