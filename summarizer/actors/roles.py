@@ -31,6 +31,10 @@ _MALE_WORDS = frozenset({
 })  # fmt: skip
 
 _AGE = re.compile(r"year-old$|^\d+$")
+# Abbreviated roles written like names ("Tory MP Jesse Norman", "Eleanor Laws QC").
+_ROLE_ABBREVIATIONS = frozenset(
+    {"MP", "MPs", "MEP", "MSP", "QC", "KC", "CEO", "CFO", "COO", "PM", "DA", "AG"}
+)
 
 
 def describe_person(doc: Doc, cluster: Cluster, skipped: set[int]) -> None:
@@ -64,21 +68,33 @@ def describe_person(doc: Doc, cluster: Cluster, skipped: set[int]) -> None:
 
 
 def _title_start(doc: Doc, name_start: int) -> int:
-    """Where the title before a name begins: "Prime Minister", "Secretary of State"."""
+    """Where the title before a name begins: "Prime Minister", "Secretary of State", "Director of
+    Public Prosecutions"."""
     start = name_start
     while start > 0:
         if title_word(doc[start - 1]):
             start -= 1
-        elif (
-            start > 2
-            and doc[start - 1].text[:1].isupper()
-            and doc[start - 2].lower_ == "of"
-            and title_word(doc[start - 3])
-        ):
-            start -= 3  # "Secretary of State Antony J. Blinken"
+            continue
+        k = start - 1
+        while k > max(start - 4, 0) and doc[k].text[:1].isupper() and doc[k].lower_ not in ("of", "for"):
+            k -= 1
+        holder = doc[k - 1] if k > 0 else None
+        titled = holder is not None and holder.text[:1].isupper()
+        titled = titled and (title_word(holder) or holder.lower_ in PERSON_NOUNS)
+        if k < start - 1 and doc[k].lower_ in ("of", "for") and titled:
+            start = k - 1  # "Secretary of State Antony J. Blinken"
         else:
             break
     return start
+
+
+def describe_organisation(doc: Doc, cluster: Cluster, skipped: set[int]) -> None:
+    """Roles written around an organisation's name: "Russian state news agency Tass", "NASA, the
+    American space agency"."""
+    for mention in cluster.mentions:
+        for role, _ in _roles_around(doc, mention, mention.start, skipped):
+            if not _AGE.match(role.replace(" ", "")):
+                cluster.roles.append(role)
 
 
 def _gender_words(cluster: Cluster) -> list[Gender]:
@@ -163,7 +179,9 @@ def _premodifier_role(doc: Doc, title_start: int, name_start: int, name_end: int
 def _role_word(token: Token) -> bool:
     """A common noun, a title, or a sentence-initial capitalised noun ("Prosecutor David Moore")."""
     initial = token.is_sent_start and token.tag_ == "NNP" and not token.ent_type_
-    return token.pos_ == "NOUN" or title_word(token) or initial
+    return (
+        token.pos_ == "NOUN" or title_word(token) or initial or token.text.rstrip(".") in _ROLE_ABBREVIATIONS
+    )
 
 
 def _may_modify_a_name(token: Token) -> bool:
