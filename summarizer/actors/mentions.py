@@ -131,8 +131,8 @@ def name_mentions(doc: Doc, sentence_of: list[int], skipped: set[int]) -> list[M
     for ent in doc.ents:
         kind = _KIND_OF_LABEL.get(ent.label_)
         tentative = kind is None and ent.label_ in _MISLABELLED_NAME_LABELS and len(ent) == 1
-        if tentative or ent[0].lower_.rstrip(".") in HONORIFICS:
-            kind = "person"  # "Mr Hussen" tagged GPE is a person all the same
+        if tentative or ent[0].lower_.rstrip(".") in HONORIFICS or _title_of_place(ent):
+            kind = "person"  # "Mr Hussen" tagged GPE, "the Duchess of Cambridge" tagged ORG: people
         if kind is None or ent.start in taken or any(i in skipped for i in range(ent.start, ent.end)):
             continue
         span = _clean_span(doc, ent, kind, lower_words, thing_names)
@@ -171,6 +171,12 @@ def name_mentions(doc: Doc, sentence_of: list[int], skipped: set[int]) -> list[M
         mentions.append(Mention(token.i, token.i + 1, "person", text, sentence_of[token.i], tentative=True))
     mentions.sort(key=lambda m: m.start)
     return mentions
+
+
+def _title_of_place(ent: Span) -> bool:
+    """ "Duchess of Cambridge", "Archbishop of Canterbury": a title held of a place names a person."""
+    words = [t for t in ent if t.lower_ != "the"]
+    return len(words) >= 3 and title_word(words[0]) and words[1].lower_ == "of"
 
 
 def _untagged_full_names(
@@ -332,7 +338,9 @@ def _clean_span(
     while start < end and (doc[start].lower_ == "the" or doc[start].is_punct or doc[start].pos_ == "ADV"):
         start += 1
     if kind == "person":
-        while start < end and title_word(doc[start]):
+        while (
+            start < end and title_word(doc[start]) and not (start + 1 < end and doc[start + 1].lower_ == "of")
+        ):
             start += 1
     while end > start and (doc[end - 1].tag_ == "POS" or doc[end - 1].is_punct or doc[end - 1].is_space):
         end -= 1
