@@ -26,6 +26,7 @@ bench: install
 	$(PY) bench/speed.py
 	$(PY) bench/stories.py
 	$(PY) bench/cost.py
+	$(PY) bench/attribution.py
 
 lint: install
 	$(VENV)/bin/ruff check .

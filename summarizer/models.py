@@ -83,6 +83,7 @@ class Position:
     kind: PositionKind
     cue: str  # "said", "told reporters", "according to"
     sentence: int  # evidence sentence index
+    via: str = ""  # the outer source of a nested attribution ("WikiLeaks emails"), "" when none
 
 
 @dataclass(slots=True)

@@ -22,9 +22,11 @@ from dataclasses import dataclass, field
 
 import numpy as np
 from spacy.lang.en.stop_words import STOP_WORDS
+from spacy.tokens import Doc
 
 from summarizer.embeddings import Encoder
 from summarizer.models import Answer, Briefing, Position
+from summarizer.nlp import load_spacy
 from summarizer.topics import content_terms
 
 NOT_FOUND = "The article does not say."
@@ -60,6 +62,9 @@ _SUBORDINATE = re.compile(r"(?:vice|deputy|former|ex|assistant)[\s-]*$")
 _OF_QUALIFIER = re.compile(r"\s+of\s+(?:the\s+)?")
 _JOINED = re.compile(r"(?:\s|,|&|\band\b|\bor\b|\bthe\b|\bas well as\b)*")
 _QUALIFIER_KINDS = frozenset({"organization", "place", "group"})
+# A sentence opening with a pronoun subject or a definite description ("It will be led by", "The talks").
+_OPENING = re.compile(r"^(?:(?P<pronoun>It|They|This|These)\b|The\s+(?P<noun>[a-z][\w-]+)\s+(?=[a-z]))")
+_REFERENT_SENTENCES = 5  # how far back "the talks" looks for the talks it means
 
 
 @dataclass(slots=True)
@@ -360,7 +365,9 @@ def _answer_from_sentences(
     candidates = [s for s in briefing.sentences if within is None or s.index in within]
     if not candidates:
         return Answer(question=question, text=NOT_FOUND, citations=[], found=False)
-    scores = _relevance(query, [s.text for s in candidates], encoder)
+    referents = _subject_referents(briefing)
+    texts = [f"{s.text} {referents[s.index]}" if s.index in referents else s.text for s in candidates]
+    scores = _relevance(query, texts, encoder)
     ranked = sorted(range(len(scores)), key=lambda i: -scores[i])
     best = scores[ranked[0]]
     if best < RELEVANCE_THRESHOLD:
@@ -373,6 +380,45 @@ def _answer_from_sentences(
         citations=[s.index for s in chosen],
         found=True,
     )
+
+
+def _subject_referents(briefing: Briefing) -> dict[int, str]:
+    """What a sentence's pronoun or definite-description subject refers to, by sentence index:
+    "It will be led by the State Department" mentions the Geneva talks of the sentence before, and
+    "The talks will resume" the "Geneva talks" named earlier. Used for relevance only; answers stay
+    verbatim."""
+    sentences = briefing.sentences
+    openings = {s.index: _OPENING.match(s.text) for s in sentences}
+    wanted = {i for i, m in openings.items() if m is not None and i > 0}
+    if not wanted:
+        return {}
+    nlp = load_spacy()
+    previous = sorted({i - 1 for i in wanted if openings[i].group("pronoun")})
+    subjects = {
+        i: _subject_phrase(doc)
+        for i, doc in zip(previous, nlp.pipe(sentences[i].text for i in previous), strict=True)
+    }
+    referents: dict[int, str] = {}
+    for i in sorted(wanted):
+        match = openings[i]
+        if match.group("pronoun"):
+            referents[i] = subjects.get(i - 1, "")
+            continue
+        head = match.group("noun").lower()
+        for earlier in reversed(sentences[max(0, i - _REFERENT_SENTENCES) : i]):
+            named = re.search(rf"((?:[A-Z][\w'’-]*\s+)+){re.escape(head)}\b", earlier.text)
+            if named is not None:
+                referents[i] = named.group(0)
+                break
+    return {i: text for i, text in referents.items() if text}
+
+
+def _subject_phrase(doc: Doc) -> str:
+    """The sentence's subject noun phrase, the usual referent of a pronoun opening the next one."""
+    for chunk in doc.noun_chunks:
+        if chunk.root.dep_ in ("nsubj", "nsubjpass") and chunk.root.pos_ != "PRON":
+            return chunk.text
+    return ""
 
 
 def _relevance(question: str, texts: list[str], encoder: Encoder) -> np.ndarray:

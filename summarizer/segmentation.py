@@ -21,8 +21,8 @@ from spacy.attrs import SENT_START
 from spacy.language import Language
 from spacy.tokens import Doc, Token
 
+from summarizer.lexicon import SPEECH_VERB_FORMS, TITLE_ABBREVIATIONS
 from summarizer.models import Sentence
-from summarizer.nlp import SPEECH_VERB_FORMS
 
 COMPONENT = "news_sentences"
 DEFAULT_MAX_SENTENCE_CHARS = 1_000  # see EngineConfig.max_sentence_chars
@@ -35,12 +35,6 @@ _TERMINAL = re.compile(r"^(?:[.!?…]+|\.\.\.)$")
 _INITIAL = re.compile(r"^[A-Z]\.$")
 _CLOSING_BRACKETS = frozenset(")]}")
 _OPENING_BRACKETS = frozenset("([{")
-# Abbreviations after which a capitalised word is part of the same sentence ("Mr. Smith").
-_TITLE_ABBREVIATIONS = frozenset({
-    "Mr.", "Mrs.", "Ms.", "Dr.", "Prof.", "Sen.", "Rep.", "Gov.", "Gen.", "Col.", "Lt.", "Capt.", "Sgt.",
-    "Supt.", "Insp.", "Det.", "Cllr.", "Adm.", "Cmdr.", "Brig.", "Maj.", "Cpl.", "Pte.", "Rev.", "Fr.",
-    "Hon.", "Rt.", "St.", "Mt.", "Ft.", "Pres.", "Sec.", "Amb.", "Atty.", "Messrs.",
-})  # fmt: skip
 # Shapes that look like an opening single quote but are elisions: 'em, 'til, '90s, rock 'n' roll.
 _ELISIONS = re.compile(r"^(?:s|em|til|tis|twas|cause|n|\d0s|\d\d)$", re.IGNORECASE)
 _USER_DATA_KEY = "briefbot.quotations"
@@ -196,14 +190,14 @@ def _starts_sentence(
     capitalised = first.isupper() or first.isdigit() or token.is_currency or opens
     if _TERMINAL.match(end.text):
         if not capitalised or (
-            end.text == "." and end.i > 0 and doc[end.i - 1].text + "." in _TITLE_ABBREVIATIONS
+            end.text == "." and end.i > 0 and doc[end.i - 1].text + "." in TITLE_ABBREVIATIONS
         ):
             return False
         if end.text == "." and end.i > 0 and doc[end.i - 1].lower_ == "no" and first.isdigit():
             return False  # "No. 10"
         return not (crossed_closing and _is_short_attribution(doc, token.i))
     if end.text.endswith(".") and len(end.text) > 1 and capitalised:
-        if end.text in _TITLE_ABBREVIATIONS or _INITIAL.match(end.text):
+        if end.text in TITLE_ABBREVIATIONS or _INITIAL.match(end.text):
             return False
         return None  # "the U.S. The talks..." vs "the U.S. Senate": the parser decides
     # doc[...] and not doc.text, which joins the whole article on every call
@@ -353,9 +347,21 @@ def _mark_kind(doc: Doc, token: Token) -> _Mark | None:
         if token.i > 1 and doc[token.i - 1].lower_ == "n" and doc[token.i - 2].text in _SINGLE_MARKS:
             return None  # rock 'n' roll
         return _closing_kind(doc, token, following)
+    if (
+        free_before
+        and free_after
+        and _ends_line(doc, token)
+        and doc[token.i - 1].text in (".", "!", "?", ",")
+    ):
+        return _Mark.CLOSE  # `... by the shell. "` closing a quote with a stray space before the mark
     if token.tag_ == "``":
         return _Mark.OPEN
     return _Mark.CLOSE if token.tag_ == "''" else None
+
+
+def _ends_line(doc: Doc, token: Token) -> bool:
+    after = doc.text[token.idx + 1 : token.idx + 40]
+    return not after.strip() or after.lstrip(" \t")[:1] == "\n"
 
 
 def _closing_kind(doc: Doc, token: Token, following: Token | None) -> _Mark:

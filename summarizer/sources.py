@@ -19,6 +19,7 @@ from markdown_it.token import Token
 from trafilatura.settings import Document
 
 from summarizer import fetch
+from summarizer.boilerplate import drop_kicker, without_furniture
 from summarizer.cleaning import BINARY_MESSAGE, clean_text
 from summarizer.config import EngineConfig
 from summarizer.errors import EmptyInput, InputTooLarge, NotAnArticle, UnsupportedInput
@@ -90,7 +91,8 @@ def _existing_path(candidate: str) -> Path | None:
 def load_text(
     text: str, config: EngineConfig, *, source: str = "pasted", source_kind: SourceKind = "text"
 ) -> Article:
-    """Plain text; an obvious headline (a short first line set apart by a blank line) becomes the title."""
+    """Plain text; an obvious headline (a short first line set apart by a blank line) becomes the title,
+    after any section label and page furniture above it."""
     _check_size(text, config)
     return _article_from_text(clean_text(text), config, source=source, source_kind=source_kind)
 
@@ -105,7 +107,7 @@ def load_text_bytes(data: bytes, config: EngineConfig, *, source: str = "stdin")
 def _article_from_text(text: str, config: EngineConfig, *, source: str, source_kind: SourceKind) -> Article:
     """Clean text, see `load_text`."""
     _check_size(text, config)
-    title, body = _split_headline(text)
+    title, body = _split_headline(drop_kicker(text))
     return _article(body, config, title=title, source=source, source_kind=source_kind)
 
 
@@ -275,7 +277,8 @@ def _article(
 ) -> Article:
     """Validate and normalise the final text; the one gate every input passes through."""
     _check_size(text, config)
-    body = "\n\n".join(_paragraphs(text))  # clean already: every door called `clean_text`
+    # Clean already (every door called `clean_text`); page furniture is dropped here, for every door.
+    body = "\n\n".join(without_furniture(_paragraphs(text)))
     if len(body) < config.min_article_chars:
         raise NotAnArticle(
             f"{too_short}: I need at least {config.min_article_chars} characters of article text, "

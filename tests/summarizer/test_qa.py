@@ -405,3 +405,22 @@ def _analysed(text: str, analyse: Callable) -> Briefing:
         actors=analysis.index.actors,
         positions=analysis.positions,
     )
+
+
+GENEVA = [
+    "Iran and six world powers will resume nuclear negotiations next week, officials said on Monday.",
+    "The Geneva talks are expected to last three days and will focus on sanctions relief.",
+    "It will be led by the State Department, probably by Under Secretary of State Wendy Sherman, who "
+    "headed the last round.",
+    "Iran's foreign minister said his country was ready for a deal.",
+    "Oil prices fell on the news.",
+    "The talks will be held at the InterContinental hotel, a venue used for earlier rounds.",
+]
+
+
+def test_a_pronoun_subject_mentions_what_it_refers_to(encoder: Encoder) -> None:
+    briefing = make_briefing(GENEVA, [], [])
+    answer = answer_question(briefing, "Who is leading the Geneva talks?", encoder)
+    assert 2 in answer.citations  # "It will be led by ...": "It" is the Geneva talks
+    where = answer_question(briefing, "Where will the Geneva talks be held?", encoder)
+    assert 5 in where.citations  # "The talks" are the Geneva talks named before

@@ -6,7 +6,8 @@ import pytest
 from spacy.language import Language
 
 from summarizer.errors import ModelUnavailable
-from summarizer.nlp import SPEECH_VERB_FORMS, load_spacy
+from summarizer.lexicon import SPEECH_VERB_FORMS
+from summarizer.nlp import load_spacy
 from summarizer.segmentation import COMPONENT, find_quotations, segment, token_sentence_indices
 
 LOCKE_ID = "dm-test-008aa71f64621995d749aff42be822b1b6ca7bc9"

@@ -442,3 +442,18 @@ def test_entities_decoded_by_the_extractor_are_normalised_too() -> None:
     html = f"<html><body><article><p>{BODY} Cafe&#x301; owners objected.</p></article></body></html>"
     article = sources.article_from_html(html, "https://example.com/a", EngineConfig())
     assert "Café owners objected." in article.text  # composed, as every other door gives it
+
+
+def test_section_label_byline_and_page_furniture_are_not_the_article() -> None:
+    text = (
+        "Other News\n\nMothers could take maternity pay as a lump sum under Tory plans\n\n"
+        "By Jane Doe, Political Reporter\n\n"
+        "Mothers would be able to take their statutory maternity pay as a single lump sum. The party "
+        "says the change would give families more control.\n\nAdvertisement\n\n"
+        "The plan was announced on Monday. It was welcomed by employers.\n\nShare this page\n\nSource link"
+    )
+    article = sources.load_text(text, EngineConfig())
+    assert article.title == "Mothers could take maternity pay as a lump sum under Tory plans"
+    assert article.text.startswith("Mothers would be able")
+    for furniture in ("Other News", "Jane Doe", "Advertisement", "Share this page", "Source link"):
+        assert furniture not in article.text

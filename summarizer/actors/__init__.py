@@ -1,0 +1,41 @@
+"""Key actors: the people, organisations, places and groups an article is about.
+
+spaCy's named entities are the raw material. They are cleaned (titles, possessives, datelines,
+bylines and mis-tagged words removed), merged into one actor per referent ("Joe Biden", "Biden",
+"President Biden", "Mr Biden" and "the president"), given the role the article writes for
+them ("Kremlin spokesperson"), and followed through pronouns ("he", "her") so that mention
+counts and the speakers of positions are right.
+"""
+
+from __future__ import annotations
+
+from spacy.tokens import Doc
+
+from summarizer.actors.common import ActorIndex, first_name_gender
+from summarizer.actors.coreference import cluster_mentions, follow_references
+from summarizer.actors.mentions import name_mentions, skipped_tokens
+from summarizer.actors.roles import describe_organisation, describe_person
+from summarizer.actors.salience import rank, salience
+from summarizer.models import Sentence
+from summarizer.segmentation import token_sentence_indices
+
+__all__ = ["ActorIndex", "extract_actors", "first_name_gender", "salience"]
+
+
+def extract_actors(doc: Doc, sentences: list[Sentence]) -> ActorIndex:
+    """Actors ranked by salience, best first, and the token-to-actor map."""
+    if not sentences:
+        return ActorIndex(actors=[])
+    sentence_of = token_sentence_indices(doc, sentences)
+    skipped = skipped_tokens(doc, sentences, sentence_of)
+    mentions = name_mentions(doc, sentence_of, skipped)
+    clusters = cluster_mentions(doc, mentions)
+    for cluster in clusters:
+        if cluster.kind == "person":
+            describe_person(doc, cluster, skipped)
+        elif cluster.kind == "organization":
+            describe_organisation(doc, cluster, skipped)
+    by_token = follow_references(doc, clusters, sentence_of, skipped)
+    index = rank(doc, sentences, clusters, by_token)
+    index.ignored = frozenset(skipped)
+    return index

@@ -1,0 +1,188 @@
+"""What the actor modules share: mentions, clusters, the index handed to positions, and the
+name and title knowledge every step needs (honorifics, titles, first names and their gender)."""
+
+from __future__ import annotations
+
+import functools
+import importlib
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Literal
+
+from spacy.tokens import Span, Token
+
+from summarizer.models import Actor, ActorKind
+
+Gender = Literal["m", "f"]
+
+# Honorifics say who someone is (and their gender) but are not a role.
+HONORIFICS: dict[str, Gender | None] = {
+    "mr": "m", "mrs": "f", "ms": "f", "miss": "f", "mx": None, "sir": "m", "dame": "f",
+    "lord": "m", "lady": "f", "madam": "f", "dr": None, "prof": None, "professor": None,
+}  # fmt: skip
+
+# Titles written before a name; stripped from the name and kept as a role when none is better.
+TITLES: dict[str, Gender | None] = {
+    "president": None, "minister": None, "chancellor": None, "senator": None, "sen": None,
+    "representative": None, "rep": None, "congressman": "m", "congresswoman": "f", "governor": None,
+    "gov": None, "mayor": None, "secretary": None, "judge": None, "justice": None, "king": "m",
+    "queen": "f", "prince": "m", "princess": "f", "duke": "m", "duchess": "f", "pope": "m",
+    "cardinal": "m", "bishop": None, "archbishop": None, "rev": None, "reverend": None, "rabbi": None,
+    "imam": "m", "general": None, "gen": None, "colonel": None, "col": None, "lieutenant": None,
+    "lt": None, "captain": None, "capt": None, "sergeant": None, "sgt": None, "officer": None,
+    "detective": None, "det": None, "inspector": None, "supt": None, "superintendent": None,
+    "commissioner": None, "ambassador": None, "chairman": "m", "chairwoman": "f", "speaker": None,
+    "councillor": None, "cllr": None, "premier": None, "emperor": "m", "sheikh": "m", "ayatollah": "m",
+    "admiral": None, "adm": None, "major": None, "maj": None, "corporal": None, "cpl": None,
+    "private": None, "pte": None, "constable": None, "chief": None, "coach": None, "father": "m",
+    "sister": "f", "brother": "m", "uncle": "m", "aunt": "f", "grandmother": "f", "grandfather": "m",
+    "fusilier": None, "trooper": None, "gunner": None, "sapper": None, "marine": None, "airman": None,
+    "seaman": None, "lance": None, "bombardier": None, "guardsman": "m", "rifleman": "m",
+}  # fmt: skip
+
+# Words that only occur inside a multi-word title ("Prime Minister", "Vice President").
+_TITLE_PARTS = frozenset({
+    "prime", "vice", "deputy", "acting", "interim", "first", "attorney", "foreign", "shadow", "junior",
+})  # fmt: skip
+
+NAME_CONNECTORS = frozenset({
+    "of", "the", "and", "for", "on", "&", "de", "del", "della", "der", "di", "du", "da", "van", "von", "al",
+    "el", "bin", "ibn", "la", "le", "y",
+})  # fmt: skip
+
+# Nouns, in apposition to a name, that only a person can be ("a spokesman for the police").
+PERSON_NOUNS = frozenset({
+    "spokesman", "spokeswoman", "spokesperson", "director", "lawyer", "attorney", "doctor", "officer",
+    "student", "teacher", "singer", "songwriter", "actor", "actress", "founder", "chairman", "chairwoman",
+    "executive", "analyst", "professor", "researcher", "scientist", "resident", "native", "player",
+    "manager", "coach", "father", "mother", "son", "daughter", "wife", "husband", "official", "author",
+    "writer", "musician", "member", "survivor", "victim", "witness", "neighbour", "neighbor", "friend",
+})  # fmt: skip
+
+_PLACE_ALIASES = {
+    "us": "united states", "usa": "united states", "america": "united states",
+    "united states of america": "united states", "uk": "united kingdom", "britain": "united kingdom",
+    "great britain": "united kingdom",
+}  # fmt: skip
+
+_FIRST_NAME_LOCALES = (
+    "en_US", "en_GB", "en_IE", "en_IN", "es_ES", "es_MX", "fr_FR", "de_DE", "it_IT", "pt_BR", "pt_PT",
+    "ru_RU", "ar_AA", "ar_SA", "hi_IN", "pl_PL", "nl_NL", "tr_TR", "uk_UA", "sv_SE", "da_DK", "no_NO",
+    "fi_FI", "cs_CZ", "el_GR", "he_IL", "fa_IR", "id_ID", "yo_NG", "zu_ZA", "hu_HU", "ro_RO",
+)  # fmt: skip
+
+
+@dataclass(slots=True)
+class Mention:
+    start: int  # token span of the name, titles and possessives removed
+    end: int
+    kind: ActorKind
+    text: str
+    sentence: int
+    form: Literal["name", "pronoun", "nominal"] = "name"
+    alias: str = ""  # the surface form to list as an alias ("President Biden", "the president")
+    tentative: bool = False  # a word the tagger missed or mislabelled: kept only as a known surname
+    honorific_gender: Gender | None = None  # from "Mr", "Mrs" written before the name
+
+
+@dataclass(slots=True, eq=False)
+class Cluster:
+    kind: ActorKind
+    mentions: list[Mention] = field(default_factory=list)
+    roles: list[str] = field(default_factory=list)  # as written, best first
+    titles: list[str] = field(default_factory=list)
+    descriptors: set[str] = field(default_factory=set)  # role words a "the ..." phrase can refer by
+    gender: Gender | None = None
+    speaker: bool = False
+    role_tokens: set[int] = field(default_factory=set)  # tokens of the roles written around names
+
+    @property
+    def names(self) -> list[str]:
+        return [m.text for m in self.mentions if m.form == "name"]
+
+
+@dataclass(slots=True)
+class ActorIndex:
+    """The ranked actors plus which tokens refer to which actor, for `extract_positions`."""
+
+    actors: list[Actor]
+    by_token: dict[int, Actor] = field(default_factory=dict)
+    # (token index, sentence index, actor) of every mention, in article order
+    timeline: list[tuple[int, int, Actor]] = field(default_factory=list)
+    genders: dict[str, Gender] = field(default_factory=dict)  # person name -> "m"/"f" when known
+    ignored: frozenset[int] = frozenset()  # tokens of datelines, credits and page furniture
+
+    def actor_at(self, token: Token) -> Actor | None:
+        """The actor a token refers to: part of a name, a resolved pronoun or role phrase."""
+        return self.by_token.get(token.i)
+
+    def latest(
+        self,
+        before: Token,
+        kinds: Iterable[ActorKind],
+        since_sentence: int,
+        *,
+        gender: Gender | None = None,
+        exclude: Iterable[str] = (),
+    ) -> Actor | None:
+        """The actor of these kinds mentioned last before a token, no earlier than a sentence,
+        of a compatible gender and not excluded by name."""
+        wanted, excluded = set(kinds), set(exclude)
+        for index, sentence, actor in reversed(self.timeline):
+            if sentence < since_sentence:
+                break
+            if index >= before.i or actor.kind not in wanted or actor.name in excluded:
+                continue
+            if gender is None or self.genders.get(actor.name) in (None, gender):
+                return actor
+        return None
+
+
+def first_name_gender(name: str) -> Gender | None:
+    """Gender a first name usually has, from Faker's per-country name lists; None when unclear."""
+    votes = first_name_votes().get(name)
+    if votes is None:
+        return None
+    male, female = votes
+    if male >= 3 * female and male:
+        return "m"
+    if female >= 3 * male and female:
+        return "f"
+    return None
+
+
+@functools.cache
+def first_name_votes() -> dict[str, tuple[int, int]]:
+    votes: dict[str, tuple[int, int]] = {}
+    for locale in _FIRST_NAME_LOCALES:
+        provider = importlib.import_module(f"faker.providers.person.{locale}").Provider
+        for name in set(getattr(provider, "first_names_male", ())):
+            male, female = votes.get(name, (0, 0))
+            votes[name] = (male + 1, female)
+        for name in set(getattr(provider, "first_names_female", ())):
+            male, female = votes.get(name, (0, 0))
+            votes[name] = (male, female + 1)
+    return votes
+
+
+def title_word(token: Token) -> bool:
+    """ "Mr", "President", "Prime", "Sen.": capitalised, as titles are before a name."""
+    if not token.text[:1].isupper():
+        return False
+    word = token.lower_.rstrip(".")
+    return word in TITLES or word in HONORIFICS or word in _TITLE_PARTS
+
+
+def name_text(span: Span) -> str:
+    return " ".join(span.text.replace("’", "'").split())
+
+
+def name_key(mention: Mention) -> str:
+    key = re.sub(r"[.]", "", mention.text.lower()).strip()
+    key = re.sub(r"\s+", " ", key)
+    if mention.kind == "place":
+        return _PLACE_ALIASES.get(key, key)
+    if mention.kind == "group":
+        return key[:-1] if key.endswith("s") else key
+    return key

@@ -1,0 +1,253 @@
+"""Roles as written around a person's name: titles before it ("Secretary of State"), premodifiers
+("Tory leader"), appositions on either side ("Peskov, the Kremlin spokesperson", "The Shadow Secretary
+of State for the Family, Theresa May"), and the gender those words show."""
+
+from __future__ import annotations
+
+import re
+
+from spacy.tokens import Doc, Span, Token
+
+from summarizer.actors.common import (
+    HONORIFICS,
+    PERSON_NOUNS,
+    TITLES,
+    Cluster,
+    Gender,
+    Mention,
+    first_name_gender,
+    title_word,
+)
+
+_FEMALE_WORDS = frozenset({
+    "woman", "women", "actress", "mother", "wife", "daughter", "sister", "girlfriend", "grandmother",
+    "widow", "queen", "princess", "duchess", "girl", "waitress", "heiress", "mum", "mom", "aunt", "niece",
+    "bride", "lady", "mistress", "stepmother",
+})  # fmt: skip
+
+_MALE_WORDS = frozenset({
+    "man", "men", "father", "husband", "son", "brother", "boyfriend", "grandfather", "widower", "king",
+    "prince", "duke", "boy", "dad", "uncle", "nephew", "groom", "stepfather",
+})  # fmt: skip
+
+_AGE = re.compile(r"year-old$|^\d+$")
+# Abbreviated roles written like names ("Tory MP Jesse Norman", "Eleanor Laws QC").
+_ROLE_ABBREVIATIONS = frozenset(
+    {"MP", "MPs", "MEP", "MSP", "QC", "KC", "CEO", "CFO", "COO", "PM", "DA", "AG"}
+)
+
+
+def describe_person(doc: Doc, cluster: Cluster, skipped: set[int]) -> None:
+    """Collect roles, titles and gender evidence around every name mention of a person."""
+    for mention in cluster.mentions:
+        title_start = _title_start(doc, mention.start)
+        title_tokens = list(doc[title_start : mention.start])
+        for token in title_tokens:
+            word = token.lower_.rstrip(".")
+            gender = HONORIFICS.get(word) or TITLES.get(word)
+            cluster.gender = cluster.gender or gender
+        title = " ".join(t.text for t in title_tokens if t.lower_.rstrip(".") not in HONORIFICS)
+        if title:
+            cluster.titles.append(title)
+            cluster.descriptors.add(title_tokens[-1].lower_.rstrip("."))
+        if title_tokens:
+            mention.alias = " ".join([*(t.text for t in title_tokens), mention.text])
+        for role, tokens in _roles_around(doc, mention, title_start, skipped):
+            cluster.role_tokens |= tokens
+            if _AGE.match(role.replace(" ", "")):
+                cluster.descriptors.add(role.split("-")[-1].lower())
+                continue
+            cluster.roles.append(role)
+            cluster.descriptors.add(role.split()[-1].lower())
+    for word in _gender_words(cluster):
+        cluster.gender = cluster.gender or word
+    if cluster.gender is None:
+        full = max(cluster.names, key=lambda n: len(n.split()), default="")
+        if len(full.split()) > 1:
+            cluster.gender = first_name_gender(full.split()[0])
+
+
+def _title_start(doc: Doc, name_start: int) -> int:
+    """Where the title before a name begins: "Prime Minister", "Secretary of State", "Director of
+    Public Prosecutions"."""
+    start = name_start
+    while start > 0:
+        if title_word(doc[start - 1]):
+            start -= 1
+            continue
+        k = start - 1
+        while k > max(start - 4, 0) and doc[k].text[:1].isupper() and doc[k].lower_ not in ("of", "for"):
+            k -= 1
+        holder = doc[k - 1] if k > 0 else None
+        titled = holder is not None and holder.text[:1].isupper()
+        titled = titled and (title_word(holder) or holder.lower_ in PERSON_NOUNS)
+        if k < start - 1 and doc[k].lower_ in ("of", "for") and titled:
+            start = k - 1  # "Secretary of State Antony J. Blinken"
+        else:
+            break
+    return start
+
+
+def describe_organisation(doc: Doc, cluster: Cluster, skipped: set[int]) -> None:
+    """Roles written around an organisation's name: "Russian state news agency Tass", "NASA, the
+    American space agency"."""
+    for mention in cluster.mentions:
+        for role, _ in _roles_around(doc, mention, mention.start, skipped):
+            if not _AGE.match(role.replace(" ", "")):
+                cluster.roles.append(role)
+
+
+def _gender_words(cluster: Cluster) -> list[Gender]:
+    words = " ".join(cluster.roles).lower().split()
+    genders: list[Gender] = []
+    for word in words:
+        if word in _FEMALE_WORDS or word.endswith("woman"):
+            genders.append("f")
+        elif word in _MALE_WORDS or (word.endswith("man") and not word.endswith("human")):
+            genders.append("m")
+    return genders
+
+
+def _roles_around(
+    doc: Doc, mention: Mention, title_start: int, skipped: set[int]
+) -> list[tuple[str, set[int]]]:
+    """Roles written next to a name: "Kremlin spokesperson Dmitry Peskov", "Peskov, the Kremlin
+    spokesperson", "its chairman and chief executive, Jamie Dimon"."""
+    roles: list[tuple[str, set[int]]] = []
+    name = doc[mention.start : mention.end]
+    root = name.root
+    premodifier = _premodifier_role(doc, title_start, mention.start, mention.end, skipped)
+    if premodifier:
+        roles.append((premodifier, set(range(title_start, mention.start))))
+    for child in root.children:
+        if child.dep_ == "appos" and child.i >= mention.end and child.pos_ in ("NOUN", "NUM", "PRON", "ADJ"):
+            if doc[child.left_edge.i - 1].text == "(":
+                continue  # a photo caption's "(right)", "(pictured)"
+            role = _phrase(doc, child, exclude=name)
+            if role:
+                roles.append((role, {t.i for t in child.subtree}))
+    head = root.head
+    title_head = head.pos_ == "PROPN" and title_word(head)  # "The Shadow Secretary of State ..., Theresa May"
+    if (
+        root.dep_ == "appos"
+        and (head.pos_ == "NOUN" or title_head)
+        and head.tag_ != "NNS"
+        and head.i < mention.start
+    ):
+        role = _phrase(doc, head, exclude=name)
+        if role:
+            roles.append((role, {t.i for t in head.subtree} - set(range(mention.start, mention.end))))
+    return roles
+
+
+def _premodifier_role(doc: Doc, title_start: int, name_start: int, name_end: int, skipped: set[int]) -> str:
+    """Words before a name (and its title) that modify it: "Tory leader", "US President",
+    "Ex-Killie and Hearts player". Honorifics ("Mr") are not a role."""
+    start = title_start
+    while (
+        start > 0
+        and not doc[start].is_sent_start
+        and doc[start - 1].i not in skipped
+        and (doc[start - 1].is_space or _may_modify_a_name(doc[start - 1]))
+    ):
+        start -= 1
+    # Keep the longest run, ending at the name, whose words all attach inside the phrase.
+    # (The parser may hang the name on its role as a conjunct: "chairman and chief executive Richard Parsons")
+    name_head = doc[name_start:name_end].root.head.i
+    run = [t for t in doc[start:title_start] if not t.is_space]
+    plain_role = bool(run) and all(t.is_lower and t.pos_ in ("NOUN", "ADJ", "CCONJ") for t in run)
+    # lower-case role words right before the name are its role, however they were parsed
+    trusted = plain_role and any(_role_noun(t) for t in run) and run[-1].pos_ == "NOUN"
+    while (
+        not trusted
+        and start < title_start
+        and any(
+            not start <= t.head.i < name_end and t.i != name_head
+            for t in doc[start:title_start]
+            if not t.is_space
+        )
+    ):
+        start += 1
+    words = [t for t in doc[start:name_start] if t.lower_.rstrip(".") not in HONORIFICS and not t.is_space]
+    if not words or not any(_role_word(t) for t in words):
+        return ""
+    if words[-1].i - words[0].i + 1 != len([t for t in doc[words[0].i : words[-1].i + 1] if not t.is_space]):
+        return ""
+    return " ".join(_as_written(words).split())
+
+
+def _role_word(token: Token) -> bool:
+    """A common noun, a title, or a sentence-initial capitalised noun ("Prosecutor David Moore")."""
+    initial = token.is_sent_start and token.tag_ == "NNP" and not token.ent_type_
+    return (
+        token.pos_ == "NOUN" or title_word(token) or initial or token.text.rstrip(".") in _ROLE_ABBREVIATIONS
+    )
+
+
+def _may_modify_a_name(token: Token) -> bool:
+    hyphen = token.text in ("-", "–") and not token.whitespace_
+    return (
+        (token.pos_ in ("PROPN", "NOUN", "ADJ", "NUM", "CCONJ") or hyphen)
+        and (token.dep_ not in ("det", "poss", "case", "nsubj", "dobj", "pobj", "appos") or _role_noun(token))
+        and (token.ent_type_ in ("", "ORG", "GPE", "NORP", "LOC", "FAC") or _inside_role(token))
+    )
+
+
+def _role_noun(token: Token) -> bool:
+    """A noun only a role can be ("chairman", "spokeswoman"), whatever the parser made of it."""
+    return token.is_lower and (token.lower_ in PERSON_NOUNS or token.lower_ in TITLES)
+
+
+def _inside_role(token: Token) -> bool:
+    """ "Lib Dem" in "Lib Dem leader Nick Clegg": a name that modifies the role noun, not the person."""
+    head = token
+    while head.dep_ == "compound" and head.head.i > head.i:
+        head = head.head
+    return head.i != token.i and head.pos_ == "NOUN"
+
+
+def _phrase(doc: Doc, head: Token, exclude: Span) -> str:
+    """A role noun phrase without its article, pronoun possessor, relative clause or the name."""
+    dropped: set[int] = set(range(exclude.start, exclude.end))
+    for token in head.subtree:
+        if token.i in dropped:
+            continue
+        if token.dep_ in ("relcl", "acl", "appos") and token.i != head.i:
+            dropped.update(t.i for t in token.subtree)
+        if token.dep_ == "poss" and token.head.i == head.i and not _proper(token):
+            dropped.update(t.i for t in token.subtree)
+    words = [t for t in head.subtree if t.i not in dropped]
+    while words and (words[0].dep_ in ("det", "case", "cc") or words[0].is_punct):
+        words.pop(0)
+    # Stop at the first comma, dash or quote mark; keep hyphens inside words ("vice-president").
+    cut = next(
+        (k for k, w in enumerate(words) if w.is_punct and not (w.text == "-" and not w.whitespace_)), None
+    )
+    words = words[:cut]
+    while words and words[-1].dep_ in ("cc", "case", "prep", "det"):
+        words.pop()
+    if not words or len(words) > 12 or words[-1].i - words[0].i + 1 != len(words):
+        return ""
+    if any(w.ent_type_ == "PERSON" or w.tag_.startswith("VB") or w.tag_ in ("MD", "PRP") for w in words):
+        return ""  # another person's name (a list), or a clause: not a role
+    return _as_written(words)
+
+
+def _written_in_lower_case(token: Token) -> bool:
+    """ "Actress Julia Louis-Dreyfus" opens a sentence; "the actress" shows the word is common."""
+    return any(t.text == token.lower_ for t in token.doc)
+
+
+def _proper(token: Token) -> bool:
+    return any(t.pos_ == "PROPN" for t in token.subtree)
+
+
+def _as_written(words: list[Token]) -> str:
+    """Text of consecutive tokens; a sentence-initial common noun loses its capital."""
+    text = "".join(t.text_with_ws for t in words).strip()
+    first = words[0]
+    common = first.tag_ in ("NN", "NNS", "PRP$", "DT") and not first.ent_type_ and not first.text.isupper()
+    common = common or (first.tag_ == "NNP" and not first.ent_type_ and _written_in_lower_case(first))
+    if first.is_sent_start and common and not title_word(first):
+        text = text[0].lower() + text[1:]
+    return text

@@ -1,0 +1,394 @@
+"""Reported speech: statements recognised from the dependency parse.
+
+A predicate of communication or cognition from the lexicon (`said`, `argued`, `fumed`, `believes`,
+`is confident that`, `condemned`, `X's assertion that`) with a subject and a complement is a
+statement: `X warned that ...`, `X urged Y to ...`, `X called the plan "illogical"`, `according to X,
+...`, `The plan, she said, would cost ...`. Verbs that state nothing unless a document or outlet
+is their subject ("FEC records show", "a study found") need such a subject. Negated and
+hypothetical cues ("did not say", "would say") are not statements.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from spacy.tokens import Token
+
+from summarizer.lexicon import (
+    ATTITUDE_ADJECTIVES,
+    COGNITION_VERBS,
+    DOCUMENT_NOUNS,
+    NAMING_VERBS,
+    ORGANISATION_NOUNS,
+    SOURCE_ONLY_VERBS,
+    STANCE_OBJECT_VERBS,
+    STATEMENT_NOUNS,
+)
+from summarizer.models import Position, PositionKind
+from summarizer.speakers import (
+    Context,
+    is_speech_verb,
+    name_for,
+    outer_speech_verb,
+    speaker_of,
+    subject_token,
+    verb_lemma,
+)
+
+# ... through an object and "as"/"of" ("dismissed the claims as nonsense", "accused X of Y").
+_OBJECT_AS_VERBS = {**dict.fromkeys(NAMING_VERBS, "as"), "accuse": "of"}
+# ... through an object and an infinitive ("urged the government to act").
+_OBJECT_TO_VERBS = frozenset({"urge", "warn", "tell", "ask", "call", "caution", "appeal", "advise"})
+# ... through a preposition ("warned of a recession", "called for calm").
+_PREPOSITION_VERBS = {
+    "warn": ("of", "about", "against"), "call": ("for", "on"), "caution": ("against",),
+    "protest": ("at", "against"), "complain": ("about", "of"), "appeal": ("for", "to"),
+    "boast": ("of", "about"), "argue": ("for", "against"), "speak": ("of", "about"),
+}  # fmt: skip
+AUDIENCE_VERBS = frozenset({"tell", "inform", "assure", "reassure", "warn"})  # "told reporters" is one cue
+_NOT_YET = frozenset({"will", "would", "could", "might", "may", "should", "must", "can", "'ll"})
+# Verbs a cue may hang on as an infinitive: "continues to insist", "used to say", "appeared to concede".
+_CUE_CARRIERS = frozenset({"continue", "use", "begin", "start", "appear", "seem", "keep", "go", "have"})
+_NOT_A_SOURCE = frozenset({"i", "we", "you", "it", "this", "that", "there", "which", "who", "what"})
+_OPENING_MARKS = frozenset({"'", '"', "‘", "“"})
+_CLOSING_MARKS = frozenset({"'", '"', "’", "”"})
+_QUESTION_VERBS = frozenset({"ask", "wonder", "question"})
+# Intent verbs state something only with an infinitive ("plans to press charges").
+_INTENT_VERBS = frozenset({"plan", "intend"})
+
+
+@dataclass(slots=True)
+class Found:
+    position: Position
+    anchor: int  # token index that orders positions within a sentence
+    paragraph: int
+
+
+def reported_positions(context: Context, cue_verbs: set[int]) -> list[Found]:
+    """Reported statements in article order; `cue_verbs` already introduce a direct quotation."""
+    doc = context.doc
+    found: list[Found] = []
+    for token in doc:
+        if token.i in context.index.ignored:
+            continue
+        if token.pos_ == "ADJ" and token.lemma_ in ATTITUDE_ADJECTIVES:
+            item = _attitude(context, token)
+        elif token.i in context.quoted:
+            continue
+        elif token.lower_ == "according" and any(c.lower_ == "to" for c in token.children):
+            item = _according_to(context, token)
+        elif (is_speech_verb(token) and token.i not in cue_verbs) or _is_call_for(token):
+            item = _reported_clause(context, token)
+        elif token.pos_ == "NOUN" and token.lemma_ in STATEMENT_NOUNS:
+            item = _statement_noun(context, token)
+        else:
+            continue
+        if item is not None:
+            found.append(item)
+            context.found.append(item.position)
+    return found
+
+
+def _reported_clause(context: Context, verb: Token) -> Found | None:
+    if any(child.dep_ == "neg" or child.lower_ in _NOT_YET for child in verb.children):
+        return None  # "did not say whether...", "will confirm"
+    if verb.dep_ == "xcomp" and verb.head.lemma_ not in _CUE_CARRIERS:
+        return None  # "failed to explain how...", but "continues to insist that"
+    subject = subject_token(verb)
+    if subject is None or subject.lower_ in _NOT_A_SOURCE:
+        return None  # "That said, ...", "is said to be", "I think"
+    if verb_lemma(verb) in SOURCE_ONLY_VERBS and not _is_source(context, subject):
+        return None  # "the cat showed no fear"
+    complement = _complement(verb)
+    if complement is None:
+        return _parenthetical(context, verb)
+    if verb_lemma(verb) in _QUESTION_VERBS and (verb.tag_ == "VBN" or _asks(complement[0])):
+        return None  # a question ("asked whether ..."), not a statement
+    words, cue_end = complement
+    content = [t for t in sorted(words, key=lambda t: t.i) if not t.is_punct and t.lower_ != "that"]
+    if not content or (content[0].i in context.quoted and content[0].i > verb.i + 1):
+        return None  # the quotation's own attribution: a direct position
+    text = _clause_text([t for t in words if t.i not in context.index.ignored])
+    if len(text.split()) < 3 and verb_lemma(verb) not in NAMING_VERBS:
+        return None  # "she was"
+    speaker = speaker_of(context, verb)
+    if not text or not speaker:
+        return None
+    cue = " ".join(context.doc[verb.i : cue_end + 1].text.split()) if cue_end > verb.i else cue_text(verb)
+    return found_at(context, speaker, text, "reported", cue, verb.i)
+
+
+def _asks(words: list[Token]) -> bool:
+    first = min(words, key=lambda t: t.i, default=None)
+    return first is not None and first.lower_ in ("whether", "if", "why", "how", "what", "when", "who")
+
+
+def _is_source(context: Context, subject: Token) -> bool:
+    """A document, record, outlet or organisation: what can "show" or "find" something."""
+    actor = context.index.actor_at(subject)
+    if actor is not None:
+        return actor.kind in ("organization", "group")
+    return subject.lemma_.lower() in DOCUMENT_NOUNS | ORGANISATION_NOUNS or subject.ent_type_ == "ORG"
+
+
+def _parenthetical(context: Context, verb: Token) -> Found | None:
+    """ "The plan, she said, would cost no more": a cue set off inside the clause it reports; the
+    whole clause around it is the statement."""
+    head = verb.head
+    if verb.dep_ not in ("parataxis", "advcl", "ccomp") or head.i == verb.i:
+        return None
+    if head.pos_ not in ("VERB", "AUX"):
+        return None
+    cue = [t for t in verb.subtree if not t.is_punct]
+    doc = verb.doc
+    before, after = doc[max(cue[0].i - 1, 0)], doc[min(cue[-1].i + 1, len(doc) - 1)]
+    if before.text != "," or after.text not in (",", "—", "–"):
+        return None
+    words = [t for t in head.subtree if t.i not in context.index.ignored]
+    if sum(t.i in context.quoted for t in words) * 2 > len(words):
+        return None  # a quotation interrupted by its cue: a direct position
+    text = _clause_text(words)
+    speaker = speaker_of(context, verb)
+    if len(text.split()) < 5 or not speaker:
+        return None
+    return found_at(context, speaker, text, "reported", cue_text(verb), verb.i)
+
+
+def _attitude(context: Context, adjective: Token) -> Found | None:
+    """ "Ministers are confident that the system works", "The White House was 'furious' that ..."."""
+    clause = next((c for c in adjective.children if c.dep_ in ("ccomp", "advcl", "xcomp")), None)
+    copula = adjective.head
+    if clause is None or adjective.dep_ not in ("acomp", "oprd"):
+        return None
+    if copula.lemma_ not in ("be", "remain", "feel"):
+        return None
+    if clause.dep_ != "ccomp" and not any(t.lower_ == "that" for t in clause.children):
+        return None
+    subject = subject_token(copula)
+    if subject is None or subject.lower_ in _NOT_A_SOURCE or subject.i in context.quoted:
+        return None
+    if any(c.dep_ == "neg" for c in copula.children):
+        return None
+    text = _clause_text(list(clause.subtree))
+    speaker = name_for(context, subject)
+    if len(text.split()) < 3 or not speaker:
+        return None
+    cue = " ".join(context.doc[copula.i : adjective.i + 1].text.replace('"', "").split())
+    return found_at(context, speaker, text, "reported", cue, adjective.i)
+
+
+def _statement_noun(context: Context, noun: Token) -> Found | None:
+    """ "Israel's assertion that it is going to extraordinary lengths", "his warning that ..."."""
+    owner = next((c for c in noun.children if c.dep_ == "poss"), None)
+    clause = next((c for c in noun.children if c.dep_ in ("acl", "ccomp")), None)
+    if owner is None or clause is None:
+        return None
+    if not any(t.lower_ == "that" and t.dep_ == "mark" for t in clause.children):
+        return None
+    text = _clause_text(list(clause.subtree))
+    speaker = name_for(context, owner)
+    if len(text.split()) < 3 or not speaker or (owner.lower_ in ("its", "their") and speaker == owner.text):
+        return None
+    return found_at(context, speaker, text, "reported", noun.text, noun.i)
+
+
+def _complement(verb: Token) -> tuple[list[Token], int] | None:
+    """The reported clause's tokens and the index where the cue ends ("told reporters")."""
+    lemma = verb_lemma(verb)
+    children = list(verb.children)
+    objects = [c for c in children if c.dep_ in ("dobj", "dative") and c.i > verb.i]
+    cue_end = verb.i
+    particle = next((c for c in children if c.dep_ == "prt" and c.i == verb.i + 1), None)
+    if particle is not None:
+        cue_end = particle.i
+    if lemma in AUDIENCE_VERBS and objects and objects[0].i <= cue_end + 3:
+        cue_end = objects[0].i
+    clause = next((c for c in children if c.dep_ == "ccomp"), None)
+    if lemma in COGNITION_VERBS:
+        return _cognition_complement(verb, clause, cue_end)
+    if lemma in NAMING_VERBS and objects:
+        named = _naming(verb, objects[0], clause)
+        if named:
+            return named, cue_end
+    if (
+        clause is not None
+        and objects
+        and objects[0].i < clause.i
+        and lemma in STANCE_OBJECT_VERBS | set(_OBJECT_AS_VERBS)
+    ):
+        return _tokens_between(objects[0], clause), cue_end  # "dismissed reports that talks had stalled"
+    if clause is not None:
+        return _whole_report(verb, clause), cue_end
+    infinitive = next((c for c in children if c.dep_ == "xcomp"), None)
+    if objects and infinitive is None:  # "urged councils to approve", parsed as councils' clause
+        infinitive = next((c for c in objects[0].children if c.dep_ == "acl" and _is_infinitive(c)), None)
+    if objects and infinitive is not None and lemma in _OBJECT_TO_VERBS:
+        return _tokens_between(objects[0], infinitive), verb.i
+    if infinitive is not None and lemma in STANCE_OBJECT_VERBS | {"threaten", "refuse"}:
+        return list(infinitive.subtree), cue_end
+    for preposition in (c for c in children if c.dep_ == "prep"):
+        if preposition.lower_ in _PREPOSITION_VERBS.get(lemma, ()) and preposition.i == verb.i + 1:
+            return [t for t in preposition.subtree if t.i != preposition.i], preposition.i
+    if objects and lemma == "accuse":
+        tail = next((c for c in children if c.dep_ == "prep" and c.lower_ == "of"), None)
+        tail = tail or next((c for c in objects[0].children if c.dep_ == "prep" and c.lower_ == "of"), None)
+        if tail is not None:
+            return _tokens_between(objects[0], tail), cue_end
+    if objects and lemma in STANCE_OBJECT_VERBS:
+        return list(objects[0].subtree), cue_end
+    rescued = _misattached_that_clause(verb)
+    return (rescued, cue_end) if rescued else None
+
+
+def _whole_report(verb: Token, clause: Token) -> list[Token]:
+    """The reported clause with the further clauses of the same report: "said new mothers were
+    entitled to 12 months leave, but that many women could not take it ..."."""
+    words = _without_own_verbs(clause, verb)
+    further = [
+        c
+        for c in verb.children
+        if c.i > clause.i
+        and (
+            c.dep_ == "ccomp"
+            or (c.dep_ == "conj" and any(m.dep_ == "mark" and m.lower_ == "that" for m in c.children))
+        )
+    ]
+    if not further or clause.i < verb.i:
+        return words
+    end = max(t.i for c in further for t in c.subtree)
+    start = min(t.i for t in words)
+    return list(verb.doc[start : end + 1])
+
+
+def _cognition_complement(verb: Token, clause: Token | None, cue_end: int) -> tuple[list[Token], int] | None:
+    """A belief or fear reports a clause ("believes that ..."); an intent an infinitive ("plans to")."""
+    if clause is not None:
+        return _without_own_verbs(clause, verb), cue_end
+    if verb_lemma(verb) in _INTENT_VERBS:
+        infinitive = next((c for c in verb.children if c.dep_ == "xcomp" and _is_infinitive(c)), None)
+        return (list(infinitive.subtree), cue_end) if infinitive is not None else None
+    rescued = _misattached_that_clause(verb)
+    return (rescued, cue_end) if rescued else None
+
+
+def _naming(verb: Token, obj: Token, clause: Token | None) -> list[Token]:
+    """ "called the plan 'illogical'", "dismissed the claims as nonsense", "branded audiences
+    ignorant": the verb, its object and what it calls the object, read as one statement."""
+    described = next((c for c in verb.children if c.dep_ in ("oprd", "acomp") and c.i > obj.i), None)
+    described = described or next(
+        (c for c in [*verb.children, *obj.children] if c.dep_ == "prep" and c.lower_ == "as" and c.i > obj.i),
+        None,
+    )
+    if described is None and clause is not None and clause.pos_ not in ("VERB", "AUX"):
+        described = clause  # "calling it 'completely unacceptable'", parsed as a small clause
+    if described is None:  # "called the plan 'illogical'", the adjective parsed as the plan's
+        described = next((c for c in obj.children if c.dep_ in ("amod", "appos") and c.i > obj.i), None)
+    if described is None:
+        return []
+    start = min(t.i for t in obj.subtree)
+    end = max(t.i for t in described.subtree)
+    return [verb, *verb.doc[start : end + 1]]
+
+
+def _without_own_verbs(clause: Token, verb: Token) -> list[Token]:
+    """The reported clause less a speech verb of the speaker's own hung on it ("... and urged
+    ministers to ...", ", accusing him of ..."), which is a position of its own."""
+    dropped: set[int] = set()
+    for child in clause.children:
+        outer = outer_speech_verb(child)
+        if outer is not None and outer.i == verb.i:
+            dropped.update(t.i for t in child.subtree)
+            dropped.update(t.i for t in clause.children if t.dep_ in ("cc", "punct") and t.i == child.i - 1)
+    return [t for t in clause.subtree if t.i not in dropped]
+
+
+def _misattached_that_clause(verb: Token) -> list[Token] | None:
+    """`told reporters after the meeting that both sides had agreed`: the parser hangs the
+    that-clause on "meeting" as a relative clause; take it back for the speech verb."""
+    for token in verb.rights:
+        for that in token.subtree:
+            if that.lower_ != "that" or that.i <= verb.i:
+                continue
+            clause = next((a for a in that.ancestors if a.dep_ in ("relcl", "acl")), None)
+            if clause is not None and verb.i in {a.i for a in clause.ancestors}:
+                end = max(t.i for t in clause.subtree)
+                return list(verb.doc[that.i + 1 : end + 1])
+    return None
+
+
+def _is_infinitive(verb: Token) -> bool:
+    return any(c.dep_ == "aux" and c.lower_ == "to" for c in verb.children)
+
+
+def _is_call_for(token: Token) -> bool:
+    return (
+        token.lemma_ == "call"
+        and token.pos_ == "VERB"
+        and any(c.dep_ == "prep" and c.lower_ in ("for", "on") for c in token.children)
+    )
+
+
+def _tokens_between(first: Token, last: Token) -> list[Token]:
+    start = min(t.i for t in first.subtree)
+    end = max(t.i for t in last.subtree)
+    return list(first.doc[start : end + 1])
+
+
+def _clause_text(words: list[Token]) -> str:
+    words = sorted(words, key=lambda t: t.i)
+    while words and (words[0].is_punct or (words[0].lower_ == "that" and words[0].dep_ == "mark")):
+        words.pop(0)
+    while words and (
+        (words[-1].is_punct and words[-1].text not in "\"'”’)")
+        or words[-1].is_space
+        or words[-1].dep_ == "cc"
+    ):
+        words.pop()
+    if not words:
+        return ""
+    doc = words[0].doc
+    after = doc[words[-1].i + 1] if words[-1].i + 1 < len(doc) else None
+    if after is not None and after.text in _CLOSING_MARKS and after.i not in {w.i for w in words}:
+        opened = sum(w.text in _OPENING_MARKS for w in words)
+        if opened > sum(w.text in _CLOSING_MARKS for w in words if w.text not in _OPENING_MARKS):
+            words = [*words, after]  # "called the plan 'illogical'": the mark that closes the quote
+    text = doc[words[0].i : words[-1].i + 1].text  # not doc.text: that joins the whole article
+    return " ".join(text.split())
+
+
+def _according_to(context: Context, according: Token) -> Found | None:
+    """`According to X, ...` and `..., according to X.`: the rest of the sentence is the claim."""
+    to = next(c for c in according.children if c.lower_ == "to")
+    source = next((c for c in to.children if c.dep_ == "pobj"), None)
+    if source is None:
+        return None
+    speaker = name_for(context, source)
+    if not speaker:
+        return None
+    phrase = {t.i for t in according.subtree}
+    sentence = according.sent
+    words = [t for t in sentence if t.i not in phrase]
+    quoted = sum(t.i in context.quoted for t in words if not t.is_punct)
+    if 2 * quoted >= len([t for t in words if not t.is_punct]):
+        return None  # a direct quote with its own attribution
+    text = _clause_text([t for t in words if t.i not in context.index.ignored])
+    if not text:
+        return None
+    return found_at(context, speaker, text, "reported", "according to", according.i)
+
+
+def found_at(context: Context, speaker: str, text: str, kind: PositionKind, cue: str, anchor: int) -> Found:
+    sentence = context.sentence_of[anchor]
+    position = Position(actor=speaker, text=text, kind=kind, cue=cue, sentence=sentence)
+    return Found(position, anchor, context.sentences[sentence].paragraph)
+
+
+def cue_text(verb: Token) -> str:
+    """The speech verb as written, with its particle and, for "told", its audience."""
+    end = verb.i
+    for child in verb.children:
+        if child.dep_ == "prt" and child.i == end + 1:
+            end = child.i
+        elif verb_lemma(verb) in AUDIENCE_VERBS and child.dep_ in ("dobj", "dative") and child.i <= end + 3:
+            end = child.i  # "told reporters", "told the BBC"; not "told Sportsmail of his relief"
+    return " ".join(verb.doc[verb.i : end + 1].text.split())

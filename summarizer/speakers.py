@@ -1,0 +1,279 @@
+"""Who speaks: the subject of a cue resolved to an actor, or kept as the article describes them.
+
+A speaker may be written as a name ("Peskov"), a pronoun ("she", "it"), a name in apposition
+("The Shadow Secretary of State for the Family, Theresa May, said"), a description that refers
+back to a named actor ("the party", "the agency", "the Prime Minister"), a description with the
+name inside it ("CNN affiliate WAVY", "Russian state news agency Tass") or only a description
+("a senior US official"), which is kept as written.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from spacy.tokens import Doc, Token
+
+from summarizer.actors import ActorIndex
+from summarizer.lexicon import (
+    DOCUMENT_NOUNS,
+    ORGANISATION_NOUNS,
+    SPEECH_LEMMA_OF_FORM,
+    SPEECH_VERBS,
+    STATEMENT_NOUNS,
+)
+from summarizer.models import Actor, Position, Sentence
+
+_PRONOUN_KINDS = {"it": ("organization", "place"), "they": ("organization", "group")}
+_MID_SENTENCE_KEY = "briefbot.mid_sentence_words"
+_REFER_BACK_SENTENCES = 4  # how far back "the party" may reach for its organisation
+_GROUP_NOUNS = frozenset({"party", "union", "movement", "coalition", "alliance", "group"})
+
+
+@dataclass(slots=True)
+class Context:
+    """What speaker resolution needs to know about the article."""
+
+    doc: Doc
+    sentences: list[Sentence]
+    index: ActorIndex
+    sentence_of: list[int]
+    quoted: set[int]
+    found: list[Position] = field(default_factory=list)  # reported positions so far, in order
+    person_names: set[str] = field(default_factory=set)
+    actor_names: set[str] = field(default_factory=set)
+
+
+def verb_lemma(token: Token) -> str:
+    """The lemma, corrected from the lexicon's own inflections where the lemmatizer errs."""
+    if token.lemma_ in SPEECH_VERBS:
+        return token.lemma_
+    return SPEECH_LEMMA_OF_FORM.get(token.lower_, token.lemma_)
+
+
+def is_speech_verb(token: Token) -> bool:
+    return token.pos_ == "VERB" and verb_lemma(token) in SPEECH_VERBS
+
+
+def subject_token(verb: Token) -> Token | None:
+    """The verb's subject, or for "..., adding" / "and said" the subject of the verb it hangs on."""
+    subject, _ = subject_and_distance(verb)
+    return subject
+
+
+def subject_and_distance(verb: Token) -> tuple[Token | None, int]:
+    for steps in range(4):
+        subject = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+        if subject is None and verb_lemma(verb) == "quote":  # "X was quoted as saying"
+            subject = next((c for c in verb.children if c.dep_ == "nsubjpass"), None)
+        if subject is not None:
+            if subject.tag_ in ("WP", "WDT") and verb.dep_ == "relcl":
+                return verb.head, steps  # "the minister, who said ..."
+            return subject, steps
+        head = verb.head
+        if verb.dep_ == "pcomp" and head.lower_ == "as":  # "quoted as saying"
+            verb = head.head
+            continue
+        if verb.dep_ == "acl" and head.lemma_ in STATEMENT_NOUNS | DOCUMENT_NOUNS and head.dep_ == "dobj":
+            verb = head.head  # "issued a statement saying", "signed a letter saying"
+            continue
+        if verb.dep_ not in ("advcl", "conj", "xcomp") or head.i == verb.i:
+            return None, steps
+        verb = outer_speech_verb(verb) or head
+    return None, 4
+
+
+def outer_speech_verb(verb: Token) -> Token | None:
+    """The parser hangs a second speech verb on the reported clause instead of the first speech
+    verb: "She said the Kremlin had never honoured a ceasefire and urged ministers ...", "Stancil
+    said Lane deserved to die, accusing him of ...". The verb shares the outer verb's subject when
+    its form matches the outer verb and not the reported one (urged/said vs. had honoured), or
+    when it is a participle clause after a comma."""
+    head = verb.head
+    outer = head.head
+    if not is_speech_verb(verb) or head.dep_ != "ccomp" or not is_speech_verb(outer):
+        return None
+    if verb.dep_ == "conj" and verb.tag_ == outer.tag_ and head.tag_ != verb.tag_:
+        return outer
+    after_comma = verb.i > 0 and verb.doc[verb.i - 1].text == ","
+    if verb.dep_ == "advcl" and verb.tag_ == "VBG" and after_comma:
+        return outer
+    return None
+
+
+def speaker_of(context: Context, verb: Token, quote: str = "") -> str:
+    """Who speaks through this verb. A subject borrowed from another verb ("..., adding") must be
+    a known actor: in run-on captions it is too often a thing ("a change in hair ... explaining")."""
+    subject, borrowed = subject_and_distance(verb)
+    if subject is None or subject.i in context.index.ignored:
+        return ""  # no subject, or a dateline the parser took for one
+    name = name_for(context, subject)
+    known = name in context.actor_names or subject.pos_ in ("PRON", "PROPN")
+    if borrowed and not known and subject.lemma_ not in ORGANISATION_NOUNS | DOCUMENT_NOUNS:
+        return ""
+    if subject.lower_ in ("he", "she") and name and _names_in(name, quote):
+        # "'Peter was not the type to let illness stop him,' he said": he is not Peter.
+        gender = "m" if subject.lower_ == "he" else "f"
+        sentence = context.sentence_of[subject.i]
+        other = context.index.latest(subject, ("person",), sentence - 3, gender=gender, exclude=(name,))
+        return other.name if other is not None else ""
+    return name
+
+
+def _names_in(name: str, quote: str) -> bool:
+    words = set(quote.replace("’", "'").split())
+    return any(part in words or part + "'s" in words for part in name.split())
+
+
+def name_for(context: Context, token: Token) -> str:
+    """Canonical actor name for a speaker token, or how the article describes the speaker."""
+    index = context.index
+    # "Pama's defence lawyer, Bruce Peters, said", "said Myer's Marketing Officer and Deputy CEO, Daniel
+    # Bracken": the name in apposition
+    named = [t for t in token.subtree if t.dep_ == "appos" and t.pos_ == "PROPN" and t.i > token.left_edge.i]
+    people = [a for t in named if (a := index.actor_at(t)) is not None and a.kind == "person"]
+    actor = index.actor_at(token)
+    if people and (actor is None or actor.kind != "person"):
+        return people[0].name
+    if actor is not None:
+        return actor.name
+    word = token.lower_
+    sentence = context.sentence_of[token.i]
+    if word in _PRONOUN_KINDS:
+        # "The memo warns ... It states ...": the last non-person speaker, else the last organisation
+        previous = [
+            p for p in context.found if p.sentence >= sentence - 2 and p.actor not in context.person_names
+        ]
+        if previous:
+            return previous[-1].actor
+        actor = index.latest(token, _PRONOUN_KINDS[word], since_sentence=sentence - 1)
+        return actor.name if actor is not None else ""
+    if token.pos_ == "PRON":
+        if word in ("he", "she"):
+            gender = "m" if word == "he" else "f"
+            actor = index.latest(token, ("person",), since_sentence=sentence - 3, gender=gender)
+            return actor.name if actor is not None else ""
+        return ""
+    inside = _name_inside(context, token)
+    if inside:
+        return inside
+    referred = _referred_actor(context, token)
+    if referred is not None:
+        return referred.name
+    return _described(context, token)
+
+
+def _name_inside(context: Context, head: Token) -> str:
+    """A proper name within the speaker's phrase: "CNN affiliate WAVY", "Russian state news agency
+    Tass", "The Shadow Secretary of State for the Family, Theresa May", "a statement from NASA"."""
+    index = context.index
+    for token in head.children:
+        if token.dep_ == "appos" and token.pos_ == "PROPN" and token.i not in index.ignored:
+            actor = index.actor_at(token)
+            if actor is not None:
+                return actor.name
+            return _proper_name(token)
+    if head.lemma_ in STATEMENT_NOUNS | DOCUMENT_NOUNS:  # "a statement from NASA", "a study by X"
+        for prep in (c for c in head.children if c.dep_ == "prep" and c.lower_ in ("from", "by")):
+            for obj in (c for c in prep.children if c.dep_ == "pobj"):
+                actor = index.actor_at(obj)
+                if actor is not None:
+                    return actor.name
+    if head.pos_ == "PROPN" and head.i > head.left_edge.i:
+        # "CNN affiliate WAVY reported": the head itself is the name, modified by its description
+        words = [t for t in head.subtree if t.i <= head.i]
+        if any(t.pos_ == "NOUN" for t in words):
+            return _proper_name(head)
+    return ""
+
+
+def _proper_name(token: Token) -> str:
+    """The proper noun and the proper nouns compounded into it, as written ("Theresa May")."""
+    words = [token]
+    for child in token.lefts:
+        if child.dep_ == "compound" and child.pos_ == "PROPN":
+            words.append(child)
+    words.sort(key=lambda t: t.i)
+    if words[-1].i - words[0].i + 1 != len(words):
+        words = [token]
+    return token.doc[words[0].i : words[-1].i + 1].text
+
+
+def _referred_actor(context: Context, head: Token) -> Actor | None:
+    """The named actor a definite description refers back to: "the party" (the organisation named
+    just before), "the Prime Minister" or "the pundit" (the person with that role or title)."""
+    definite = any(c.dep_ in ("det", "poss") for c in head.children)
+    if not definite:
+        return None
+    words = [t for t in head.subtree if t.i <= head.i and not (t.dep_ == "det" or t.is_punct)]
+    phrase = " ".join(t.text for t in words).lower().replace("’", "'")
+    index = context.index
+    for actor in index.actors:
+        written = [actor.role.lower().replace("’", "'"), *(a.lower() for a in actor.aliases)]
+        if actor.kind == "person" and any(
+            w == phrase or w.endswith(" " + phrase) or w.startswith(phrase + " ") for w in written if w
+        ):
+            return actor  # "the pundit", "United's head coach": the person the article gave that role
+    if not any(c.dep_ == "det" and c.lower_ in ("the", "this", "that") for c in head.children):
+        return None
+    if any(c.dep_ in ("prep", "relcl", "acl", "poss") for c in head.children):
+        return None  # "the head of the agency", "the lawyer who ...": someone else
+    noun = head.lemma_.lower()
+    if noun in ORGANISATION_NOUNS and head.tag_ in ("NN", "NNP"):
+        sentence = context.sentence_of[head.i]
+        since = sentence - _REFER_BACK_SENTENCES
+        kinds = ("organization", "group")
+        named = [a for a in index.actors if a.kind in kinds and noun in f"{a.name} {a.role}".lower()]
+        if len(named) == 1:
+            return named[0]
+        # "the party" may be "the Conservatives"; "the committee" is no group of people named before
+        kinds = ("organization", "group") if noun in _GROUP_NOUNS else ("organization",)
+        return index.latest(head, kinds, since_sentence=since)
+    return None
+
+
+def _described(context: Context, head: Token) -> str:
+    """ "a senior US official", "Cabinet Office spokeswoman": the speaker's noun phrase as written."""
+    dropped: set[int] = set()
+    for token in head.subtree:
+        if token.i != head.i and token.dep_ in ("relcl", "acl", "appos", "cc", "conj"):
+            dropped.update(t.i for t in token.subtree)
+    words = [t for t in head.subtree if t.i not in dropped and not t.is_space]
+    breaks = [k for k, t in enumerate(words) if t.text in (":", ";", "—", "–") and t.i < head.i]
+    if breaks:
+        words = words[breaks[-1] + 1 :]  # "Colourful: Kites of all shapes" (a caption run into the text)
+    while words and words[-1].is_punct:
+        words.pop()
+    while words and words[0].is_punct:
+        words.pop(0)
+    if not words or len(words) > 10 or words[-1].i - words[0].i + 1 != len(words):
+        words = [t for t in words if t.i <= head.i] or [head]  # "an extract [of ...]"
+        if words[-1].i - words[0].i + 1 != len(words):
+            words = [head]
+    if words[0].lower_ == "the" and len(words) > 2:
+        words = words[1:]
+    text = context.doc[words[0].i : words[-1].i + 1].text
+    first = words[0]
+    common = first.tag_ == "DT" or not (_written_capitalised(first) or first.text.isupper())
+    if text[:1].isupper() and first.is_sent_start and common:
+        text = text[0].lower() + text[1:]  # "Officials said" -> "officials"
+    return text
+
+
+def _written_capitalised(token: Token) -> bool:
+    """Is this sentence-initial word capitalised elsewhere in the article too (a name)?"""
+    if token.pos_ == "PROPN":
+        return True
+    elsewhere = _mid_sentence_words(token.doc)[token.text] - (0 if token.is_sent_start else 1)
+    return elsewhere > 0
+
+
+def _mid_sentence_words(doc: Doc) -> Counter[str]:
+    """How often each word is written inside a sentence; counted once per Doc, because every
+    `Token.is_sent_start` scans the whole Doc (asking it per word was quadratic)."""
+    counts = doc.user_data.get(_MID_SENTENCE_KEY)
+    if counts is None:
+        starts = {sentence.start for sentence in doc.sents}
+        counts = Counter(t.text for t in doc if t.i not in starts)
+        doc.user_data[_MID_SENTENCE_KEY] = counts
+    return counts
