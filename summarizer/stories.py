@@ -179,12 +179,20 @@ class StoryGrouper:
         found = self.index.candidates(
             signature.keys, signature.ref.published, p.window, p.per_key, p.max_candidates
         )
+        best, probability = self.choose(signature, found)
+        return best, probability, len(found)
+
+    def choose(
+        self, signature: StorySignature, candidates: Iterable[StoryProfile]
+    ) -> tuple[StoryProfile | None, float]:
+        """The best of candidates fetched elsewhere (an async store): join it when the probability
+        reaches `params.threshold`, else start a story."""
         best, best_probability = None, 0.0
-        for profile in found:
+        for profile in candidates:
             probability = self.probability(signature, profile)
             if probability > best_probability:
                 best, best_probability = profile, probability
-        return best, best_probability, len(found)
+        return best, best_probability
 
     def probability(self, signature: StorySignature, profile: StoryProfile) -> float:
         z = self.params.bias + float(self._weights @ match_features(signature, profile))
