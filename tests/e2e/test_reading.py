@@ -12,7 +12,7 @@ from e2e.harness import BotProcess
 from e2e.news_articles import MATERNITY_PAY, PLAYER_AWARDS, RUGBY_DEFEAT, html_page, rss_feed
 from fake_discord import FakeDiscord, Message
 
-BRIEF_TIMEOUT = 120  # the first brief of a module also waits for the models to load
+BRIEF_TIMEOUT = 300  # the first brief of a module also waits for the models to load (slow on a busy machine)
 FOOTER = re.compile(r"^Brief #(\d+) · ")
 
 

@@ -1,8 +1,10 @@
 from __future__ import annotations
 
 import functools
+import json
 from collections.abc import Callable
 from dataclasses import replace
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -42,6 +44,16 @@ HOARDER = (
     "dm-test-775fe1080dc864c0dc4201a27522499dc015d968",
     "Police rescue 54 dogs and 19 cats from one mobile home in raid on known animal hoarder",
 )
+
+
+TOPIC_SET = Path(__file__).resolve().parents[2] / "bench" / "data" / "topics" / "articles.jsonl"
+
+
+@pytest.fixture(scope="module")
+def cnndm() -> dict[str, str]:
+    """The CNN/DM articles of the labelled topic set, kept in the repository (MIT, see its folder)."""
+    rows = [json.loads(line) for line in TOPIC_SET.read_text(encoding="utf-8").splitlines() if line.strip()]
+    return {row["id"]: row["article"] for row in rows}
 
 
 @pytest.fixture(scope="module")
