@@ -242,18 +242,20 @@ def _complement(verb: Token) -> tuple[list[Token], int] | None:
 
 def _whole_report(verb: Token, clause: Token) -> list[Token]:
     """The reported clause with the further clauses of the same report: "said new mothers were
-    entitled to 12 months leave, but that many women could not take it ..."."""
+    entitled to 12 months leave, but that many women could not take it ...", and before a final cue
+    "They may not be aliens, but we may be close to finding life, a scientist says"."""
     words = _without_own_verbs(clause, verb)
     further = [
         c
         for c in verb.children
         if c.i > clause.i
+        and (c.i < verb.i) == (clause.i < verb.i)  # on the clause's side of the cue, before or after it
         and (
             c.dep_ == "ccomp"
             or (c.dep_ == "conj" and any(m.dep_ == "mark" and m.lower_ == "that" for m in c.children))
         )
     ]
-    if not further or clause.i < verb.i:
+    if not further:
         return words
     end = max(t.i for c in further for t in c.subtree)
     start = min(t.i for t in words)
