@@ -287,7 +287,8 @@ def position_statement(position: Position, limit: int = DESCRIPTION_LIMIT) -> st
 
     "**Tories** dismissed the maternity pay plan as “desperate”", "**Niek Stam** said: “Robots are
     welcome…”", "According to **the police**, the road was closed". A cue in -ing form ("adding")
-    does not make a finite verb, so it follows the speaker after a comma.
+    does not make a finite verb, so it follows the speaker after a comma; a reported text that
+    already opens with its cue ("dismissed the plan as …") is not given the cue twice.
     """
     actor = position.actor.strip()
     who = f"**{escape(actor[:1].upper() + actor[1:])}**"  # it opens the sentence
@@ -299,6 +300,8 @@ def position_statement(position: Position, limit: int = DESCRIPTION_LIMIT) -> st
         return f"According to **{escape(actor)}**{':' if position.kind == 'direct' else ','} {stated}"
     if not cue:
         return f"{who}: {stated}"
+    if position.kind != "direct" and position.text.lower().startswith(position.cue.lower() + " "):
+        return f"{who} {stated}"  # a naming statement carries its verb: "dismissed the plan as …"
     joiner = ": " if position.kind == "direct" else " "
     if cue.split()[0].lower().endswith("ing"):
         return f"{who}, {cue}{joiner}{stated}"

@@ -297,6 +297,10 @@ def test_markdown_in_article_text_is_escaped(briefing_factory, stored_factory) -
             Position("Eurogas", "a two-year delay", "reported", "urged", 0),
             "**Eurogas** urged a two-year delay",
         ),
+        (  # the engine keeps a naming statement's verb in its text: the cue is not said twice
+            Position("Tories", "dismissed the plan as “desperate”", "reported", "dismissed", 0),
+            "**Tories** dismissed the plan as “desperate”",
+        ),
         (
             Position("Niek Stam", "Robots are welcome", "direct", "said", 0),
             "**Niek Stam** said: “Robots are welcome”",

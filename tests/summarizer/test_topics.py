@@ -114,7 +114,8 @@ def score(brief: Callable, encoder: Encoder) -> Callable[[tuple[str, str], str],
 
     @functools.cache
     def scores(story: tuple[str, str]) -> dict[str, float]:
-        topics = [topic for s, topic in ON_TOPIC + OFF_TOPIC if s == story]
+        cases = [getattr(case, "values", case) for case in ON_TOPIC + OFF_TOPIC]  # pytest.param has .values
+        topics = [topic for s, topic in cases if s == story]
         return {t: m.score for t, m in zip(topics, match_topics(brief(story), topics, encoder), strict=True)}
 
     return lambda story, topic: scores(story)[topic]
