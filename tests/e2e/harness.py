@@ -16,7 +16,7 @@ import time
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
-from fake_discord import SITECUSTOMIZE_DIR, FakeDiscord
+from fake_discord import SITECUSTOMIZE_DIR, FakeDiscord, World
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 BOT_COMMAND = (sys.executable, "-m", "bot")
@@ -133,3 +133,13 @@ class BotProcess:
 
     def __exit__(self, *exc_info: object) -> None:
         self.stop()
+
+
+def world_with_readers(count: int) -> World:
+    """The default world plus `count` members ("reader0", …) in its server: one per concurrent user
+    of a load test, since each user has a cooldown of their own."""
+    world = World.default()
+    guild = next(iter(world.guilds.values()))
+    for n in range(count):
+        guild.add_member(world.add_user(f"reader{n}"))
+    return world

@@ -11,9 +11,9 @@ import time
 from collections.abc import Iterator
 
 import pytest
-from e2e.harness import BotProcess
+from e2e.harness import BotProcess, world_with_readers
 from e2e.news_articles import METHANE, PORT_STRIKE, WILDFIRE, hearing_article, html_page
-from fake_discord import FakeDiscord, InteractionHandle, Message, Upload, World
+from fake_discord import FakeDiscord, InteractionHandle, Message, Upload
 
 HEARTBEAT_INTERVAL_MS = 1000
 QUEUE_LIMIT = 20
@@ -25,11 +25,7 @@ BUSY = "I'm busy with other briefs right now — try again in"
 
 @pytest.fixture(scope="module")
 def fake_discord() -> Iterator[FakeDiscord]:
-    world = World.default()
-    guild = next(iter(world.guilds.values()))
-    for n in range(USERS):
-        guild.add_member(world.add_user(f"reader{n}"))
-    with FakeDiscord(world=world, heartbeat_interval_ms=HEARTBEAT_INTERVAL_MS) as fake:
+    with FakeDiscord(world=world_with_readers(USERS), heartbeat_interval_ms=HEARTBEAT_INTERVAL_MS) as fake:
         yield fake
 
 

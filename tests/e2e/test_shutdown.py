@@ -9,9 +9,9 @@ import time
 from collections.abc import Iterator
 
 import pytest
-from e2e.harness import BotProcess
+from e2e.harness import BotProcess, world_with_readers
 from e2e.news_articles import METHANE, PORT_STRIKE, WILDFIRE, hearing_article
-from fake_discord import FakeDiscord, InteractionHandle, Upload, World
+from fake_discord import FakeDiscord, InteractionHandle, Upload
 
 USERS = 20
 SHUTDOWN_LIMIT_S = 8.0
@@ -20,11 +20,7 @@ RESTARTING = "I'm restarting right now"
 
 @pytest.fixture(scope="module")
 def fake_discord() -> Iterator[FakeDiscord]:
-    world = World.default()
-    guild = next(iter(world.guilds.values()))
-    for n in range(USERS):
-        guild.add_member(world.add_user(f"reader{n}"))
-    with FakeDiscord(world=world, heartbeat_interval_ms=1000) as fake:
+    with FakeDiscord(world=world_with_readers(USERS), heartbeat_interval_ms=1000) as fake:
         yield fake
 
 
