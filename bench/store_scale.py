@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import random
 import sqlite3
 import statistics
@@ -25,7 +26,8 @@ import sys
 import tempfile
 import time
 from collections.abc import Awaitable, Callable
-from dataclasses import replace
+from dataclasses import fields, replace
+from functools import cache
 from itertools import accumulate
 from pathlib import Path
 from typing import Any
@@ -77,11 +79,11 @@ class History:
         sample = self.samples[self.count % len(self.samples)]
         renamed = {actor.name: self.actor_name() for actor in sample.actors}
         actors = [
-            replace(actor, name=renamed[actor.name], aliases=[renamed[actor.name].split()[-1]])
+            _copy(actor, name=renamed[actor.name], aliases=[renamed[actor.name].split()[-1]])
             for actor in sample.actors
         ]
         positions = [
-            replace(position, actor=renamed.get(position.actor, position.actor))
+            _copy(position, actor=renamed.get(position.actor, position.actor))
             for position in sample.positions
         ]
         marker = f" (Report {self.count}.)"
@@ -106,17 +108,38 @@ class History:
         )
 
 
-async def fill(store: Store, history: History, target: int) -> float:
-    """Save briefs until `target`; returns briefs per second of saving (drawing them is not counted)."""
-    spent = 0.0
+def _copy(record: Any, **changes: Any) -> Any:
+    """`dataclasses.replace` without re-running `__init__`: drawing a million briefs with `replace`
+    took longer than saving them."""
+    copy = object.__new__(type(record))
+    for name in _slots(type(record)):
+        setattr(copy, name, changes[name] if name in changes else getattr(record, name))
+    return copy
+
+
+@cache
+def _slots(cls: type) -> tuple[str, ...]:
+    return tuple(field.name for field in fields(cls))
+
+
+async def fill(store: Store, history: History, target: int) -> dict[str, float]:
+    """Save briefs until `target`: briefs per second of saving (drawing them is not counted), this
+    process's CPU per save (all its threads; on a busy machine the rate falls, the CPU cost does not;
+    for PostgreSQL the server's share is not in it) and the load average meanwhile."""
+    spent = cpu = 0.0
     added = 0
     while history.count < target:
         batch = [history.next() for _ in range(min(BATCH, target - history.count))]
-        started = time.perf_counter()
+        started, started_cpu = time.perf_counter(), time.process_time()
         await store.save_briefs(batch)
         spent += time.perf_counter() - started
+        cpu += time.process_time() - started_cpu
         added += len(batch)
-    return added / spent
+    return {
+        "saves_per_s": round(added / spent),
+        "client_cpu_ms_per_save": round(cpu / added * 1000, 3),
+        "load_average_1min": round(os.getloadavg()[0], 2),
+    }
 
 
 async def timed(call: Callable[[], Awaitable[Any]], repeats: int = REPEATS) -> dict[str, float]:
@@ -224,10 +247,11 @@ async def run_store(
     rows = []
     try:
         for size in sizes:
-            rate = await fill(store, history, size)
+            saving = await fill(store, history, size)
             size_row = measure_bytes()
             queries = await measure_queries(store, history)
-            row = {"store": name, "briefs": size, "saves_per_s": round(rate), **size_row}
+            load = round(os.getloadavg()[0], 2)
+            row = {"store": name, "briefs": size, **saving, **size_row, "queries_load_average": load}
             row["queries"] = queries
             rows.append(row)
             print_row(row)
@@ -261,9 +285,11 @@ async def run_all(
 
 def print_row(row: dict[str, Any]) -> None:
     print(
-        f"\n{row['store']} at {row['briefs']:,} briefs: {row['saves_per_s']:,} saves/s, "
+        f"\n{row['store']} at {row['briefs']:,} briefs: {row['saves_per_s']:,} saves/s "
+        f"({row['client_cpu_ms_per_save']} ms client CPU per save, load {row['load_average_1min']}), "
         f"{row['bytes_per_brief_beyond_text']:,} B/brief beyond the article text"
     )
+    print(f"  queries timed at load average {row['queries_load_average']:.2f}")
     print(f"  {'query':32} {'median ms':>10} {'p95 ms':>10}")
     for name, numbers in row["queries"].items():
         print(f"  {name:32} {numbers['median_ms']:>10.2f} {numbers['p95_ms']:>10.2f}")

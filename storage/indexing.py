@@ -41,6 +41,18 @@ def search_scope(guild: int, private: bool, user_id: int) -> str:
 
 
 @dataclass(slots=True, frozen=True)
+class ActorEntries:
+    """One brief's share of the actor directory, before it has a guild key and an id."""
+
+    actors: list[tuple[str, str, int]]  # key, display name, speaks (0/1)
+    terms: set[tuple[str, str]]  # word-suffix of a name, actor key
+    speakers: set[str]  # name keys with a timeline entry for this brief
+
+
+NO_ACTORS = ActorEntries([], set(), set())
+
+
+@dataclass(slots=True, frozen=True)
 class PackedBrief:
     """A brief's CPU-bound part, done before the transaction and off the event loop."""
 
@@ -48,6 +60,7 @@ class PackedBrief:
     text: bytes
     computation: bytes
     title: str
+    actors: ActorEntries  # empty for a private brief: the directory lists public briefs only
 
 
 def _pack(news: Sequence[NewBrief], titles: Sequence[str] | None) -> list[PackedBrief]:
@@ -57,13 +70,14 @@ def _pack(news: Sequence[NewBrief], titles: Sequence[str] | None) -> list[Packed
             pack_text(new.briefing.article.text),
             pack_computation(new.briefing),
             label(new.briefing) if titles is None else titles[index],
+            NO_ACTORS if new.private else actor_entries(new.briefing),
         )
         for index, new in enumerate(news)
     ]
 
 
 async def pack_briefs(news: Sequence[NewBrief], titles: Sequence[str] | None = None) -> list[PackedBrief]:
-    """Compress and serialise in a thread: a batch of hundreds would otherwise hold the loop."""
+    """Compress, serialise and index in a thread: a batch of hundreds would otherwise hold the loop."""
     return await asyncio.to_thread(_pack, news, titles)
 
 
@@ -85,26 +99,35 @@ class ActorIndexRows:
     speakers: list[tuple[int, str, int]]  # guild, speaker name key, brief id
 
 
-def actor_index_rows(public: list[tuple[int, int, Briefing]]) -> ActorIndexRows:
-    """(guild, brief id, briefing) of public briefs -> the rows of the actor directory and indexes.
+def actor_entries(briefing: Briefing) -> ActorEntries:
+    """What a briefing adds to its guild's actor directory, prefix terms and speaker index."""
+    actors, terms, speakers = [], set(), set()
+    speaker_keys = {name_key(position.actor) for position in briefing.positions} - {""}
+    for actor in briefing.actors:
+        key = name_key(actor.name)
+        if not key:
+            continue
+        names = {key, *(name_key(alias) for alias in actor.aliases)} - {""}
+        speaks = int(bool(names & speaker_keys))
+        actors.append((key, actor.name, speaks))
+        terms.update((term, key) for name in names for term in word_suffixes(name))
+        if speaks:
+            speakers.update(names)
+    # Described speakers ("a Cabinet Office spokeswoman") have timelines too, under their own words.
+    for key in speaker_keys:
+        speakers.add(key)
+        terms.update((term, key) for term in word_suffixes(key))
+    return ActorEntries(actors, terms, speakers)
+
+
+def actor_index_rows(placed: list[tuple[int, int, ActorEntries]]) -> ActorIndexRows:
+    """(guild, brief id, entries) of a batch -> the rows to upsert.
 
     Sorted, so concurrent writers take row locks in the same order and never deadlock.
     """
     actor_rows, term_rows, speaker_rows = [], set(), set()
-    for guild, brief_id, briefing in public:
-        speaker_keys = {name_key(position.actor) for position in briefing.positions} - {""}
-        for actor in briefing.actors:
-            key = name_key(actor.name)
-            if not key:
-                continue
-            names = {key, *(name_key(alias) for alias in actor.aliases)} - {""}
-            speaks = int(bool(names & speaker_keys))
-            actor_rows.append((guild, key, actor.name, speaks, brief_id))
-            term_rows.update((guild, term, key) for name in names for term in word_suffixes(name))
-            if speaks:
-                speaker_rows.update((guild, name, brief_id) for name in names)
-        # Described speakers ("a Cabinet Office spokeswoman") have timelines too, under their own words.
-        for key in speaker_keys:
-            speaker_rows.add((guild, key, brief_id))
-            term_rows.update((guild, term, key) for term in word_suffixes(key))
+    for guild, brief_id, entries in placed:
+        actor_rows.extend((guild, key, name, speaks, brief_id) for key, name, speaks in entries.actors)
+        term_rows.update((guild, term, key) for term, key in entries.terms)
+        speaker_rows.update((guild, key, brief_id) for key in entries.speakers)
     return ActorIndexRows(sorted(actor_rows), sorted(term_rows), sorted(speaker_rows))

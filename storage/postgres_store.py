@@ -104,6 +104,7 @@ class PostgresStore(SqlStore):
     dialect = POSTGRES
 
     def __init__(self, pool: AsyncConnectionPool[AsyncConnection[dict[str, Any]]]) -> None:
+        super().__init__()
         self._pool = pool
 
     @classmethod

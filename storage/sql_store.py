@@ -38,7 +38,7 @@ from storage.records import (
     Subscription,
 )
 from storage.sql import Dialect, Row, Tx
-from storage.writes import insert_briefs
+from storage.writes import WrittenTerms, insert_briefs
 from summarizer.models import Answer, Briefing
 
 TIMELINE_KEYS = 50  # names a whole-word actor search may expand to
@@ -58,6 +58,9 @@ _NO_READING = {"title": "", "byline": "", "date": "", "language": "en", "source_
 
 class SqlStore(Store):
     dialect: Dialect
+
+    def __init__(self) -> None:
+        self._written_terms = WrittenTerms()
 
     @abstractmethod
     def _read(self) -> AbstractAsyncContextManager[Tx]:
@@ -97,7 +100,9 @@ class SqlStore(Store):
     async def _save(self, news: Sequence[NewBrief], created_at: Any) -> list[int]:
         packed = await pack_briefs(news)
         async with self._transaction() as tx:
-            return await insert_briefs(tx, packed, created_at)
+            inserted = await insert_briefs(tx, packed, created_at, written_terms=self._written_terms)
+        self._written_terms.remember(inserted.terms)
+        return inserted.ids
 
     async def find_brief(
         self,
@@ -492,7 +497,8 @@ class SqlStore(Store):
             )
             if item is None:
                 raise RuntimeError("The database returned no id for a feed item")
-            new_ids = iter(await insert_briefs(tx, packed, created_at))
+            inserted = await insert_briefs(tx, packed, created_at, written_terms=self._written_terms)
+            new_ids = iter(inserted.ids)
             brief_ids = [route.brief if isinstance(route.brief, int) else next(new_ids) for route in routes]
             await tx.executemany(
                 "INSERT INTO deliveries (brief_id, channel_id, feed_item_id, created_at) VALUES (?, ?, ?, ?) "
@@ -503,6 +509,7 @@ class SqlStore(Store):
                     for channel_id in route.channel_ids
                 ],
             )
+        self._written_terms.remember(inserted.terms)
         return brief_ids
 
     async def record_feed_item_failure(

@@ -169,6 +169,17 @@ async def test_actor_names_autocomplete_by_word_prefix_speakers_first(store: Sto
     assert len(await store.actor_names(GUILD, "", limit=2)) == 2
 
 
+async def test_a_name_already_indexed_in_one_guild_is_indexed_again_in_the_next(store: Store) -> None:
+    """The store skips prefix terms it has written before; they are per guild, so the same actor in a
+    second guild (and in a private brief, which is not indexed) must not be skipped."""
+    await save(store, kremlin_briefing())
+    await save(store, kremlin_briefing(), guild_id=OTHER_GUILD, private=True)
+    assert await store.actor_names(OTHER_GUILD, "pes", limit=25) == []
+    await save(store, kremlin_briefing(), guild_id=OTHER_GUILD)
+    assert await store.actor_names(OTHER_GUILD, "pes", limit=25) == ["Dmitry Peskov"]
+    assert await store.actor_names(OTHER_GUILD, "kul", limit=25) == ["Dmytro Kuleba"]
+
+
 # --- questions, subscriptions, meta ------------------------------------------------------------
 
 
