@@ -286,7 +286,7 @@ async def run_all(
         bindir = server_bindir()
         if bindir is None:
             raise SystemExit("PostgreSQL is not installed (apt-get install postgresql)")
-        cluster = PostgresCluster(bindir)
+        cluster = PostgresCluster(bindir, durable=True)  # fsync and synchronous commit on, as in production
         cluster.start()
         try:
             dsn = cluster.new_database("scale")
