@@ -12,6 +12,7 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from storage.codec import name_key, pack_computation, pack_text, word_suffixes
 from storage.records import NewBrief
@@ -94,7 +95,7 @@ def search_words(text: str) -> list[str]:
 
 @dataclass(slots=True, frozen=True)
 class ActorIndexRows:
-    actors: list[tuple[int, str, str, int, int]]  # guild, key, display name, speaks (0/1), brief id
+    actors: list[tuple[int, str, str, int, int, int]]  # guild, key, name, briefs, speaks, last brief id
     terms: list[tuple[int, str, str]]  # guild, word-suffix of a name, actor key
     speakers: list[tuple[int, str, int]]  # guild, speaker name key, brief id
 
@@ -121,13 +122,22 @@ def actor_entries(briefing: Briefing) -> ActorEntries:
 
 
 def actor_index_rows(placed: list[tuple[int, int, ActorEntries]]) -> ActorIndexRows:
-    """(guild, brief id, entries) of a batch -> the rows to upsert.
+    """(guild, brief id, entries) of a batch -> the rows to upsert: one directory row per guild and
+    actor, adding up the batch (an upsert may touch a row once per statement), with the name as the
+    newest brief writes it.
 
     Sorted, so concurrent writers take row locks in the same order and never deadlock.
     """
-    actor_rows, term_rows, speaker_rows = [], set(), set()
-    for guild, brief_id, entries in placed:
-        actor_rows.extend((guild, key, name, speaks, brief_id) for key, name, speaks in entries.actors)
+    actors: dict[tuple[int, str], list[Any]] = {}
+    term_rows, speaker_rows = set(), set()
+    for guild, brief_id, entries in sorted(placed, key=lambda entry: entry[1]):
+        for key, name, speaks in entries.actors:
+            row = actors.get((guild, key))
+            if row is None:
+                actors[guild, key] = [guild, key, name, 1, speaks, brief_id]
+            else:
+                row[2:] = [name, row[3] + 1, row[4] + speaks, brief_id]
         term_rows.update((guild, term, key) for term, key in entries.terms)
         speaker_rows.update((guild, key, brief_id) for key in entries.speakers)
-    return ActorIndexRows(sorted(actor_rows), sorted(term_rows), sorted(speaker_rows))
+    actor_rows = [tuple(row) for _, row in sorted(actors.items())]
+    return ActorIndexRows(actor_rows, sorted(term_rows), sorted(speaker_rows))  # type: ignore[arg-type]

@@ -180,6 +180,20 @@ async def test_a_name_already_indexed_in_one_guild_is_indexed_again_in_the_next(
     assert await store.actor_names(OTHER_GUILD, "kul", limit=25) == ["Dmytro Kuleba"]
 
 
+async def test_a_batch_naming_one_actor_twice_counts_both_briefs(store: Store) -> None:
+    """A batch is one statement per table: the directory rows are added up before the upsert."""
+    news = [
+        NewBrief(GUILD, CHANNEL, USER, briefing, 3)
+        for briefing in (summit_briefing(), kremlin_briefing(), kremlin_briefing(title="Again"))
+    ]
+    ids = await store.save_briefs(news)
+    assert len(set(ids)) == 3
+    # Dmitry Peskov speaks in two briefs, Peskov in one: the directory ranks by briefs.
+    assert await store.actor_names(GUILD, "pes", limit=25) == ["Dmitry Peskov", "Peskov"]
+    assert [s.brief_id for s in await store.actor_timeline(GUILD, "Dmitry Peskov", limit=20)] == ids[:0:-1]
+    assert (await store.history(GUILD, limit=10, viewer_id=USER)).total == 3
+
+
 # --- questions, subscriptions, meta ------------------------------------------------------------
 
 
