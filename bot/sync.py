@@ -6,7 +6,6 @@ so a restart with the same commands must not sync again. `briefbot sync` forces 
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 import json
 import logging
@@ -17,7 +16,6 @@ from discord import app_commands
 
 if TYPE_CHECKING:
     from service.briefing_service import BriefingService
-    from service.settings import Settings
 
 log = logging.getLogger(__name__)
 
@@ -59,25 +57,3 @@ async def sync_tree(
     target = f"guild {dev_guild_id}" if guild else "all servers (global)"
     log.info("Synced %d slash commands to %s.", len(synced), target)
     return True
-
-
-def sync_commands(settings: Settings) -> int:
-    """`briefbot sync`: log in, force-sync the command tree, log out. Returns the exit code."""
-    # Imported here: bot.bot imports this module for sync_tree.
-    from bot.bot import BriefBot, missing_token_exit, prepare_run
-
-    token = prepare_run(settings)
-    if token is None:
-        return missing_token_exit()
-
-    async def force_sync() -> None:
-        # Syncing needs the store (for the tree hash) but never the NLP workers: don't wait for models.
-        async with BriefBot(settings, force_sync=True, start_workers=False) as bot:
-            await bot.login(token)  # runs setup_hook, which syncs
-
-    try:
-        asyncio.run(force_sync())
-    except discord.LoginFailure:
-        log.error("Discord rejected the token. Reset it in the Developer Portal and update DISCORD_TOKEN.")
-        return 1
-    return 0

@@ -9,7 +9,8 @@ import pytest
 from discord import app_commands
 
 from bot.bot import EXTENSIONS, BriefBot
-from bot.sync import TREE_HASH_KEY, sync_commands, sync_tree, tree_hash
+from bot.entry import sync_commands
+from bot.sync import TREE_HASH_KEY, sync_tree, tree_hash
 from service.briefing_service import BriefingService
 from service.settings import Settings
 
@@ -111,7 +112,7 @@ def test_briefbot_sync_opens_the_service_without_workers(
     monkeypatch.setattr(BriefingService, "open", spy_open)
     monkeypatch.setattr(BriefBot, "login", login)
     monkeypatch.setattr(app_commands.CommandTree, "sync", tree_sync)
-    monkeypatch.setattr("bot.bot.prepare_run", lambda settings: "token")
+    monkeypatch.setattr("bot.entry.prepare_run", lambda settings: "token")
 
     assert sync_commands(Settings(discord_token=None, database_path=tmp_path / "db")) == 0
     assert opened == [{"start_workers": False}]
