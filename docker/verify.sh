@@ -6,13 +6,18 @@
 #
 #   sudo docker/verify.sh            # everything under $WORK, results in $WORK/results.txt
 #
-# Knobs (environment): WORK, MIRROR, BASE_IMAGE, IMAGE, REBUILD_BASE=1 (debootstrap again even if
-# BASE_IMAGE exists), WHEELS (a folder with the CPU torch wheel; then the build does not need
-# download.pytorch.org), CA (a CA bundle for a TLS-intercepting proxy, handed to pip as PIP_CERT),
-# RUNNER=podman (run the container with `podman run` instead of `buildah run`), PODMAN_OPTS and
-# PODMAN_RUN_OPTS (extra global and `run` options; on a host where crun refuses hybrid cgroups and
-# root lacks CAP_SYS_RESOURCE: PODMAN_OPTS="--runtime runc"
-# PODMAN_RUN_OPTS="--ulimit nofile=4096:4096 --ulimit nproc=4096:4096").
+# Knobs (environment variables):
+#   WORK             where logs, the article and results.txt go (/tmp/briefbot-docker-verify)
+#   MIRROR           the Debian mirror for debootstrap
+#   BASE_IMAGE       the local base image name; REBUILD_BASE=1 runs debootstrap even if it exists
+#   IMAGE            the image to build; SKIP_BUILD=1 keeps it if it exists (container checks only)
+#   WHEELS           a folder with the CPU torch wheel (/opt/wheels): then TORCH_INDEX is empty and
+#                    the build does not need download.pytorch.org
+#   CA               a CA bundle for a TLS-intercepting proxy, handed to pip as PIP_CERT
+#   RUNNER=podman    run the container with `podman run` instead of `buildah run`
+#   PODMAN_OPTS, PODMAN_RUN_OPTS  extra global and `run` options; where crun refuses hybrid cgroups
+#                    and root lacks CAP_SYS_RESOURCE: PODMAN_OPTS="--runtime runc"
+#                    PODMAN_RUN_OPTS="--ulimit nofile=4096:4096 --ulimit nproc=4096:4096"
 set -euo pipefail
 
 repo=$(cd "$(dirname "$0")/.." && pwd)
@@ -23,6 +28,7 @@ IMAGE=${IMAGE:-localhost/briefbot:verify}
 WHEELS=${WHEELS:-/opt/wheels}
 CA=${CA:-/etc/ssl/certs/ca-certificates.crt}
 REBUILD_BASE=${REBUILD_BASE:-0}
+SKIP_BUILD=${SKIP_BUILD:-0}
 RUNNER=${RUNNER:-buildah}
 PODMAN_OPTS=${PODMAN_OPTS:-}
 PODMAN_RUN_OPTS=${PODMAN_RUN_OPTS:-}
@@ -65,7 +71,8 @@ else
 fi
 
 # 2. The image, from the repository's Dockerfile unchanged; only build arguments and read-only
-#    mounts (visible to RUN steps, never stored in a layer) adapt it to this machine.
+#    mounts adapt it to this machine. The mounts are seen by RUN steps only: their contents are
+#    not in the image (buildah leaves the empty mount points /opt/wheels and /run/host-ca.crt).
 build_args=(--build-arg "BASE=$BASE_IMAGE")
 if [ -d "$WHEELS" ]; then
     build_args+=(--build-arg TORCH_INDEX= --build-arg "PIP_FIND_LINKS=$WHEELS" -v "$WHEELS:$WHEELS:ro")
@@ -73,13 +80,16 @@ fi
 if [ -f "$CA" ]; then
     build_args+=(--build-arg PIP_CERT=/run/host-ca.crt -v "$CA:/run/host-ca.crt:ro")
 fi
-say "buildah bud ${build_args[*]}"
-start=$(date +%s)
-nice -n 10 buildah bud --isolation chroot "${build_args[@]}" -t "$IMAGE" "$repo" > "$WORK/build.log" 2>&1 ||
-    fail "the build (see $WORK/build.log)"
-record "build: $(($(date +%s) - start)) s (log: $WORK/build.log)"
-size=$(buildah inspect --type image --format '{{.ImageSize}}' "$IMAGE" 2> /dev/null || true)
-record "image: $IMAGE, $(buildah images --format '{{.Size}}' "$IMAGE") ($size bytes uncompressed)"
+if [ "$SKIP_BUILD" = 1 ] && buildah inspect --type image "$IMAGE" > /dev/null 2>&1; then
+    record "build: skipped, $IMAGE already there (SKIP_BUILD=1)"
+else
+    say "buildah bud ${build_args[*]}"
+    start=$(date +%s)
+    nice -n 10 buildah bud --isolation chroot "${build_args[@]}" -t "$IMAGE" "$repo" > "$WORK/build.log" 2>&1 ||
+        fail "the build (see $WORK/build.log)"
+    record "build: $(($(date +%s) - start)) s (log: $WORK/build.log)"
+fi
+record "image: $IMAGE, $(buildah images --format '{{.Size}}' "$IMAGE")"
 
 # 3. The container. No network (so nothing can be downloaded at run time), no DISCORD_TOKEN.
 python3 - "$repo/tests/data/cnndm-slice.jsonl" "$WORK/article.txt" << 'EOF'
@@ -106,6 +116,10 @@ run_in_image() {
     fi
 }
 runner=$([ "$RUNNER" = podman ] && echo "podman $PODMAN_OPTS run $PODMAN_RUN_OPTS --network none" || echo "unshare --net buildah run")
+
+say "versions in the image"
+record "image runs: $(run_in_image python -c 'import sys, torch
+print("Python", sys.version.split()[0], "torch", torch.__version__, "CUDA", torch.cuda.is_available())')"
 
 say "briefbot brief --json /data/article.txt ($runner)"
 start=$(date +%s.%N)
