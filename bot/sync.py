@@ -19,8 +19,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-TREE_HASH_KEY = "command_tree_hash"
-
 
 def tree_payload(
     tree: app_commands.CommandTree, guild: discord.abc.Snowflake | None = None
@@ -49,11 +47,11 @@ async def sync_tree(
     if guild is not None:
         tree.copy_global_to(guild=guild)
     digest = tree_hash(tree, guild)
-    if not force and await service.get_meta(TREE_HASH_KEY) == digest:
+    if not force and await service.command_tree_hash() == digest:
         log.info("Slash commands unchanged; not syncing.")
         return False
     synced = await tree.sync(guild=guild)
-    await service.set_meta(TREE_HASH_KEY, digest)
+    await service.set_command_tree_hash(digest)
     target = f"guild {dev_guild_id}" if guild else "all servers (global)"
     log.info("Synced %d slash commands to %s.", len(synced), target)
     return True

@@ -451,13 +451,13 @@ class BriefingService:
         """Record a post; False when this brief was already delivered to this channel."""
         return await self._store.mark_delivered(brief_id, channel_id, message_id)
 
-    # --- meta ---------------------------------------------------------------------------------
+    # --- command sync -------------------------------------------------------------------------
 
-    async def get_meta(self, key: str) -> str | None:
-        return await self._store.get_meta(key)
+    async def command_tree_hash(self) -> str | None:
+        return await self._store.command_tree_hash()
 
-    async def set_meta(self, key: str, value: str) -> None:
-        await self._store.set_meta(key, value)
+    async def set_command_tree_hash(self, digest: str) -> None:
+        await self._store.set_command_tree_hash(digest)
 
 
 async def open_store(settings: Settings) -> Store:

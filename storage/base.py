@@ -196,10 +196,11 @@ class Store(ABC):
     async def mark_delivered(self, brief_id: int, channel_id: int, message_id: int) -> bool:
         """False when this brief was already delivered to this channel."""
 
-    # --- meta ---------------------------------------------------------------------------------
+    # --- command sync -------------------------------------------------------------------------
 
     @abstractmethod
-    async def get_meta(self, key: str) -> str | None: ...
+    async def command_tree_hash(self) -> str | None:
+        """The hash of the slash-command tree last synced to Discord (None: never synced)."""
 
     @abstractmethod
-    async def set_meta(self, key: str, value: str) -> None: ...
+    async def set_command_tree_hash(self, digest: str) -> None: ...

@@ -53,6 +53,7 @@ _VISIBLE_TO = "(b.private = FALSE OR b.user_id = ?)"
 _VISIBLE_IN_GUILD = "guild_id = ? AND (private = FALSE OR user_id = ?)"
 _FEED_COLUMNS = "id, url, created_at, etag, last_modified, last_polled_at, last_error"
 _FEED_ITEM_COLUMNS = "feed_id, item_key, item_url, settled, attempts, error, seen_at"
+_TREE_HASH_KEY = "command_tree_hash"  # its row in the `meta` key-value table
 _NO_READING = {"title": "", "byline": "", "date": "", "language": "en", "source_kind": "text", "source": ""}
 
 
@@ -564,17 +565,17 @@ class SqlStore(Store):
         )
         return changed == 1
 
-    # --- meta ---------------------------------------------------------------------------------
+    # --- command sync -------------------------------------------------------------------------
 
-    async def get_meta(self, key: str) -> str | None:
-        row = await self._fetchone("SELECT value FROM meta WHERE key = ?", (key,))
+    async def command_tree_hash(self) -> str | None:
+        row = await self._fetchone("SELECT value FROM meta WHERE key = ?", (_TREE_HASH_KEY,))
         return row["value"] if row else None
 
-    async def set_meta(self, key: str, value: str) -> None:
+    async def set_command_tree_hash(self, digest: str) -> None:
         await self._write(
             "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE "
             "SET value = excluded.value",
-            (key, value),
+            (_TREE_HASH_KEY, digest),
         )
 
     # --- rows to records ----------------------------------------------------------------------

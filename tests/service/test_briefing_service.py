@@ -205,9 +205,9 @@ async def test_history_search_messages_and_meta(services: Services, stories: dic
     assert await service.brief_for_thread(888) == second.id
     assert await service.brief_for_message(777) == second.id
 
-    await service.set_meta("command_tree_hash", "3f2a")
+    await service.set_command_tree_hash("3f2a")
     restarted = await services.restart()
-    assert await restarted.get_meta("command_tree_hash") == "3f2a"
+    assert await restarted.command_tree_hash() == "3f2a"
     assert (await restarted.history(GUILD)).total == 2
 
 
@@ -447,8 +447,8 @@ async def test_open_without_workers_starts_no_process_and_still_serves_the_store
     service = await BriefingService.open(make_settings(tmp_path / "sync.db"), start_workers=False)
     try:
         opened_in = time.perf_counter() - started
-        await service.set_meta("command_tree_hash", "9c1d")
-        assert await service.get_meta("command_tree_hash") == "9c1d"
+        await service.set_command_tree_hash("9c1d")
+        assert await service.command_tree_hash() == "9c1d"
         await asyncio.sleep(0.5)  # a started pool would have its processes by now
         assert worker_processes() == before
     finally:

@@ -225,10 +225,10 @@ async def test_subscriptions_are_unique_per_channel_ignoring_case(store: Store) 
 
 
 async def test_meta_overwrites(store: Store) -> None:
-    assert await store.get_meta("command_tree_hash") is None
-    await store.set_meta("command_tree_hash", "one")
-    await store.set_meta("command_tree_hash", "two")
-    assert await store.get_meta("command_tree_hash") == "two"
+    assert await store.command_tree_hash() is None
+    await store.set_command_tree_hash("one")
+    await store.set_command_tree_hash("two")
+    assert await store.command_tree_hash() == "two"
 
 
 # --- feeds and deliveries ----------------------------------------------------------------------
