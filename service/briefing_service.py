@@ -248,18 +248,22 @@ class BriefingService:
 
     # --- questions and actors -----------------------------------------------------------------
 
-    async def ask(self, guild_id: int | None, brief_id: int, question: str, user_id: int) -> Answer:
-        """Answer from the brief's article (in a worker) and keep the question and answer.
+    async def brief_to_ask(self, guild_id: int | None, brief_id: int, user_id: int) -> StoredBrief:
+        """The brief a question is about, loaded once for the whole exchange.
 
         Someone else's private brief is not found, exactly like one that does not exist.
         """
         stored = await self._store.get_brief(guild_id, brief_id, viewer_id=user_id)
         if stored is None:
             raise NotFound(f"I couldn't find brief #{brief_id} in this server.")
+        return stored
+
+    async def ask(self, stored: StoredBrief, question: str, user_id: int) -> Answer:
+        """Answer from the brief's article (in a worker) and keep the question and answer."""
         question = printable(question)  # stored and encoded: no lone surrogates
         with self._queue.slot():
             answer = await self._pool.run(answer_task, stored.briefing, question)
-        await self._store.add_question(brief_id, user_id, answer)
+        await self._store.add_question(stored.id, user_id, answer)
         return answer
 
     # Actors come from public briefs only, for everyone: /actor answers in public.

@@ -158,13 +158,14 @@ async def test_ask_answers_from_the_article_and_stores_the_exchange(
 ) -> None:
     service = await services.open()
     brief = await service.brief(text_request(stories["kremlin-truce"]))
-    answer = await service.ask(GUILD, brief.id, "What did Peskov say about a truce?", user_id=5)
+    asked = await service.brief_to_ask(GUILD, brief.id, user_id=5)
+    answer = await service.ask(asked, "What did Peskov say about a truce?", user_id=5)
     assert answer.found
     assert "no plans for a truce" in answer.text
     assert 1 in answer.citations
 
     with pytest.raises(NotFound, match=f"brief #{brief.id}"):
-        await service.ask(OTHER_GUILD, brief.id, "What did Peskov say?", user_id=5)
+        await service.brief_to_ask(OTHER_GUILD, brief.id, user_id=5)
 
     reader = await SqliteStore.open(tmp_path / "briefbot.db")
     try:
@@ -480,8 +481,9 @@ async def test_private_brief_is_hidden_from_everyone_but_its_owner(
     assert await service.actor_timeline(GUILD, "Dmitry Peskov") == []
 
     with pytest.raises(NotFound, match=f"brief #{secret.id}"):
-        await service.ask(GUILD, secret.id, "What did Peskov say about a truce?", user_id=MEMBER)
-    answer = await service.ask(GUILD, secret.id, "What did Peskov say about a truce?", user_id=OWNER)
+        await service.brief_to_ask(GUILD, secret.id, user_id=MEMBER)
+    owned = await service.brief_to_ask(GUILD, secret.id, user_id=OWNER)
+    answer = await service.ask(owned, "What did Peskov say about a truce?", user_id=OWNER)
     assert "no plans for a truce" in answer.text
 
     # The owner asking privately again gets their own brief from the store.
