@@ -132,3 +132,25 @@ class PendingDelivery:
     channel_id: int
     feed_url: str
     item_url: str
+
+
+@dataclass(slots=True, frozen=True)
+class StoryJoin:
+    """Where a brief went: its story, whether the brief started it, and its size after the join."""
+
+    story_id: int
+    new: bool
+    size: int
+
+
+@dataclass(slots=True, frozen=True)
+class DigestSchedule:
+    """A channel's digest: `cadence` daily or weekly (on `weekday`, 0 = Monday), at `hour` local time."""
+
+    guild_id: int
+    channel_id: int
+    cadence: str
+    hour: int
+    timezone: str
+    weekday: int
+    created_by: int
