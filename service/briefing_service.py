@@ -28,6 +28,7 @@ from service.records import (
     TopicHit,
 )
 from service.settings import Settings
+from service.stories import StoryService
 from service.worker import EngineFactory, WorkerPool, answer_task, brief_task, build_engine, match_task
 from storage import FeedFollower, FeedRoute, HistoryPage, NewBrief, PostgresStore, SqliteStore, Store
 from storage.errors import readable_database_errors
@@ -71,6 +72,7 @@ class BriefingService:
         # Why abstractive last fell back, and until when to skip trying it (a model server may recover).
         self._abstractive_unavailable = ""
         self._abstractive_retry_at = 0.0
+        self.stories = StoryService(settings, store, pool, self._queue)
 
     @classmethod
     async def open(
@@ -113,7 +115,8 @@ class BriefingService:
         self._cooldowns.start(req.user_id)
         try:
             with self._queue.slot(), readable_database_errors():
-                return await self._brief(req, kind, _Reporter(progress))
+                stored = await self._brief(req, kind, _Reporter(progress))
+                return await self.stories.join(stored)
         except BriefError:
             # Nothing was briefed (bad input, busy queue, unreachable link): let the user retry now.
             self._cooldowns.forgive(req.user_id)
@@ -412,7 +415,10 @@ class BriefingService:
             if not routes:
                 await self._store.skip_feed_items(feed.id, [(item.key, item.url)], _NO_MATCH_REASON)
                 return
-            await self._store.record_feed_item(feed.id, item.key, item.url, routes)
+            brief_ids = await self._store.record_feed_item(feed.id, item.key, item.url, routes)
+            for route, brief_id in zip(routes, brief_ids, strict=True):
+                if isinstance(route.brief, NewBrief):  # a brief the guild had already is in a story
+                    await self.stories.join_briefs(route.brief.guild_id, [brief_id])
         except BriefError as err:
             transient = isinstance(
                 err, FetchError | WorkerCrashed | ModelUnavailable | PoolClosed

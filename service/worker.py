@@ -27,6 +27,7 @@ from collections.abc import Callable
 from concurrent.futures import Future
 from contextlib import suppress
 from dataclasses import dataclass, field
+from datetime import datetime
 from multiprocessing.connection import Connection, wait
 from multiprocessing.process import BaseProcess
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -37,11 +38,15 @@ from summarizer.errors import BriefError, ModelUnavailable
 from summarizer.models import Answer, Article, Briefing, SummaryMethod
 
 if TYPE_CHECKING:
+    from summarizer.digest import Digest
     from summarizer.pipeline import Engine
+    from summarizer.story_merge import Story
+    from summarizer.story_signature import StorySignature
 
 log = logging.getLogger(__name__)
 
 EngineFactory = Callable[[EngineConfig], "Engine"]
+PRE_RANK = 3  # a digest merges at most this many times the stories it shows
 T = TypeVar("T")
 
 
@@ -108,6 +113,48 @@ def match_task(briefing: Briefing, topics: list[str]) -> list[float]:
     from summarizer.topics import match_topics
 
     return [match.score for match in match_topics(briefing, topics, _ready_engine().encoder)]
+
+
+def signature_task(briefing: Briefing) -> StorySignature:
+    """What story grouping needs of a brief: one MiniLM encoding of its lead, the rest string work on
+    the actors, places and dates the brief already has."""
+    from summarizer.story_signature import signature_of
+
+    return signature_of(briefing, _ready_engine().encoder)
+
+
+def merge_task(briefings: list[Briefing], sentences: int) -> Story:
+    from summarizer.story_merge import merge_story
+
+    return merge_story(briefings, _ready_engine().encoder, max_sentences=sentences)
+
+
+def digest_task(
+    stories: list[list[Briefing]], topics: list[str], limit: int, sentences: int, now: datetime
+) -> Digest:
+    """Rank the stories and merge the top ones. Stories are first ranked on coverage and recency alone
+    (their article list, no encoding), so only PRE_RANK x `limit` of them are topic-matched and merged."""
+    from summarizer.digest import build_digest, rank_stories
+    from summarizer.story_merge import Story
+    from summarizer.story_signature import article_ref
+
+    light = [
+        Story(briefs[0].article.title, [article_ref(b.article) for b in briefs], [], [], [])
+        for briefs in stories
+    ]
+    position = {id(story): n for n, story in enumerate(light)}
+    ranked = rank_stories(light, limit=len(light), now=now).entries[: PRE_RANK * limit]
+    kept = [stories[position[id(entry.story)]] for entry in ranked]
+    encoder = _ready_engine().encoder
+    return build_digest(kept, encoder, topics=topics, limit=limit, sentences=sentences, now=now)
+
+
+def topic_scores_task(briefings: list[Briefing], topic: str) -> list[float]:
+    """How well each briefing matches one topic (the fitted topic model), in order."""
+    from summarizer.topics import match_topics
+
+    encoder = _ready_engine().encoder
+    return [match_topics(briefing, [topic], encoder)[0].score for briefing in briefings]
 
 
 def _worker_main(conn: Connection, engine_factory: EngineFactory, config: EngineConfig, threads: int) -> None:
