@@ -120,10 +120,10 @@ def _first_link(links: Sequence[str]) -> str | None:
 def digest_messages(digest: Digest, heading: str) -> list[list[discord.Embed]]:
     """One embed per story, packed into messages of at most 10 embeds and 6000 characters."""
     if not digest.entries:
-        topics = f" for {', '.join(digest.topics)}" if digest.topics else ""
+        topics = f" for {escape(', '.join(digest.topics))}" if digest.topics else ""
         empty = discord.Embed(
             title=shorten(heading, TITLE_LIMIT),
-            description=f"No stories{escape(topics)} in this period yet.",
+            description=f"No stories{topics} in this period yet.",
             colour=discord.Colour.blurple(),
         )
         return [[empty]]
