@@ -86,6 +86,9 @@ class StoryService:
         except BriefError as err:
             log.warning("Brief #%d joined no story: %s", stored.id, err)
             return stored
+        except Exception:  # a bug in grouping must not turn a finished brief into an error
+            log.exception("Brief #%d joined no story", stored.id)
+            return stored
         return replace(stored, story_id=story_id, story_articles=articles)
 
     async def join_briefs(self, guild_id: int | None, brief_ids: list[int]) -> None:
