@@ -338,6 +338,11 @@ async def show_story(
     await interaction.edit_original_response(embed=pages[0], view=page_view("story", key, 0, len(pages)))
 
 
+def story_view(stored: StoredBrief) -> discord.ui.View | None:
+    """Other coverage alone, for compact posts (feeds), when the brief's story has other articles."""
+    return page_view("story", "", 0, 1, keep=[StoryButton(stored.id)]) if stored.story_articles > 1 else None
+
+
 # --- evidence ------------------------------------------------------------------------------------
 
 

@@ -346,6 +346,7 @@ class BriefingService:
                     brief = await self._store.get_brief(pair.guild_id, pair.brief_id)
                     if brief is None:
                         continue
+                    brief = await self.stories.join(brief)  # joined when briefed: its story's size
                     deliveries[pair.brief_id] = FeedDelivery(brief, pair.feed_url, pair.item_url, [])
                 deliveries[pair.brief_id].channel_ids.append(pair.channel_id)
             return list(deliveries.values())

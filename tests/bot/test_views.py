@@ -84,6 +84,10 @@ def test_other_coverage_only_when_the_story_has_other_articles(stored: StoredBri
     match = views.StoryButton.__discord_ui_compiled_template__.fullmatch("bb:story:42")
     assert match is not None and match["brief_id"] == "42"
     assert views.StoryButton in views.DYNAMIC_ITEMS
+    feed_post = views.story_view(stored)
+    assert feed_post is not None and custom_ids(feed_post.children) == ["bb:story:42"]
+    stored.story_articles = 1
+    assert views.story_view(stored) is None
 
 
 def refresh_press(*, ephemeral: bool) -> SimpleNamespace:
