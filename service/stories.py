@@ -19,13 +19,14 @@ from service.errors import NotFound
 from service.limits import QueueLimit
 from service.records import ActorStatement, StoredBrief
 from service.settings import Settings
-from service.worker import WorkerPool, digest_task, merge_task, signature_task, topic_scores_task
+from service.worker import WorkerPool, digest_entry_task, merge_task, signature_task, topic_scores_task
 from storage import Store
 from storage.records import DigestSchedule
-from summarizer.digest import Digest
+from summarizer.digest import Digest, rank_stories
 from summarizer.errors import BriefError
 from summarizer.stories import InMemoryStoryIndex, StoryGrouper
 from summarizer.story_merge import Story
+from summarizer.story_signature import article_ref
 
 log = logging.getLogger(__name__)
 
@@ -35,6 +36,7 @@ DIGEST_STORIES = 8  # shown in a digest
 DIGEST_SENTENCES = 3
 DIGEST_CANDIDATES = 40  # stories updated in the period that are ranked at all
 DIGEST_BRIEFS_PER_STORY = 5
+PRE_RANK = 3  # a digest merges at most this many times the stories it shows
 ACTOR_STATEMENTS = 60  # read for /actor with a topic, before the topic filter
 ACTOR_TOPIC_BRIEFS = 15  # briefs whose topic is checked (each is encoded again in a worker)
 CHOICES = 25
@@ -176,7 +178,10 @@ class StoryService:
 
     async def digest(self, guild_id: int, channel_id: int, *, days: int = 1) -> Digest:
         """The top stories of the last `days` for the channel's topics (every story when it has none);
-        public briefs only: a digest is posted for everyone."""
+        public briefs only: a digest is posted for everyone.
+
+        Stories are first ranked on coverage and recency alone (their article lists: no NLP), and only
+        PRE_RANK x DIGEST_STORIES of them are merged and topic-matched, one worker task each."""
         now = self.clock.now()
         topics = [s.topic for s in await self._store.list_subscriptions(guild_id, channel_id)]
         story_ids = await self._store.recent_stories(
@@ -187,8 +192,18 @@ class StoryService:
             briefs = await self._store.story_briefs(guild_id, story_id, limit=DIGEST_BRIEFS_PER_STORY)
             if briefs:
                 stories.append([b.briefing for b in briefs])
+        light = [Story(b[0].article.title, [article_ref(x.article) for x in b], [], [], []) for b in stories]
+        order = {id(story): n for n, story in enumerate(light)}
+        ranked = rank_stories(light, limit=PRE_RANK * DIGEST_STORIES, now=now).entries
+        entries = []
         with self._queue.slot():
-            return await self._pool.run(digest_task, stories, topics, DIGEST_STORIES, DIGEST_SENTENCES, now)
+            for entry in ranked:
+                briefings = stories[order[id(entry.story)]]
+                merged = await self._pool.run(digest_entry_task, briefings, topics, DIGEST_SENTENCES)
+                if merged is not None:
+                    entries.append(merged)
+        matches = [(e.topic or 0.0, e.matched_topics) for e in entries] if topics else None
+        return rank_stories([e.story for e in entries], matches, topics=topics, limit=DIGEST_STORIES, now=now)
 
     async def set_schedule(
         self,

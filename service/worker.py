@@ -27,7 +27,6 @@ from collections.abc import Callable
 from concurrent.futures import Future
 from contextlib import suppress
 from dataclasses import dataclass, field
-from datetime import datetime
 from multiprocessing.connection import Connection, wait
 from multiprocessing.process import BaseProcess
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -38,7 +37,7 @@ from summarizer.errors import BriefError, ModelUnavailable
 from summarizer.models import Answer, Article, Briefing, SummaryMethod
 
 if TYPE_CHECKING:
-    from summarizer.digest import Digest
+    from summarizer.digest import DigestEntry
     from summarizer.pipeline import Engine
     from summarizer.story_merge import Story
     from summarizer.story_signature import StorySignature
@@ -46,7 +45,6 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 EngineFactory = Callable[[EngineConfig], "Engine"]
-PRE_RANK = 3  # a digest merges at most this many times the stories it shows
 T = TypeVar("T")
 
 
@@ -129,24 +127,13 @@ def merge_task(briefings: list[Briefing], sentences: int) -> Story:
     return merge_story(briefings, _ready_engine().encoder, max_sentences=sentences)
 
 
-def digest_task(
-    stories: list[list[Briefing]], topics: list[str], limit: int, sentences: int, now: datetime
-) -> Digest:
-    """Rank the stories and merge the top ones. Stories are first ranked on coverage and recency alone
-    (their article list, no encoding), so only PRE_RANK x `limit` of them are topic-matched and merged."""
-    from summarizer.digest import build_digest, rank_stories
-    from summarizer.story_merge import Story
-    from summarizer.story_signature import article_ref
+def digest_entry_task(briefings: list[Briefing], topics: list[str], sentences: int) -> DigestEntry | None:
+    """One story of a digest, merged and matched against the topics (None: it matches none of them).
+    One task per story keeps each well inside the job budget and lets other work run in between."""
+    from summarizer.digest import build_digest
 
-    light = [
-        Story(briefs[0].article.title, [article_ref(b.article) for b in briefs], [], [], [])
-        for briefs in stories
-    ]
-    position = {id(story): n for n, story in enumerate(light)}
-    ranked = rank_stories(light, limit=len(light), now=now).entries[: PRE_RANK * limit]
-    kept = [stories[position[id(entry.story)]] for entry in ranked]
-    encoder = _ready_engine().encoder
-    return build_digest(kept, encoder, topics=topics, limit=limit, sentences=sentences, now=now)
+    digest = build_digest([briefings], _ready_engine().encoder, topics=topics, limit=1, sentences=sentences)
+    return digest.entries[0] if digest.entries else None
 
 
 def topic_scores_task(briefings: list[Briefing], topic: str) -> list[float]:
