@@ -60,10 +60,13 @@ class Digests(commands.GroupCog, group_name="digest", group_description="A brief
             log.exception("Checking the digest schedules failed; trying again next round.")
             return
         for item in due:
+            channel = self.bot.get_channel(item.schedule.channel_id)
+            if not isinstance(channel, discord.abc.Messageable):
+                continue  # another shard's channel, or one gone: never claim what this process can't post
             if not await stories.claim_digest(item):
                 continue  # posted (or being posted) for this period already
             try:
-                message_id = await self.post_scheduled(item)
+                message_id = await self.post_scheduled(item, channel)
             except Exception:
                 log.exception(
                     "The digest for channel %d failed; retrying next round.", item.schedule.channel_id
@@ -73,11 +76,8 @@ class Digests(commands.GroupCog, group_name="digest", group_description="A brief
             await stories.digest_posted(item, message_id)
             log.info("Posted the %s digest to channel %d.", item.period, item.schedule.channel_id)
 
-    async def post_scheduled(self, item: DueDigest) -> int:
+    async def post_scheduled(self, item: DueDigest, channel: discord.abc.Messageable) -> int:
         schedule = item.schedule
-        channel = self.bot.get_channel(schedule.channel_id)
-        if not isinstance(channel, discord.abc.Messageable):
-            raise RuntimeError(f"channel {schedule.channel_id} is gone or unknown")
         digest = await self.bot.service.stories.digest(
             schedule.guild_id, schedule.channel_id, days=PERIOD_DAYS[schedule.cadence]
         )
