@@ -130,6 +130,7 @@ class StoryService:
 
     async def story(self, guild_id: int | None, story_id: int, *, viewer_id: int | None) -> StoryView:
         briefs = await self._store.story_briefs(guild_id, story_id, limit=STORY_BRIEFS, viewer_id=viewer_id)
+        briefs = _one_per_article(briefs)
         if not briefs:
             raise NotFound("I couldn't find that story in this server.")
         with self._queue.slot():
@@ -189,7 +190,9 @@ class StoryService:
         )
         stories = []
         for story_id in story_ids:
-            briefs = await self._store.story_briefs(guild_id, story_id, limit=DIGEST_BRIEFS_PER_STORY)
+            briefs = _one_per_article(
+                await self._store.story_briefs(guild_id, story_id, limit=DIGEST_BRIEFS_PER_STORY)
+            )
             if briefs:
                 stories.append([b.briefing for b in briefs])
         light = [Story(b[0].article.title, [article_ref(x.article) for x in b], [], [], []) for b in stories]
@@ -267,3 +270,10 @@ class StoryService:
             group = groups.setdefault(key, StoryStatements(story_id, statement.title, []))
             group.statements.insert(0, statement)
         return list(groups.values())
+
+
+def _one_per_article(briefs: list[StoredBrief]) -> list[StoredBrief]:
+    """The newest brief of each article: a refreshed brief, or one briefed again at another length,
+    is the same outlet's same report, not more coverage."""
+    newest = {b.briefing.article.content_hash: b for b in briefs}  # oldest first: later ones win
+    return sorted(newest.values(), key=lambda b: b.id)

@@ -237,7 +237,8 @@ class Store(ABC):
 
     @abstractmethod
     async def story_size(self, guild_id: int | None, story_id: int, *, viewer_id: int | None = None) -> int:
-        """How many of the story's briefs `viewer_id` may see."""
+        """How many distinct articles of the story's briefs `viewer_id` may see (a brief refreshed or
+        asked for again is the same article)."""
 
     @abstractmethod
     async def story_briefs(

@@ -162,8 +162,8 @@ class StorySql(Store):
 
     async def story_size(self, guild_id: int | None, story_id: int, *, viewer_id: int | None = None) -> int:
         row = await self._fetch_one(
-            "SELECT COUNT(*) AS n FROM story_briefs sb JOIN briefs b ON b.id = sb.brief_id "
-            f"WHERE sb.story_id = ? AND b.guild_id = ? AND {_VISIBLE}",
+            "SELECT COUNT(DISTINCT b.article_id) AS n FROM story_briefs sb "
+            f"JOIN briefs b ON b.id = sb.brief_id WHERE sb.story_id = ? AND b.guild_id = ? AND {_VISIBLE}",
             (story_id, guild_key(guild_id), viewer_id),
         )
         return int(row["n"]) if row else 0

@@ -52,6 +52,12 @@ async def test_two_outlets_of_one_event_share_a_story_and_another_event_does_not
     # Asked again, the brief comes from the store with the same story.
     again = await brief(service, publish(news_site, "aceh-local"))
     assert again.cached and again.story_id == wire.story_id and again.story_articles == 2
+    # Refreshed, it is a new brief of the same article: the story still has two articles.
+    refreshed = await brief(service, publish(news_site, "aceh-local"), refresh=True)
+    assert refreshed.id != again.id and refreshed.story_id == wire.story_id
+    assert refreshed.story_articles == 2
+    shown = await service.stories.story(GUILD, wire.story_id, viewer_id=None)
+    assert len(shown.story.articles) == 2
 
 
 async def test_a_private_brief_is_in_no_one_elses_story(services: Services, news_site: NewsSite) -> None:

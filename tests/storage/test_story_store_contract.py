@@ -107,6 +107,9 @@ async def test_joining_twice_changes_nothing_and_sizes_grow(store: Store) -> Non
     assert await store.stories_of_briefs(OTHER_GUILD, [first]) == {}
     assert [b.id for b in await store.story_briefs(GUILD, story, limit=10)] == [first, second]
     assert await store.story_size(GUILD, story) == 2
+    again = await save(store, kremlin_briefing())  # the first article briefed again
+    await store.join_story(GUILD, again, sig, story, "One")
+    assert await store.story_size(GUILD, story) == 2  # articles, not briefs
     assert await store.recent_stories(GUILD, DAY - timedelta(days=3650), limit=5) == [story]
     assert await store.recent_stories(OTHER_GUILD, DAY - timedelta(days=3650), limit=5) == []
 
