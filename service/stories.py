@@ -26,7 +26,7 @@ from summarizer.digest import Digest, rank_stories
 from summarizer.errors import BriefError
 from summarizer.stories import InMemoryStoryIndex, StoryGrouper
 from summarizer.story_merge import Story
-from summarizer.story_signature import article_ref
+from summarizer.story_signature import StorySignature, article_ref
 
 log = logging.getLogger(__name__)
 
@@ -77,13 +77,14 @@ class StoryService:
 
     # --- joining --------------------------------------------------------------------------------
 
-    async def join(self, stored: StoredBrief) -> StoredBrief:
-        """The brief with its story: joined now when new, looked up when it came from the store."""
+    async def join(self, stored: StoredBrief, signature: StorySignature | None = None) -> StoredBrief:
+        """The brief with its story: joined now when new (with the signature computed with the brief,
+        else one computed now), looked up when it came from the store."""
         viewer = stored.user_id if stored.private else None
         try:
             story_id = await self._store.story_of_brief(stored.guild_id, stored.id, viewer_id=stored.user_id)
             if story_id is None:
-                story_id = await self._join(stored)
+                story_id = await self._join(stored, signature)
             articles = await self._store.story_size(stored.guild_id, story_id, viewer_id=viewer)
         except BriefError as err:
             log.warning("Brief #%d joined no story: %s", stored.id, err)
@@ -93,15 +94,18 @@ class StoryService:
             return stored
         return replace(stored, story_id=story_id, story_articles=articles)
 
-    async def join_briefs(self, guild_id: int | None, brief_ids: list[int]) -> None:
+    async def join_briefs(
+        self, guild_id: int | None, brief_ids: list[int], signature: StorySignature | None = None
+    ) -> None:
         """Feed briefs: each joins its story (a failure is logged, the others still join)."""
         for brief_id in brief_ids:
             stored = await self._store.get_brief(guild_id, brief_id)
             if stored is not None:
-                await self.join(stored)
+                await self.join(stored, signature)
 
-    async def _join(self, stored: StoredBrief) -> int:
-        signature = await self._pool.run(signature_task, stored.briefing)
+    async def _join(self, stored: StoredBrief, signature: StorySignature | None) -> int:
+        if signature is None:
+            signature = await self._pool.run(signature_task, stored.briefing)
         p = self._grouper.params
         async with self._join_lock:
             found = await self._store.story_candidates(

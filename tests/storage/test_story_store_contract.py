@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from store_builders import GUILD, OTHER_GUILD, USER, Reopen, kremlin_briefing, save, summit_briefing
 
-from storage import Store
+from storage import PostgresStore, SqliteStore, Store
 from storage.records import DigestSchedule
 from summarizer.stories import InMemoryStoryIndex, StoryGrouper
 from summarizer.story_signature import ArticleRef, StorySignature
@@ -183,15 +183,17 @@ async def _downgrade_to_v3(location: str) -> None:
 
 
 async def test_a_version_3_database_upgrades_with_nothing_lost(store: Store, store_location: str) -> None:
-    from conftest import open_store
-
     public = await save(store, kremlin_briefing())
     private = await save(store, summit_briefing(), private=True)
     await store.add_subscription(GUILD, 10, "Ukraine war", USER)
     await store.close()
     await _downgrade_to_v3(store_location)
 
-    upgraded = await open_store(store_location)
+    upgraded: Store = await (
+        PostgresStore.open(store_location)
+        if store_location.startswith("postgresql://")
+        else SqliteStore.open(store_location)
+    )
     try:
         stored = await upgraded.get_brief(GUILD, public)
         assert stored is not None and stored.briefing == kremlin_briefing()
