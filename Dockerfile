@@ -10,6 +10,8 @@
 #   (tar -C rootfs -c . | gzip) > rootfs.tar.gz; c=$(buildah from scratch)
 #   buildah add $c rootfs.tar.gz /; buildah commit $c localhost/debian-bookworm
 #   buildah bud --isolation chroot --build-arg BASE=localhost/debian-bookworm -t briefbot .
+# docker/verify.sh does all of this (with a local torch wheel and a proxy's CA mounted into the
+# build), then briefs an article in the container with no network: see the README, "Docker".
 ARG BASE=python:3.11-slim
 FROM ${BASE}
 
@@ -27,7 +29,9 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
 WORKDIR /app
 
 # A virtual environment works on both kinds of base (Debian's own Python refuses global installs).
-RUN if ! python3 -m venv --help > /dev/null 2>&1; then \
+# Debian's python3 has the venv module but not ensurepip (that is python3-venv), so a base with
+# python3 alone passes `python3 -m venv --help` and then fails to create the environment.
+RUN if ! python3 -c 'import ensurepip' > /dev/null 2>&1; then \
         apt-get update \
         && apt-get install -y --no-install-recommends python3 python3-venv ca-certificates \
         && rm -rf /var/lib/apt/lists/*; \

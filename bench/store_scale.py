@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import random
 import sqlite3
 import statistics
@@ -25,7 +26,8 @@ import sys
 import tempfile
 import time
 from collections.abc import Awaitable, Callable
-from dataclasses import replace
+from dataclasses import fields, replace
+from functools import cache
 from itertools import accumulate
 from pathlib import Path
 from typing import Any
@@ -77,11 +79,11 @@ class History:
         sample = self.samples[self.count % len(self.samples)]
         renamed = {actor.name: self.actor_name() for actor in sample.actors}
         actors = [
-            replace(actor, name=renamed[actor.name], aliases=[renamed[actor.name].split()[-1]])
+            _copy(actor, name=renamed[actor.name], aliases=[renamed[actor.name].split()[-1]])
             for actor in sample.actors
         ]
         positions = [
-            replace(position, actor=renamed.get(position.actor, position.actor))
+            _copy(position, actor=renamed.get(position.actor, position.actor))
             for position in sample.positions
         ]
         marker = f" (Report {self.count}.)"
@@ -106,17 +108,38 @@ class History:
         )
 
 
-async def fill(store: Store, history: History, target: int) -> float:
-    """Save briefs until `target`; returns briefs per second of saving (drawing them is not counted)."""
-    spent = 0.0
+def _copy(record: Any, **changes: Any) -> Any:
+    """`dataclasses.replace` without re-running `__init__`: drawing a million briefs with `replace`
+    took longer than saving them."""
+    copy = object.__new__(type(record))
+    for name in _slots(type(record)):
+        setattr(copy, name, changes[name] if name in changes else getattr(record, name))
+    return copy
+
+
+@cache
+def _slots(cls: type) -> tuple[str, ...]:
+    return tuple(field.name for field in fields(cls))
+
+
+async def fill(store: Store, history: History, target: int) -> dict[str, float]:
+    """Save briefs until `target`: briefs per second of saving (drawing them is not counted), this
+    process's CPU per save (all its threads; on a busy machine the rate falls, the CPU cost does not;
+    for PostgreSQL the server's share is not in it) and the load average meanwhile."""
+    spent = cpu = 0.0
     added = 0
     while history.count < target:
         batch = [history.next() for _ in range(min(BATCH, target - history.count))]
-        started = time.perf_counter()
+        started, started_cpu = time.perf_counter(), time.process_time()
         await store.save_briefs(batch)
         spent += time.perf_counter() - started
+        cpu += time.process_time() - started_cpu
         added += len(batch)
-    return added / spent
+    return {
+        "saves_per_s": round(added / spent),
+        "client_cpu_ms_per_save": round(cpu / added * 1000, 3),
+        "load_average_1min": round(os.getloadavg()[0], 2),
+    }
 
 
 async def timed(call: Callable[[], Awaitable[Any]], repeats: int = REPEATS) -> dict[str, float]:
@@ -196,7 +219,9 @@ def sqlite_bytes(path: Path) -> dict[str, float]:
     }
 
 
-def postgres_bytes(dsn: str) -> dict[str, float]:
+def postgres_bytes(dsn: str, empty: int) -> dict[str, float]:
+    """Like sqlite_bytes, less what the database took before the first brief (`empty`: PostgreSQL's
+    catalogue, about 7.5 MB, which a 10 K-brief database would otherwise spread over its briefs)."""
     with psycopg.connect(dsn, autocommit=True) as conn:
         conn.execute("VACUUM ANALYZE")  # type: ignore[arg-type]
         briefs, text, total = conn.execute(
@@ -206,9 +231,16 @@ def postgres_bytes(dsn: str) -> dict[str, float]:
         ).fetchone() or (0, 0, 0)
     return {
         "file_bytes": total,
+        "empty_database_bytes": empty,
         "article_text_bytes": text,
-        "bytes_per_brief_beyond_text": round((total - text) / max(1, briefs)),
+        "bytes_per_brief_beyond_text": round((total - empty - text) / max(1, briefs)),
     }
+
+
+def postgres_size(dsn: str) -> int:
+    with psycopg.connect(dsn, autocommit=True) as conn:
+        row = conn.execute("SELECT pg_database_size(current_database())").fetchone()
+    return int(row[0]) if row else 0
 
 
 async def run_store(
@@ -224,16 +256,31 @@ async def run_store(
     rows = []
     try:
         for size in sizes:
-            rate = await fill(store, history, size)
+            saving = await fill(store, history, size)
             size_row = measure_bytes()
             queries = await measure_queries(store, history)
-            row = {"store": name, "briefs": size, "saves_per_s": round(rate), **size_row}
+            load = round(os.getloadavg()[0], 2)
+            row = {"store": name, "briefs": size, **saving, **size_row, "queries_load_average": load}
             row["queries"] = queries
             rows.append(row)
             print_row(row)
     finally:
         await store.close()
     return rows
+
+
+async def requery_sqlite(samples: list[Briefing], path: Path, count: int) -> list[dict[str, Any]]:
+    history = History(samples, seed=1)
+    history.count = count  # the names and samples are drawn from the seed; the queries pick among them
+    store = await SqliteStore.open(path)
+    try:
+        row = {"store": "sqlite", "briefs": count, "requeried": True, **sqlite_bytes(path)}
+        row["queries_load_average"] = round(os.getloadavg()[0], 2)
+        row["queries"] = await measure_queries(store, history)
+    finally:
+        await store.close()
+    print_row(row)
+    return [row]
 
 
 async def run_all(
@@ -248,22 +295,30 @@ async def run_all(
         bindir = server_bindir()
         if bindir is None:
             raise SystemExit("PostgreSQL is not installed (apt-get install postgresql)")
-        cluster = PostgresCluster(bindir)
+        cluster = PostgresCluster(bindir, durable=True)  # fsync and synchronous commit on, as in production
         cluster.start()
         try:
             dsn = cluster.new_database("scale")
             store = await PostgresStore.open(dsn)
-            rows += await run_store("postgresql", store, sizes, samples, lambda: postgres_bytes(dsn))
+            empty = postgres_size(dsn)  # migrated, no brief yet
+            rows += await run_store("postgresql", store, sizes, samples, lambda: postgres_bytes(dsn, empty))
         finally:
             cluster.stop()
     return rows
 
 
 def print_row(row: dict[str, Any]) -> None:
+    saving = (
+        "queries re-timed, "
+        if row.get("requeried")
+        else f"{row['saves_per_s']:,} saves/s ({row['client_cpu_ms_per_save']} ms client CPU per save, "
+        f"load {row['load_average_1min']}), "
+    )
     print(
-        f"\n{row['store']} at {row['briefs']:,} briefs: {row['saves_per_s']:,} saves/s, "
+        f"\n{row['store']} at {row['briefs']:,} briefs: {saving}"
         f"{row['bytes_per_brief_beyond_text']:,} B/brief beyond the article text"
     )
+    print(f"  queries timed at load average {row['queries_load_average']:.2f}")
     print(f"  {'query':32} {'median ms':>10} {'p95 ms':>10}")
     for name, numbers in row["queries"].items():
         print(f"  {name:32} {numbers['median_ms']:>10.2f} {numbers['p95_ms']:>10.2f}")
@@ -303,16 +358,39 @@ def main() -> None:
     parser.add_argument(
         "--data", type=Path, default=DEFAULT_DATA, help="CNN/DM JSON lines for --make-samples"
     )
+    parser.add_argument(
+        "--folder", type=Path, help="keep the SQLite database here (default: a temporary folder, deleted)"
+    )
+    parser.add_argument(
+        "--requery",
+        action="store_true",
+        help="time the queries again on the database kept in --folder, without filling (e.g. on a quieter "
+        "machine: filling to 1 M takes an hour)",
+    )
     args = parser.parse_args()
     if args.make_samples:
         make_samples(args.data, 40)
         return
     sizes = sorted(int(size) for size in args.sizes.split(","))
     samples = load_samples()
-    with tempfile.TemporaryDirectory(prefix="briefbot-scale-") as folder:
-        rows = asyncio.run(run_all(samples, sizes, Path(folder), args.stores.split(",")))
+    stores = args.stores.split(",")
+    if args.requery:
+        if args.folder is None or stores != ["sqlite"]:
+            raise SystemExit("--requery re-times a kept SQLite database: give --stores sqlite --folder DIR")
+        path = args.folder / "scale.db"
+        if not path.exists():
+            raise SystemExit(f"{path} does not exist: fill it first with --folder")
+        with sqlite3.connect(path) as conn:
+            (count,) = conn.execute("SELECT COUNT(*) FROM briefs").fetchone()
+        rows = asyncio.run(requery_sqlite(samples, path, count))
+    elif args.folder is not None:
+        args.folder.mkdir(parents=True, exist_ok=True)
+        rows = asyncio.run(run_all(samples, sizes, args.folder, stores))
+    else:
+        with tempfile.TemporaryDirectory(prefix="briefbot-scale-") as folder:
+            rows = asyncio.run(run_all(samples, sizes, Path(folder), stores))
     path = write_results(
-        f"store_scale-{args.stores.replace(',', '-')}",
+        f"store_scale-{args.stores.replace(',', '-')}{'-requery' if args.requery else ''}",
         {"guilds": GUILDS, "actor_names": ACTOR_NAMES, "rows": rows},
     )
     print(f"\nwritten to {path}")

@@ -1,26 +1,20 @@
-"""The Discord client: intents, cogs, error replies, command sync, and the blocking entry point."""
+"""The Discord client: intents, cogs, error replies and command sync (entry points: bot/entry.py)."""
 
 from __future__ import annotations
 
 import asyncio
 import logging
-import signal
-import sys
 import time
-from http import HTTPStatus
 
-import aiohttp
 import discord
 from discord import app_commands
 from discord.ext import commands
 
 from bot import errors
-from bot.logging import setup_logging
 from bot.sync import sync_tree
 from bot.views import DYNAMIC_ITEMS
 from service.briefing_service import BriefingService
 from service.settings import Settings
-from summarizer.errors import BriefError
 
 log = logging.getLogger(__name__)
 
@@ -40,26 +34,6 @@ EXTENSIONS = (
 SHUTDOWN_GRACE_S = 4.0
 WORKER_STOP_GRACE_S = 0.5  # for NLP tasks still running after SHUTDOWN_GRACE_S
 REPLY_GRACE_S = 1.0  # for the commands whose NLP was stopped to say so
-
-MISSING_TOKEN_HELP = """\
-briefbot: DISCORD_TOKEN is not set, so the bot cannot log in to Discord.
-
-To get a token:
-  1. Open https://discord.com/developers/applications and create an application (or open yours).
-  2. Go to Bot -> Reset Token and copy the token.
-  3. On the same page, under Privileged Gateway Intents, turn on Message Content Intent.
-  4. Give it to the bot: `export DISCORD_TOKEN=...`, or put `DISCORD_TOKEN=...` in a .env file
-     in the folder you start the bot from (see config/example.env).
-Then start it again with `briefbot run`. The README explains how to invite the bot to a server."""
-
-MISSING_INTENT_HELP = (
-    "Discord refused the Message Content intent. In https://discord.com/developers/applications -> "
-    "your application -> Bot -> Privileged Gateway Intents, turn on Message Content Intent."
-)
-BAD_TOKEN_HELP = (
-    "Discord rejected the token. Reset it in https://discord.com/developers/applications -> Bot -> "
-    "Reset Token, and update DISCORD_TOKEN."
-)
 
 
 def bot_intents() -> discord.Intents:
@@ -181,78 +155,3 @@ class BriefBot(commands.Bot):
         if service is not None:
             await service.close()
         log.info("Shut down in %.1f s.", time.monotonic() - started)
-
-
-def prepare_run(settings: Settings) -> str | None:
-    """The token, with logging set up to redact it; None when there is no token."""
-    token = settings.discord_token.get_secret_value().strip() if settings.discord_token else ""
-    if not token:
-        return None
-    setup_logging([token, settings.engine.abstractive.server_api_key])
-    return token
-
-
-def missing_token_exit() -> int:
-    print(MISSING_TOKEN_HELP, file=sys.stderr)
-    return 2
-
-
-def run_bot(settings: Settings) -> int:
-    """`briefbot run` / `python -m bot`: serve until SIGINT or SIGTERM; returns the exit code.
-
-    A login or network failure is one readable line, never a traceback: discord.py's exceptions
-    carry the server's answer, and a proxy that echoes request headers would put the token in it.
-    """
-    token = prepare_run(settings)
-    if token is None:
-        return missing_token_exit()
-    try:
-        asyncio.run(_serve(settings, token))
-    except (discord.DiscordException, aiohttp.ClientError, OSError, TimeoutError) as err:
-        log.error(connection_failure_message(err))
-        return 1
-    except BriefError as err:  # the service could not start: its database, say
-        log.error("The bot could not start: %s", err)
-        return 1
-    return 0
-
-
-def connection_failure_message(error: BaseException) -> str:
-    """What went wrong logging in or staying connected, from the error's type and status only.
-
-    Never the error's own text: it may hold the server's answer, and with it whatever it echoed.
-    """
-    if isinstance(error, discord.LoginFailure):
-        return BAD_TOKEN_HELP
-    if isinstance(error, discord.PrivilegedIntentsRequired):
-        return MISSING_INTENT_HELP
-    if isinstance(error, discord.HTTPException):
-        return (
-            f"Discord answered HTTP {_status_text(error.status)} while the bot was logging in; "
-            "check https://discordstatus.com and any proxy in between, then start the bot again."
-        )
-    if isinstance(error, discord.GatewayNotFound | discord.ConnectionClosed):
-        return "Discord's gateway could not be reached or closed the connection; start the bot again later."
-    if isinstance(error, aiohttp.ClientConnectorError):
-        reason = error.os_error.strerror or type(error.os_error).__name__
-        return f"Couldn't connect to Discord at {error.host}:{error.port} ({reason}); check the network."
-    if isinstance(error, aiohttp.ClientError | OSError | TimeoutError):
-        return f"The connection to Discord failed ({type(error).__name__}); check the network."
-    return f"The bot stopped: {type(error).__name__}."
-
-
-def _status_text(status: int) -> str:
-    try:
-        return f"{status} ({HTTPStatus(status).phrase})"
-    except ValueError:
-        return str(status)
-
-
-async def _serve(settings: Settings, token: str) -> None:
-    bot = BriefBot(settings)
-    loop = asyncio.get_running_loop()
-    for signum in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(signum, bot.request_close)
-    async with bot:
-        await bot.start(token)
-    await bot.close()  # when a signal stopped the gateway, wait until the store and workers are closed too

@@ -36,13 +36,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.command == "digest":
         return run_digest(args, settings.engine)
     # Imported here so `briefbot brief` and `briefbot digest` never load discord.py.
-    if args.command == "run":
-        from bot.bot import run_bot
+    from bot.entry import run_bot, sync_commands
 
-        return run_bot(settings)
-    from bot.sync import sync_commands
-
-    return sync_commands(settings)
+    return run_bot(settings) if args.command == "run" else sync_commands(settings)
 
 
 if __name__ == "__main__":

@@ -6,7 +6,6 @@ so a restart with the same commands must not sync again. `briefbot sync` forces 
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 import json
 import logging
@@ -17,11 +16,8 @@ from discord import app_commands
 
 if TYPE_CHECKING:
     from service.briefing_service import BriefingService
-    from service.settings import Settings
 
 log = logging.getLogger(__name__)
-
-TREE_HASH_KEY = "command_tree_hash"
 
 
 def tree_payload(
@@ -51,33 +47,11 @@ async def sync_tree(
     if guild is not None:
         tree.copy_global_to(guild=guild)
     digest = tree_hash(tree, guild)
-    if not force and await service.get_meta(TREE_HASH_KEY) == digest:
+    if not force and await service.command_tree_hash() == digest:
         log.info("Slash commands unchanged; not syncing.")
         return False
     synced = await tree.sync(guild=guild)
-    await service.set_meta(TREE_HASH_KEY, digest)
+    await service.set_command_tree_hash(digest)
     target = f"guild {dev_guild_id}" if guild else "all servers (global)"
     log.info("Synced %d slash commands to %s.", len(synced), target)
     return True
-
-
-def sync_commands(settings: Settings) -> int:
-    """`briefbot sync`: log in, force-sync the command tree, log out. Returns the exit code."""
-    # Imported here: bot.bot imports this module for sync_tree.
-    from bot.bot import BriefBot, missing_token_exit, prepare_run
-
-    token = prepare_run(settings)
-    if token is None:
-        return missing_token_exit()
-
-    async def force_sync() -> None:
-        # Syncing needs the store (for the tree hash) but never the NLP workers: don't wait for models.
-        async with BriefBot(settings, force_sync=True, start_workers=False) as bot:
-            await bot.login(token)  # runs setup_hook, which syncs
-
-    try:
-        asyncio.run(force_sync())
-    except discord.LoginFailure:
-        log.error("Discord rejected the token. Reset it in the Developer Portal and update DISCORD_TOKEN.")
-        return 1
-    return 0

@@ -256,18 +256,22 @@ class BriefingService:
 
     # --- questions and actors -----------------------------------------------------------------
 
-    async def ask(self, guild_id: int | None, brief_id: int, question: str, user_id: int) -> Answer:
-        """Answer from the brief's article (in a worker) and keep the question and answer.
+    async def brief_to_ask(self, guild_id: int | None, brief_id: int, user_id: int) -> StoredBrief:
+        """The brief a question is about, loaded once for the whole exchange.
 
         Someone else's private brief is not found, exactly like one that does not exist.
         """
         stored = await self._store.get_brief(guild_id, brief_id, viewer_id=user_id)
         if stored is None:
             raise NotFound(f"I couldn't find brief #{brief_id} in this server.")
+        return stored
+
+    async def ask(self, stored: StoredBrief, question: str, user_id: int) -> Answer:
+        """Answer from the brief's article (in a worker) and keep the question and answer."""
         question = printable(question)  # stored and encoded: no lone surrogates
         with self._queue.slot():
             answer = await self._pool.run(answer_task, stored.briefing, question)
-        await self._store.add_question(brief_id, user_id, answer)
+        await self._store.add_question(stored.id, user_id, answer)
         return answer
 
     # Actors come from public briefs only, for everyone: /actor answers in public.
@@ -464,13 +468,13 @@ class BriefingService:
         """Record a post; False when this brief was already delivered to this channel."""
         return await self._store.mark_delivered(brief_id, channel_id, message_id)
 
-    # --- meta ---------------------------------------------------------------------------------
+    # --- command sync -------------------------------------------------------------------------
 
-    async def get_meta(self, key: str) -> str | None:
-        return await self._store.get_meta(key)
+    async def command_tree_hash(self) -> str | None:
+        return await self._store.command_tree_hash()
 
-    async def set_meta(self, key: str, value: str) -> None:
-        await self._store.set_meta(key, value)
+    async def set_command_tree_hash(self, digest: str) -> None:
+        await self._store.set_command_tree_hash(digest)
 
 
 async def open_store(settings: Settings) -> Store:

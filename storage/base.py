@@ -273,10 +273,11 @@ class Store(ABC):
     @abstractmethod
     async def digest_posted(self, channel_id: int, period: str, message_id: int) -> None: ...
 
-    # --- meta ---------------------------------------------------------------------------------
+    # --- command sync -------------------------------------------------------------------------
 
     @abstractmethod
-    async def get_meta(self, key: str) -> str | None: ...
+    async def command_tree_hash(self) -> str | None:
+        """The hash of the slash-command tree last synced to Discord (None: never synced)."""
 
     @abstractmethod
-    async def set_meta(self, key: str, value: str) -> None: ...
+    async def set_command_tree_hash(self, digest: str) -> None: ...

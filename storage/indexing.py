@@ -12,6 +12,7 @@ import re
 import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from storage.codec import name_key, pack_computation, pack_text, word_suffixes
 from storage.records import NewBrief
@@ -41,6 +42,18 @@ def search_scope(guild: int, private: bool, user_id: int) -> str:
 
 
 @dataclass(slots=True, frozen=True)
+class ActorEntries:
+    """One brief's share of the actor directory, before it has a guild key and an id."""
+
+    actors: list[tuple[str, str, int]]  # key, display name, speaks (0/1)
+    terms: set[tuple[str, str]]  # word-suffix of a name, actor key
+    speakers: set[str]  # name keys with a timeline entry for this brief
+
+
+NO_ACTORS = ActorEntries([], set(), set())
+
+
+@dataclass(slots=True, frozen=True)
 class PackedBrief:
     """A brief's CPU-bound part, done before the transaction and off the event loop."""
 
@@ -48,6 +61,7 @@ class PackedBrief:
     text: bytes
     computation: bytes
     title: str
+    actors: ActorEntries  # empty for a private brief: the directory lists public briefs only
 
 
 def _pack(news: Sequence[NewBrief], titles: Sequence[str] | None) -> list[PackedBrief]:
@@ -57,13 +71,14 @@ def _pack(news: Sequence[NewBrief], titles: Sequence[str] | None) -> list[Packed
             pack_text(new.briefing.article.text),
             pack_computation(new.briefing),
             label(new.briefing) if titles is None else titles[index],
+            NO_ACTORS if new.private else actor_entries(new.briefing),
         )
         for index, new in enumerate(news)
     ]
 
 
 async def pack_briefs(news: Sequence[NewBrief], titles: Sequence[str] | None = None) -> list[PackedBrief]:
-    """Compress and serialise in a thread: a batch of hundreds would otherwise hold the loop."""
+    """Compress, serialise and index in a thread: a batch of hundreds would otherwise hold the loop."""
     return await asyncio.to_thread(_pack, news, titles)
 
 
@@ -80,31 +95,49 @@ def search_words(text: str) -> list[str]:
 
 @dataclass(slots=True, frozen=True)
 class ActorIndexRows:
-    actors: list[tuple[int, str, str, int, int]]  # guild, key, display name, speaks (0/1), brief id
+    actors: list[tuple[int, str, str, int, int, int]]  # guild, key, name, briefs, speaks, last brief id
     terms: list[tuple[int, str, str]]  # guild, word-suffix of a name, actor key
     speakers: list[tuple[int, str, int]]  # guild, speaker name key, brief id
 
 
-def actor_index_rows(public: list[tuple[int, int, Briefing]]) -> ActorIndexRows:
-    """(guild, brief id, briefing) of public briefs -> the rows of the actor directory and indexes.
+def actor_entries(briefing: Briefing) -> ActorEntries:
+    """What a briefing adds to its guild's actor directory, prefix terms and speaker index."""
+    actors, terms, speakers = [], set(), set()
+    speaker_keys = {name_key(position.actor) for position in briefing.positions} - {""}
+    for actor in briefing.actors:
+        key = name_key(actor.name)
+        if not key:
+            continue
+        names = {key, *(name_key(alias) for alias in actor.aliases)} - {""}
+        speaks = int(bool(names & speaker_keys))
+        actors.append((key, actor.name, speaks))
+        terms.update((term, key) for name in names for term in word_suffixes(name))
+        if speaks:
+            speakers.update(names)
+    # Described speakers ("a Cabinet Office spokeswoman") have timelines too, under their own words.
+    for key in speaker_keys:
+        speakers.add(key)
+        terms.update((term, key) for term in word_suffixes(key))
+    return ActorEntries(actors, terms, speakers)
+
+
+def actor_index_rows(placed: list[tuple[int, int, ActorEntries]]) -> ActorIndexRows:
+    """(guild, brief id, entries) of a batch -> the rows to upsert: one directory row per guild and
+    actor, adding up the batch (an upsert may touch a row once per statement), with the name as the
+    newest brief writes it.
 
     Sorted, so concurrent writers take row locks in the same order and never deadlock.
     """
-    actor_rows, term_rows, speaker_rows = [], set(), set()
-    for guild, brief_id, briefing in public:
-        speaker_keys = {name_key(position.actor) for position in briefing.positions} - {""}
-        for actor in briefing.actors:
-            key = name_key(actor.name)
-            if not key:
-                continue
-            names = {key, *(name_key(alias) for alias in actor.aliases)} - {""}
-            speaks = int(bool(names & speaker_keys))
-            actor_rows.append((guild, key, actor.name, speaks, brief_id))
-            term_rows.update((guild, term, key) for name in names for term in word_suffixes(name))
-            if speaks:
-                speaker_rows.update((guild, name, brief_id) for name in names)
-        # Described speakers ("a Cabinet Office spokeswoman") have timelines too, under their own words.
-        for key in speaker_keys:
-            speaker_rows.add((guild, key, brief_id))
-            term_rows.update((guild, term, key) for term in word_suffixes(key))
-    return ActorIndexRows(sorted(actor_rows), sorted(term_rows), sorted(speaker_rows))
+    actors: dict[tuple[int, str], list[Any]] = {}
+    term_rows, speaker_rows = set(), set()
+    for guild, brief_id, entries in sorted(placed, key=lambda entry: entry[1]):
+        for key, name, speaks in entries.actors:
+            row = actors.get((guild, key))
+            if row is None:
+                actors[guild, key] = [guild, key, name, 1, speaks, brief_id]
+            else:
+                row[2:] = [name, row[3] + 1, row[4] + speaks, brief_id]
+        term_rows.update((guild, term, key) for term, key in entries.terms)
+        speaker_rows.update((guild, key, brief_id) for key in entries.speakers)
+    actor_rows = [tuple(row) for _, row in sorted(actors.items())]
+    return ActorIndexRows(actor_rows, sorted(term_rows), sorted(speaker_rows))  # type: ignore[arg-type]

@@ -48,6 +48,19 @@ class PostgresTx(Tx):
             async with self._conn.cursor() as cursor:
                 await cursor.executemany(_placeholders(sql), rows)  # type: ignore[arg-type]
 
+    async def insert_rows(
+        self, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]], conflict: str = ""
+    ) -> None:
+        if not rows:
+            return
+        names = ", ".join(column.split()[0] for column in columns)
+        arrays = ", ".join(f"%s::{column.split(maxsplit=1)[1]}[]" for column in columns)
+        await self._conn.execute(
+            f"INSERT INTO {table} ({names}) SELECT {names} FROM unnest({arrays}) WITH ORDINALITY "
+            f"AS batch({names}, row_order) ORDER BY row_order {conflict}",  # the given order: lock order
+            [list(values) for values in zip(*rows, strict=True)],
+        )
+
 
 class PostgresDialect(Dialect):
     lock_rows = " FOR UPDATE"
@@ -78,13 +91,19 @@ class PostgresDialect(Dialect):
         return [row["id"] for row in rows]
 
     async def index_search(self, tx: Tx, rows: Sequence[tuple[int, str, str, str]]) -> None:
-        await tx.executemany(
-            "INSERT INTO brief_search (brief_id, search) VALUES (?, to_tsvector('simple', ?))",
-            [
-                (brief_id, " ".join([*search_words(f"{title} {source}"), scope]))
-                for brief_id, title, source, scope in rows
-            ],
-        )
+        if rows:
+            await tx.execute(
+                "INSERT INTO brief_search (brief_id, search) "
+                "SELECT brief_id, to_tsvector('simple', words) FROM unnest(?::bigint[], ?::text[]) "
+                "AS batch(brief_id, words)",
+                (
+                    [brief_id for brief_id, *_ in rows],
+                    [
+                        " ".join([*search_words(f"{title} {source}"), scope])
+                        for _, title, source, scope in rows
+                    ],
+                ),
+            )
 
     async def search(
         self, tx: Tx, guild: int, viewer_id: int | None, words: list[str], limit: int
@@ -106,6 +125,7 @@ class PostgresStore(SqlStore):
     dialect = POSTGRES
 
     def __init__(self, pool: AsyncConnectionPool[AsyncConnection[dict[str, Any]]]) -> None:
+        super().__init__()
         self._pool = pool
 
     @classmethod

@@ -32,6 +32,16 @@ class Tx(ABC):
     @abstractmethod
     async def executemany(self, sql: str, rows: Sequence[Sequence[Any]]) -> None: ...
 
+    async def insert_rows(
+        self, table: str, columns: Sequence[str], rows: Sequence[Sequence[Any]], conflict: str = ""
+    ) -> None:
+        """Insert `rows` in their order, as one statement where the database allows (PostgreSQL runs
+        one statement per row of an `executemany`, a batch's cost by far). `columns` are
+        "name type", the type in PostgreSQL's spelling; an upsert's rows must have distinct keys."""
+        names = ", ".join(column.split()[0] for column in columns)
+        places = ", ".join("?" for _ in columns)
+        await self.executemany(f"INSERT INTO {table} ({names}) VALUES ({places}) {conflict}", rows)
+
     async def fetchone(self, sql: str, params: Sequence[Any] = ()) -> Row | None:
         rows = await self.fetchall(sql, params)
         return rows[0] if rows else None

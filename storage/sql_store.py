@@ -38,7 +38,7 @@ from storage.records import (
 )
 from storage.sql import Dialect, Row, Tx
 from storage.story_store import StorySql
-from storage.writes import insert_briefs
+from storage.writes import WrittenTerms, insert_briefs
 from summarizer.models import Answer, Briefing
 
 TIMELINE_KEYS = 50  # names a whole-word actor search may expand to
@@ -53,11 +53,15 @@ _VISIBLE_TO = "(b.private = FALSE OR b.user_id = ?)"
 _VISIBLE_IN_GUILD = "guild_id = ? AND (private = FALSE OR user_id = ?)"
 _FEED_COLUMNS = "id, url, created_at, etag, last_modified, last_polled_at, last_error"
 _FEED_ITEM_COLUMNS = "feed_id, item_key, item_url, settled, attempts, error, seen_at"
+_TREE_HASH_KEY = "command_tree_hash"  # its row in the `meta` key-value table
 _NO_READING = {"title": "", "byline": "", "date": "", "language": "en", "source_kind": "text", "source": ""}
 
 
 class SqlStore(StorySql):
     dialect: Dialect
+
+    def __init__(self) -> None:
+        self._written_terms = WrittenTerms()
 
     @abstractmethod
     def _read(self) -> AbstractAsyncContextManager[Tx]:
@@ -97,7 +101,9 @@ class SqlStore(StorySql):
     async def _save(self, news: Sequence[NewBrief], created_at: Any) -> list[int]:
         packed = await pack_briefs(news)
         async with self._transaction() as tx:
-            return await insert_briefs(tx, packed, created_at)
+            inserted = await insert_briefs(tx, packed, created_at, written_terms=self._written_terms)
+        self._written_terms.remember(inserted.terms)
+        return inserted.ids
 
     async def find_brief(
         self,
@@ -492,7 +498,8 @@ class SqlStore(StorySql):
             )
             if item is None:
                 raise RuntimeError("The database returned no id for a feed item")
-            new_ids = iter(await insert_briefs(tx, packed, created_at))
+            inserted = await insert_briefs(tx, packed, created_at, written_terms=self._written_terms)
+            new_ids = iter(inserted.ids)
             brief_ids = [route.brief if isinstance(route.brief, int) else next(new_ids) for route in routes]
             await tx.executemany(
                 "INSERT INTO deliveries (brief_id, channel_id, feed_item_id, created_at) VALUES (?, ?, ?, ?) "
@@ -503,6 +510,7 @@ class SqlStore(StorySql):
                     for channel_id in route.channel_ids
                 ],
             )
+        self._written_terms.remember(inserted.terms)
         return brief_ids
 
     async def record_feed_item_failure(
@@ -557,17 +565,17 @@ class SqlStore(StorySql):
         )
         return changed == 1
 
-    # --- meta ---------------------------------------------------------------------------------
+    # --- command sync -------------------------------------------------------------------------
 
-    async def get_meta(self, key: str) -> str | None:
-        row = await self._fetchone("SELECT value FROM meta WHERE key = ?", (key,))
+    async def command_tree_hash(self) -> str | None:
+        row = await self._fetchone("SELECT value FROM meta WHERE key = ?", (_TREE_HASH_KEY,))
         return row["value"] if row else None
 
-    async def set_meta(self, key: str, value: str) -> None:
+    async def set_command_tree_hash(self, digest: str) -> None:
         await self._write(
             "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE "
             "SET value = excluded.value",
-            (key, value),
+            (_TREE_HASH_KEY, digest),
         )
 
     # --- rows to records ----------------------------------------------------------------------

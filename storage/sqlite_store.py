@@ -95,6 +95,7 @@ class SqliteStore(SqlStore):
     dialect = SQLITE
 
     def __init__(self, conn: aiosqlite.Connection) -> None:
+        super().__init__()
         self._conn = conn
         self._tx = SqliteTx(conn)
         self._write_lock = asyncio.Lock()

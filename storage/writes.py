@@ -10,25 +10,93 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import datetime
+from itertools import islice
 
 from storage.codec import READING_KEYS, reading_of
 from storage.indexing import PackedBrief, actor_index_rows, guild_key, search_scope
 from storage.sql import Tx
 
+BRIEF_COLUMNS = (
+    "id bigint",
+    "guild_id bigint",
+    "private boolean",
+    "user_id bigint",
+    "channel_id bigint",
+    "article_id bigint",
+    "briefing_id bigint",
+    "method text",
+    "sentences integer",
+    "created_at timestamptz",
+    "title text",
+    "source text",
+    "source_kind text",
+    "reading jsonb",
+)
+GUILD_ACTOR_COLUMNS = (
+    "guild_id bigint",
+    "key text",
+    "name text",
+    "briefs integer",
+    "speaks integer",
+    "last_brief_id bigint",
+)
+TermRow = tuple[int, str, str]  # guild, word-suffix of a name, actor key
+
+
+class WrittenTerms:
+    """Prefix-term rows a store has committed, so the next saves skip them.
+
+    Most briefs name actors already indexed (names are Zipf-distributed), and the upsert of their terms
+    was a fifth of a save. Terms are never deleted, so a row found here is in the database; a row
+    evicted, or written by another process, is upserted again (`ON CONFLICT DO NOTHING`): the cache
+    only ever saves work, it never loses a row.
+    """
+
+    def __init__(self, capacity: int = 100_000) -> None:
+        self._rows: dict[TermRow, None] = {}
+        self._capacity = capacity
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    def unwritten(self, rows: Sequence[TermRow]) -> list[TermRow]:
+        return [row for row in rows if row not in self._rows]
+
+    def remember(self, rows: Sequence[TermRow]) -> None:
+        """Call after the transaction that wrote `rows` has committed."""
+        for row in rows:
+            self._rows.pop(row, None)
+            self._rows[row] = None  # the newest at the end: the oldest are evicted first
+        for row in list(islice(self._rows, max(0, len(self._rows) - self._capacity))):
+            del self._rows[row]
+
+
+@dataclass(slots=True, frozen=True)
+class Inserted:
+    ids: list[int]
+    terms: list[TermRow]  # term rows written: for `WrittenTerms.remember` once committed
+
 
 async def insert_briefs(
-    tx: Tx, batch: Sequence[PackedBrief], created_at: datetime, *, ids: Sequence[int] | None = None
-) -> list[int]:
-    """Insert packed briefs with everything they need; returns their ids (given `ids`, those)."""
+    tx: Tx,
+    batch: Sequence[PackedBrief],
+    created_at: datetime,
+    *,
+    ids: Sequence[int] | None = None,
+    written_terms: WrittenTerms | None = None,
+) -> Inserted:
+    """Insert packed briefs with everything they need: their ids (given `ids`, those) and the prefix
+    terms written, skipping those `written_terms` knows."""
     if not batch:
-        return []
+        return Inserted([], [])
     dialect = tx.dialect
     now = dialect.time_param(created_at)
     article_ids = await _article_ids(tx, batch, now)
-    await tx.executemany(
-        "INSERT INTO article_urls (url, article_id) VALUES (?, ?) "
-        "ON CONFLICT (url) DO UPDATE SET article_id = excluded.article_id",
+    await tx.insert_rows(
+        "article_urls",
+        ("url text", "article_id bigint"),
         sorted(
             {
                 (url, article_ids[item.new.briefing.article.content_hash])
@@ -37,6 +105,7 @@ async def insert_briefs(
                 if url
             }
         ),
+        "ON CONFLICT (url) DO UPDATE SET article_id = excluded.article_id",
     )
     briefing_ids = await _briefing_ids(tx, batch, article_ids, now)
     brief_ids = list(ids) if ids is not None else await dialect.next_ids(tx, "briefs", len(batch))
@@ -68,51 +137,51 @@ async def insert_briefs(
             (brief_id, item.title, article.source, search_scope(guild, new.private, new.user_id))
         )
         counts[guild, new.user_id if new.private else 0] += 1
-    await tx.executemany(
-        "INSERT INTO briefs (id, guild_id, private, user_id, channel_id, article_id, briefing_id, method, "
-        "sentences, created_at, title, source, source_kind, reading) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-        rows,
-    )
+    await tx.insert_rows("briefs", BRIEF_COLUMNS, rows)
     await dialect.index_search(tx, search_rows)
-    await tx.executemany(
-        "INSERT INTO brief_counts (guild_id, owner_id, briefs) VALUES (?, ?, ?) "
-        "ON CONFLICT (guild_id, owner_id) DO UPDATE SET briefs = brief_counts.briefs + excluded.briefs",
+    await tx.insert_rows(
+        "brief_counts",
+        ("guild_id bigint", "owner_id bigint", "briefs bigint"),
         sorted((guild, owner, n) for (guild, owner), n in counts.items()),
+        "ON CONFLICT (guild_id, owner_id) DO UPDATE SET briefs = brief_counts.briefs + excluded.briefs",
     )
     index = actor_index_rows(
         [
-            (guild_key(item.new.guild_id), brief_id, item.new.briefing)
+            (guild_key(item.new.guild_id), brief_id, item.actors)
             for item, brief_id in zip(batch, brief_ids, strict=True)
-            if not item.new.private
         ]
     )
     last_brief = dialect.greatest("guild_actors.last_brief_id", "excluded.last_brief_id")
-    await tx.executemany(
-        "INSERT INTO guild_actors (guild_id, key, name, briefs, speaks, "
-        "last_brief_id) VALUES (?, ?, ?, 1, ?, ?) "
-        "ON CONFLICT (guild_id, key) DO UPDATE SET name = excluded.name, briefs = guild_actors.briefs + 1, "
-        f"speaks = guild_actors.speaks + excluded.speaks, last_brief_id = {last_brief}",
+    await tx.insert_rows(
+        "guild_actors",
+        GUILD_ACTOR_COLUMNS,
         index.actors,
+        "ON CONFLICT (guild_id, key) DO UPDATE SET name = excluded.name, "
+        "briefs = guild_actors.briefs + excluded.briefs, speaks = guild_actors.speaks + excluded.speaks, "
+        f"last_brief_id = {last_brief}",
     )
-    await tx.executemany(
-        "INSERT INTO actor_terms (guild_id, term, key) VALUES (?, ?, ?) ON CONFLICT DO NOTHING", index.terms
+    terms = index.terms if written_terms is None else written_terms.unwritten(index.terms)
+    await tx.insert_rows(
+        "actor_terms", ("guild_id bigint", "term text", "key text"), terms, "ON CONFLICT DO NOTHING"
     )
-    await tx.executemany(
-        "INSERT INTO speakers (guild_id, key, brief_id) VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
+    await tx.insert_rows(
+        "speakers",
+        ("guild_id bigint", "key text", "brief_id bigint"),
         index.speakers,
+        "ON CONFLICT DO NOTHING",
     )
-    return brief_ids
+    return Inserted(brief_ids, terms)
 
 
 async def _article_ids(tx: Tx, batch: Sequence[PackedBrief], now: object) -> dict[str, int]:
     """content hash -> article id, inserting the texts not stored yet (and filling SQLite rows from
     before v3, which kept no text)."""
     texts = {item.new.briefing.article.content_hash: item.text for item in batch}
-    await tx.executemany(
-        "INSERT INTO articles (content_hash, created_at, text) VALUES (?, ?, ?) "
-        "ON CONFLICT (content_hash) DO UPDATE SET text = excluded.text WHERE articles.text IS NULL",
+    await tx.insert_rows(
+        "articles",
+        ("content_hash text", "created_at timestamptz", "text bytea"),
         [(content_hash, now, text) for content_hash, text in sorted(texts.items())],
+        "ON CONFLICT (content_hash) DO UPDATE SET text = excluded.text WHERE articles.text IS NULL",
     )
     membership, values = tx.dialect.in_list("content_hash", list(texts))
     rows = await tx.fetchall(f"SELECT content_hash, id FROM articles WHERE {membership}", (values,))
@@ -153,9 +222,16 @@ async def _briefing_ids(
         inserts.append((briefing_id, *key, item.computation, now))
         newest[key] = (briefing_id, item.computation)
         ids.append(briefing_id)
-    await tx.executemany(
-        "INSERT INTO briefings (id, article_id, method, sentences, computation, created_at) "
-        "VALUES (?, ?, ?, ?, ?, ?)",
+    await tx.insert_rows(
+        "briefings",
+        (
+            "id bigint",
+            "article_id bigint",
+            "method text",
+            "sentences integer",
+            "computation bytea",
+            "created_at timestamptz",
+        ),
         inserts,
     )
     return ids

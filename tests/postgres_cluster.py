@@ -37,8 +37,10 @@ def _free_port() -> int:
 
 
 class PostgresCluster:
-    def __init__(self, bindir: Path) -> None:
+    def __init__(self, bindir: Path, *, durable: bool = False) -> None:
+        """`durable=False` (tests) turns off fsync and synchronous commit; benchmarks keep them on."""
         self._bindir = bindir
+        self._durable = durable
         self._folder = Path(tempfile.mkdtemp(prefix="briefbot-pg-"))
         self._data = self._folder / "data"
         self.port = _free_port()
@@ -59,10 +61,9 @@ class PostgresCluster:
 
     def start(self) -> None:
         self._run("initdb", "-D", str(self._data), "-A", "trust", "-U", SUPERUSER, "-E", "UTF8", "--no-sync")
-        options = (
-            f"-p {self.port} -k {self._folder} -c listen_addresses=127.0.0.1 -c fsync=off "
-            "-c synchronous_commit=off -c full_page_writes=off -c max_connections=200"
-        )
+        options = f"-p {self.port} -k {self._folder} -c listen_addresses=127.0.0.1 -c max_connections=200"
+        if not self._durable:
+            options += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
         self._run(
             "pg_ctl", "-D", str(self._data), "-o", options, "-l", str(self._folder / "log"), "-w", "start"
         )

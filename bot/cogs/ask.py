@@ -16,6 +16,7 @@ from summarizer.errors import BriefError
 if TYPE_CHECKING:
     from bot.bot import BriefBot
     from service.briefing_service import BriefingService
+    from service.records import StoredBrief
 
 log = logging.getLogger(__name__)
 
@@ -35,13 +36,9 @@ class Ask(commands.Cog):
             return
         try:
             self.bot.track()
-            embed = await answer_embed(
-                self.bot.service,
-                message.guild.id,
-                brief_id,
-                message.content[:QUESTION_LIMIT],
-                message.author.id,
-            )
+            service = self.bot.service
+            stored = await service.brief_to_ask(message.guild.id, brief_id, message.author.id)
+            embed = await answer_embed(service, stored, message.content[:QUESTION_LIMIT], message.author.id)
             reply: dict[str, Any] = {"embed": embed}
         except (BriefError, errors.ShuttingDown) as error:
             reply = {"content": str(error)}
@@ -100,11 +97,9 @@ class Ask(commands.Cog):
             raise NotFound(
                 "There is no brief in this channel yet: use /brief first, or pick one with `brief:`."
             )
-        stored = await service.get_brief(guild_id, brief_id, viewer_id=user_id)
-        if stored is None:
-            raise NotFound(f"I couldn't find brief #{brief_id} in this server.")
+        stored = await service.brief_to_ask(guild_id, brief_id, user_id)
         await errors.defer(interaction, private=stored.private)
-        embed = await answer_embed(service, guild_id, brief_id, question, user_id)
+        embed = await answer_embed(service, stored, question, user_id)
         await interaction.edit_original_response(embed=embed)
 
     @ask.autocomplete("brief")
@@ -123,13 +118,9 @@ async def brief_choices(
 
 
 async def answer_embed(
-    service: BriefingService, guild_id: int, brief_id: int, question: str, user_id: int
+    service: BriefingService, stored: StoredBrief, question: str, user_id: int
 ) -> discord.Embed:
-    answer = await service.ask(guild_id, brief_id, question, user_id)
-    stored = await service.get_brief(guild_id, brief_id, viewer_id=user_id)
-    if stored is None:
-        raise NotFound(f"Brief #{brief_id} is not a brief of this server.")
-    return render.answer_embed(answer, stored)
+    return render.answer_embed(await service.ask(stored, question, user_id), stored)
 
 
 async def setup(bot: BriefBot) -> None:

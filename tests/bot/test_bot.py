@@ -10,9 +10,10 @@ import discord
 import pytest
 from discord import app_commands
 
-from bot.bot import EXTENSIONS, BriefBot, BriefTree, bot_intents, run_bot
+from bot.bot import EXTENSIONS, BriefBot, BriefTree, bot_intents
+from bot.entry import run_bot, sync_commands
 from bot.errors import ShuttingDown
-from bot.sync import sync_commands, tree_payload
+from bot.sync import tree_payload
 from service.settings import Settings
 
 STRING, INTEGER, BOOLEAN, ATTACHMENT, SUBCOMMAND = 3, 4, 5, 11, 1

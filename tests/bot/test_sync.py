@@ -9,22 +9,23 @@ import pytest
 from discord import app_commands
 
 from bot.bot import EXTENSIONS, BriefBot
-from bot.sync import TREE_HASH_KEY, sync_commands, sync_tree, tree_hash
+from bot.entry import sync_commands
+from bot.sync import sync_tree, tree_hash
 from service.briefing_service import BriefingService
 from service.settings import Settings
 
 
 class MetaStore:
-    """The two service methods sync uses, kept in a dict."""
+    """The two service methods sync uses, kept in memory."""
 
     def __init__(self) -> None:
-        self.meta: dict[str, str] = {}
+        self.tree_hash: str | None = None
 
-    async def get_meta(self, key: str) -> str | None:
-        return self.meta.get(key)
+    async def command_tree_hash(self) -> str | None:
+        return self.tree_hash
 
-    async def set_meta(self, key: str, value: str) -> None:
-        self.meta[key] = value
+    async def set_command_tree_hash(self, digest: str) -> None:
+        self.tree_hash = digest
 
 
 async def loaded_bot(tmp_path: Path) -> BriefBot:
@@ -68,7 +69,7 @@ async def test_hash_depends_on_the_sync_target(bot: BriefBot) -> None:
 async def test_syncs_only_when_the_tree_changed(bot: BriefBot) -> None:
     store = MetaStore()
     assert await sync_tree(bot.tree, store, dev_guild_id=None)  # type: ignore[arg-type]
-    assert store.meta[TREE_HASH_KEY] == tree_hash(bot.tree)
+    assert store.tree_hash == tree_hash(bot.tree)
     assert not await sync_tree(bot.tree, store, dev_guild_id=None)  # type: ignore[arg-type]
     assert bot.tree.sync.await_count == 1  # type: ignore[attr-defined]
 
@@ -111,7 +112,7 @@ def test_briefbot_sync_opens_the_service_without_workers(
     monkeypatch.setattr(BriefingService, "open", spy_open)
     monkeypatch.setattr(BriefBot, "login", login)
     monkeypatch.setattr(app_commands.CommandTree, "sync", tree_sync)
-    monkeypatch.setattr("bot.bot.prepare_run", lambda settings: "token")
+    monkeypatch.setattr("bot.entry.prepare_run", lambda settings: "token")
 
     assert sync_commands(Settings(discord_token=None, database_path=tmp_path / "db")) == 0
     assert opened == [{"start_workers": False}]

@@ -158,13 +158,14 @@ async def test_ask_answers_from_the_article_and_stores_the_exchange(
 ) -> None:
     service = await services.open()
     brief = await service.brief(text_request(stories["kremlin-truce"]))
-    answer = await service.ask(GUILD, brief.id, "What did Peskov say about a truce?", user_id=5)
+    asked = await service.brief_to_ask(GUILD, brief.id, user_id=5)
+    answer = await service.ask(asked, "What did Peskov say about a truce?", user_id=5)
     assert answer.found
     assert "no plans for a truce" in answer.text
     assert 1 in answer.citations
 
     with pytest.raises(NotFound, match=f"brief #{brief.id}"):
-        await service.ask(OTHER_GUILD, brief.id, "What did Peskov say?", user_id=5)
+        await service.brief_to_ask(OTHER_GUILD, brief.id, user_id=5)
 
     reader = await SqliteStore.open(tmp_path / "briefbot.db")
     try:
@@ -205,9 +206,9 @@ async def test_history_search_messages_and_meta(services: Services, stories: dic
     assert await service.brief_for_thread(888) == second.id
     assert await service.brief_for_message(777) == second.id
 
-    await service.set_meta("command_tree_hash", "3f2a")
+    await service.set_command_tree_hash("3f2a")
     restarted = await services.restart()
-    assert await restarted.get_meta("command_tree_hash") == "3f2a"
+    assert await restarted.command_tree_hash() == "3f2a"
     assert (await restarted.history(GUILD)).total == 2
 
 
@@ -447,8 +448,8 @@ async def test_open_without_workers_starts_no_process_and_still_serves_the_store
     service = await BriefingService.open(make_settings(tmp_path / "sync.db"), start_workers=False)
     try:
         opened_in = time.perf_counter() - started
-        await service.set_meta("command_tree_hash", "9c1d")
-        assert await service.get_meta("command_tree_hash") == "9c1d"
+        await service.set_command_tree_hash("9c1d")
+        assert await service.command_tree_hash() == "9c1d"
         await asyncio.sleep(0.5)  # a started pool would have its processes by now
         assert worker_processes() == before
     finally:
@@ -480,8 +481,9 @@ async def test_private_brief_is_hidden_from_everyone_but_its_owner(
     assert await service.actor_timeline(GUILD, "Dmitry Peskov") == []
 
     with pytest.raises(NotFound, match=f"brief #{secret.id}"):
-        await service.ask(GUILD, secret.id, "What did Peskov say about a truce?", user_id=MEMBER)
-    answer = await service.ask(GUILD, secret.id, "What did Peskov say about a truce?", user_id=OWNER)
+        await service.brief_to_ask(GUILD, secret.id, user_id=MEMBER)
+    owned = await service.brief_to_ask(GUILD, secret.id, user_id=OWNER)
+    answer = await service.ask(owned, "What did Peskov say about a truce?", user_id=OWNER)
     assert "no plans for a truce" in answer.text
 
     # The owner asking privately again gets their own brief from the store.

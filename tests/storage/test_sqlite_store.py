@@ -68,7 +68,7 @@ async def test_reopen_is_idempotent_and_keeps_everything(db_path: Path) -> None:
     first = await SqliteStore.open(db_path)
     brief_id = await save(first, kremlin_briefing())
     await first.add_subscription(GUILD, CHANNEL, "Ukraine war", USER)
-    await first.set_meta("tree_hash", "abc")
+    await first.set_command_tree_hash("abc")
     await first.close()
 
     second = await SqliteStore.open(db_path)
@@ -77,7 +77,7 @@ async def test_reopen_is_idempotent_and_keeps_everything(db_path: Path) -> None:
         assert stored is not None
         assert stored.briefing == kremlin_briefing()
         assert [s.topic for s in await second.list_subscriptions(GUILD)] == ["Ukraine war"]
-        assert await second.get_meta("tree_hash") == "abc"
+        assert await second.command_tree_hash() == "abc"
     finally:
         await second.close()
     with sqlite3.connect(db_path) as conn:

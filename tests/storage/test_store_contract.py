@@ -169,6 +169,31 @@ async def test_actor_names_autocomplete_by_word_prefix_speakers_first(store: Sto
     assert len(await store.actor_names(GUILD, "", limit=2)) == 2
 
 
+async def test_a_name_already_indexed_in_one_guild_is_indexed_again_in_the_next(store: Store) -> None:
+    """The store skips prefix terms it has written before; they are per guild, so the same actor in a
+    second guild (and in a private brief, which is not indexed) must not be skipped."""
+    await save(store, kremlin_briefing())
+    await save(store, kremlin_briefing(), guild_id=OTHER_GUILD, private=True)
+    assert await store.actor_names(OTHER_GUILD, "pes", limit=25) == []
+    await save(store, kremlin_briefing(), guild_id=OTHER_GUILD)
+    assert await store.actor_names(OTHER_GUILD, "pes", limit=25) == ["Dmitry Peskov"]
+    assert await store.actor_names(OTHER_GUILD, "kul", limit=25) == ["Dmytro Kuleba"]
+
+
+async def test_a_batch_naming_one_actor_twice_counts_both_briefs(store: Store) -> None:
+    """A batch is one statement per table: the directory rows are added up before the upsert."""
+    news = [
+        NewBrief(GUILD, CHANNEL, USER, briefing, 3)
+        for briefing in (summit_briefing(), kremlin_briefing(), kremlin_briefing(title="Again"))
+    ]
+    ids = await store.save_briefs(news)
+    assert len(set(ids)) == 3
+    # Dmitry Peskov speaks in two briefs, Peskov in one: the directory ranks by briefs.
+    assert await store.actor_names(GUILD, "pes", limit=25) == ["Dmitry Peskov", "Peskov"]
+    assert [s.brief_id for s in await store.actor_timeline(GUILD, "Dmitry Peskov", limit=20)] == ids[:0:-1]
+    assert (await store.history(GUILD, limit=10, viewer_id=USER)).total == 3
+
+
 # --- questions, subscriptions, meta ------------------------------------------------------------
 
 
@@ -200,10 +225,10 @@ async def test_subscriptions_are_unique_per_channel_ignoring_case(store: Store) 
 
 
 async def test_meta_overwrites(store: Store) -> None:
-    assert await store.get_meta("command_tree_hash") is None
-    await store.set_meta("command_tree_hash", "one")
-    await store.set_meta("command_tree_hash", "two")
-    assert await store.get_meta("command_tree_hash") == "two"
+    assert await store.command_tree_hash() is None
+    await store.set_command_tree_hash("one")
+    await store.set_command_tree_hash("two")
+    assert await store.command_tree_hash() == "two"
 
 
 # --- feeds and deliveries ----------------------------------------------------------------------
