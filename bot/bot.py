@@ -25,6 +25,8 @@ EXTENSIONS = (
     "bot.cogs.actors",
     "bot.cogs.subscriptions",
     "bot.cogs.feeds",
+    "bot.cogs.stories",
+    "bot.cogs.digests",
 )
 
 # Work in progress gets this long to finish; queued work is handed back at once. With the gateway

@@ -14,7 +14,8 @@ from typing import TYPE_CHECKING, Any
 
 import discord
 
-from bot import errors, render
+from bot import errors, render, render_stories
+from service.errors import NotFound
 from service.records import BriefRequest, StoredBrief
 
 if TYPE_CHECKING:
@@ -84,16 +85,49 @@ async def actor_page(service: BriefingService, guild_id: int, viewer_id: int, ke
     return _pick(render.actor_pages(key, statements, guild_id), page, key)
 
 
+async def story_page(
+    service: BriefingService, guild_id: int, viewer_id: int, key: str, page: int
+) -> Page | None:
+    """`key` is "<story id>.p" (public: anyone's page turns show public briefs only) or "<story id>.u"
+    (on a private reply: the one pressing also sees their own private briefs)."""
+    story_id, _, scope = key.partition(".")
+    if not story_id.isdigit():
+        return None
+    try:
+        view = await service.stories.story(
+            guild_id, int(story_id), viewer_id=viewer_id if scope == "u" else None
+        )
+    except NotFound:
+        return None
+    return _pick(render_stories.story_pages(view), page, key)
+
+
+async def actor_topic_page(
+    service: BriefingService, guild_id: int, viewer_id: int, key: str, page: int
+) -> Page:
+    """`key` is "<name>|<topic>"; actors come from public briefs only."""
+    name, _, topic = key.partition("|")
+    groups = await service.stories.actor_on_topic(guild_id, name, topic)
+    return _pick(render_stories.actor_topic_pages(name, topic, groups), page, key)
+
+
 def _pick(pages: list[discord.Embed], page: int, key: str) -> Page:
     return pages[max(0, min(page, len(pages) - 1))], len(pages), key
 
 
-LOADERS: dict[str, PageLoader] = {"brief": brief_page, "history": history_page, "actor": actor_page}
+LOADERS: dict[str, PageLoader] = {
+    "brief": brief_page,
+    "history": history_page,
+    "actor": actor_page,
+    "story": story_page,
+    "actopic": actor_topic_page,
+}
+SLOW_KINDS = frozenset({"story", "actopic"})  # their pages run NLP: acknowledge the press first
 
 
 class PageButton(
     discord.ui.DynamicItem[discord.ui.Button],
-    template=r"bb:page:(?P<kind>brief|history|actor):(?P<page>\d+):(?P<key>.*)",
+    template=r"bb:page:(?P<kind>brief|history|actor|story|actopic):(?P<page>\d+):(?P<key>.*)",
 ):
     """Shows page `page` of a listing; anyone may turn the page of a public message."""
 
@@ -118,6 +152,9 @@ class PageButton(
     async def callback(self, interaction: discord.Interaction[BriefBot]) -> None:
         try:
             interaction.client.track()
+            slow = self.kind in SLOW_KINDS
+            if slow:
+                await interaction.response.defer()
             loaded = await LOADERS[self.kind](
                 interaction.client.service,
                 interaction.guild_id or 0,
@@ -131,7 +168,10 @@ class PageButton(
             embed, count, key = loaded
             page = self.page if self.page < count else count - 1
             view = page_view(self.kind, key, page, count, keep=_kept_buttons(self.view))
-            await interaction.response.edit_message(embed=embed, view=view)
+            if slow:
+                await interaction.edit_original_response(embed=embed, view=view)
+            else:
+                await interaction.response.edit_message(embed=embed, view=view)
         except Exception as error:
             await errors.report(interaction, error)
 
@@ -237,6 +277,7 @@ def brief_view(stored: StoredBrief, page_count: int, page: int = 0) -> discord.u
     Refresh when it came from the store."""
     keep: list[discord.ui.Item[Any]] = [EvidenceButton(stored.id)] if stored.briefing.positions else []
     keep += [RefreshButton(stored.id)] if stored.cached else []
+    keep += [StoryButton(stored.id)] if stored.story_articles > 1 else []
     return page_view("brief", str(stored.id), page, page_count, keep=keep)
 
 
@@ -249,7 +290,57 @@ def _kept_buttons(view: discord.ui.View | None) -> list[discord.ui.Item[Any]]:
             kept.append(EvidenceButton(int(match["brief_id"])))
         elif match := RefreshButton.__discord_ui_compiled_template__.fullmatch(custom_id):
             kept.append(RefreshButton(int(match["brief_id"])))
+        elif match := StoryButton.__discord_ui_compiled_template__.fullmatch(custom_id):
+            kept.append(StoryButton(int(match["brief_id"])))
     return kept
+
+
+# --- stories -------------------------------------------------------------------------------------
+
+
+class StoryButton(discord.ui.DynamicItem[discord.ui.Button], template=r"bb:story:(?P<brief_id>\d+)"):
+    """Other coverage: the brief's story (every outlet's version), for the one who pressed it."""
+
+    def __init__(self, brief_id: int) -> None:
+        super().__init__(
+            discord.ui.Button(
+                label="Other coverage",
+                emoji="🗞️",
+                style=discord.ButtonStyle.secondary,
+                custom_id=f"bb:story:{brief_id}",
+            )
+        )
+        self.brief_id = brief_id
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Button, match: Any
+    ) -> StoryButton:
+        return cls(int(match["brief_id"]))
+
+    async def callback(self, interaction: discord.Interaction[BriefBot]) -> None:
+        try:
+            interaction.client.track()
+            await errors.defer(interaction, private=True)
+            view = await interaction.client.service.stories.find_story(
+                interaction.guild_id or 0, f"#{self.brief_id}", viewer_id=interaction.user.id
+            )
+            await show_story(interaction, view.story_id, render_stories.story_pages(view), private=True)
+        except Exception as error:
+            await errors.report(interaction, error)
+
+
+async def show_story(
+    interaction: discord.Interaction[BriefBot], story_id: int, pages: list[discord.Embed], *, private: bool
+) -> None:
+    """The first page of a story in the deferred response, with page buttons when it has more."""
+    key = f"{story_id}.{'u' if private else 'p'}"
+    await interaction.edit_original_response(embed=pages[0], view=page_view("story", key, 0, len(pages)))
+
+
+def story_view(stored: StoredBrief) -> discord.ui.View | None:
+    """Other coverage alone, for compact posts (feeds), when the brief's story has other articles."""
+    return page_view("story", "", 0, 1, keep=[StoryButton(stored.id)]) if stored.story_articles > 1 else None
 
 
 # --- evidence ------------------------------------------------------------------------------------
@@ -390,4 +481,11 @@ def evidence_view(brief_id: int, names: list[str], speaker: int, page: int, coun
     return view
 
 
-DYNAMIC_ITEMS = (PageButton, RefreshButton, EvidenceButton, EvidenceSelect, EvidencePageButton)
+DYNAMIC_ITEMS = (
+    PageButton,
+    RefreshButton,
+    EvidenceButton,
+    EvidenceSelect,
+    EvidencePageButton,
+    StoryButton,
+)

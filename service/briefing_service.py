@@ -28,7 +28,8 @@ from service.records import (
     TopicHit,
 )
 from service.settings import Settings
-from service.worker import EngineFactory, WorkerPool, answer_task, brief_task, build_engine, match_task
+from service.stories import StoryService
+from service.worker import EngineFactory, WorkerPool, answer_task, build_engine, match_task, signed_brief_task
 from storage import FeedFollower, FeedRoute, HistoryPage, NewBrief, PostgresStore, SqliteStore, Store
 from storage.errors import readable_database_errors
 from summarizer import sources
@@ -44,6 +45,7 @@ from summarizer.errors import (
 )
 from summarizer.fetch import human_size
 from summarizer.models import Answer, Article, Briefing, SummaryMethod
+from summarizer.story_signature import StorySignature
 
 log = logging.getLogger(__name__)
 
@@ -71,6 +73,7 @@ class BriefingService:
         # Why abstractive last fell back, and until when to skip trying it (a model server may recover).
         self._abstractive_unavailable = ""
         self._abstractive_retry_at = 0.0
+        self.stories = StoryService(settings, store, pool, self._queue)
 
     @classmethod
     async def open(
@@ -113,13 +116,17 @@ class BriefingService:
         self._cooldowns.start(req.user_id)
         try:
             with self._queue.slot(), readable_database_errors():
-                return await self._brief(req, kind, _Reporter(progress))
+                stored, signature = await self._brief(req, kind, _Reporter(progress))
+                return await self.stories.join(stored, signature)
         except BriefError:
             # Nothing was briefed (bad input, busy queue, unreachable link): let the user retry now.
             self._cooldowns.forgive(req.user_id)
             raise
 
-    async def _brief(self, req: BriefRequest, kind: InputKind, progress: _Reporter) -> StoredBrief:
+    async def _brief(
+        self, req: BriefRequest, kind: InputKind, progress: _Reporter
+    ) -> tuple[StoredBrief, StorySignature | None]:
+        """The brief and, when it was computed now, its story signature (computed with it)."""
         engine = self._settings.engine
         method: SummaryMethod = req.method
         fallback_note = ""
@@ -134,7 +141,7 @@ class BriefingService:
                 req.guild_id, method=method, sentences=req.sentences, url=url, viewer_id=viewer_id
             )
             if known is not None:
-                return replace(known, cached=True, fallback_note=fallback_note)
+                return replace(known, cached=True, fallback_note=fallback_note), None
         links: tuple[str, ...] = ()
         if kind == "url" and url is not None:
             await progress("fetching")
@@ -157,9 +164,9 @@ class BriefingService:
                 viewer_id=viewer_id,
             )
             if known is not None:
-                return replace(known, cached=True, fallback_note=fallback_note)
+                return replace(known, cached=True, fallback_note=fallback_note), None
         await progress("summarizing")
-        briefing, note = await self._compute(article, req.sentences, method, reuse=not req.refresh)
+        briefing, note, signature = await self._compute(article, req.sentences, method, reuse=not req.refresh)
         stored = await self._store.save_brief(
             NewBrief(
                 req.guild_id,
@@ -171,7 +178,7 @@ class BriefingService:
                 private=req.private,
             )
         )
-        return replace(stored, fallback_note=note or fallback_note)
+        return replace(stored, fallback_note=note or fallback_note), signature
 
     async def _read_file(self, req: BriefRequest) -> Article:
         data = req.file_bytes or b""
@@ -185,8 +192,9 @@ class BriefingService:
 
     async def _compute(
         self, article: Article, sentences: int, method: SummaryMethod, *, reuse: bool
-    ) -> tuple[Briefing, str]:
-        """The briefing and, when abstractive fell back to extractive, why."""
+    ) -> tuple[Briefing, str, StorySignature | None]:
+        """The briefing, why abstractive fell back to extractive (if it did), and the story signature
+        computed in the same worker task (none for a computation reused from the store)."""
         if reuse:
             # The same text briefed before (another guild, or a private brief): the NLP is
             # deterministic, so reuse it. Only the briefing is copied, never who asked or where.
@@ -194,14 +202,14 @@ class BriefingService:
                 article.content_hash, method=method, sentences=sentences
             )
             if known is not None:
-                return replace(known, article=article), ""
+                return replace(known, article=article), "", None
         started = time.perf_counter()
-        briefing, note = await self._pool.run(brief_task, article, sentences, method)
+        briefing, note, signature = await self._pool.run(signed_brief_task, article, sentences, method)
         self._queue.record_work(time.perf_counter() - started)
         if note:
             self._abstractive_unavailable = note
             self._abstractive_retry_at = time.monotonic() + ABSTRACTIVE_RETRY_S
-        return briefing, note
+        return briefing, note, signature
 
     # Reads take `viewer_id`, the user asking: they see public briefs and their own private ones.
     # None (the default) means public briefs only.
@@ -347,6 +355,7 @@ class BriefingService:
                     brief = await self._store.get_brief(pair.guild_id, pair.brief_id)
                     if brief is None:
                         continue
+                    brief = await self.stories.join(brief)  # joined when briefed: its story's size
                     deliveries[pair.brief_id] = FeedDelivery(brief, pair.feed_url, pair.item_url, [])
                 deliveries[pair.brief_id].channel_ids.append(pair.channel_id)
             return list(deliveries.values())
@@ -389,6 +398,7 @@ class BriefingService:
         try:
             article, links = await self._feed_article(feed, item)
             briefing: Briefing | None = None
+            signature: StorySignature | None = None
             routes: list[FeedRoute] = []
             for follower in followers:
                 known = await self._store.find_brief(
@@ -404,7 +414,7 @@ class BriefingService:
                         routes.append(FeedRoute(known.id, [hit.channel_id for hit in hits]))
                     continue
                 if briefing is None:
-                    briefing, _ = await self._compute(article, sentences, "extractive", reuse=True)
+                    briefing, _, signature = await self._compute(article, sentences, "extractive", reuse=True)
                 hits = await self.matching_channels(follower.guild_id, briefing)
                 if hits:
                     # The brief belongs to the first channel it is posted in, on behalf of who
@@ -416,7 +426,10 @@ class BriefingService:
             if not routes:
                 await self._store.skip_feed_items(feed.id, [(item.key, item.url)], _NO_MATCH_REASON)
                 return
-            await self._store.record_feed_item(feed.id, item.key, item.url, routes)
+            brief_ids = await self._store.record_feed_item(feed.id, item.key, item.url, routes)
+            for route, brief_id in zip(routes, brief_ids, strict=True):
+                if isinstance(route.brief, NewBrief):  # a brief the guild had already is in a story
+                    await self.stories.join_briefs(route.brief.guild_id, [brief_id], signature)
         except BriefError as err:
             transient = isinstance(
                 err, FetchError | WorkerCrashed | ModelUnavailable | PoolClosed

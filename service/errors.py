@@ -62,3 +62,7 @@ class PoolClosed(BriefError):
         super().__init__(
             "I'm restarting right now, so I couldn't start on this. Please try again in a minute."
         )
+
+
+class InvalidSchedule(BriefError, ValueError):
+    code = "invalid_schedule"

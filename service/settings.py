@@ -14,6 +14,7 @@ import difflib
 import os
 import tomllib
 from collections.abc import Iterator, Mapping
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -60,6 +61,10 @@ class Settings(BaseSettings):
     max_file_bytes: int = 2 * 1024 * 1024
     feed_interval_s: float = 900.0
     feed_max_items_per_poll: int = 5
+    digest_check_interval_s: float = 60.0  # how often scheduled digests are checked for being due
+    # Tests only: the digest schedule's clock starts at this UTC time and runs on from there, so a
+    # test sees a digest fall due without waiting hours. None: the real clock.
+    digest_clock_start: datetime | None = None
     topic_threshold: float = 0.4  # summarizer.topics.TOPIC_THRESHOLD, chosen on labelled dev data
 
     @classmethod

@@ -37,7 +37,10 @@ from summarizer.errors import BriefError, ModelUnavailable
 from summarizer.models import Answer, Article, Briefing, SummaryMethod
 
 if TYPE_CHECKING:
+    from summarizer.digest import DigestEntry
     from summarizer.pipeline import Engine
+    from summarizer.story_merge import Story
+    from summarizer.story_signature import StorySignature
 
 log = logging.getLogger(__name__)
 
@@ -99,6 +102,17 @@ def brief_task(article: Article, sentences: int, method: SummaryMethod) -> tuple
     return engine.brief_article(article, sentences=sentences, method=method), ""
 
 
+def signed_brief_task(
+    article: Article, sentences: int, method: SummaryMethod
+) -> tuple[Briefing, str, StorySignature]:
+    """`brief_task` plus the brief's story signature, in the same task: the brief's answer never waits
+    behind other queued briefs for a second trip through the queue."""
+    from summarizer.story_signature import signature_of
+
+    briefing, note = brief_task(article, sentences, method)
+    return briefing, note, signature_of(briefing, _ready_engine().encoder)
+
+
 def answer_task(briefing: Briefing, question: str) -> Answer:
     return _ready_engine().answer(briefing, question)
 
@@ -108,6 +122,37 @@ def match_task(briefing: Briefing, topics: list[str]) -> list[float]:
     from summarizer.topics import match_topics
 
     return [match.score for match in match_topics(briefing, topics, _ready_engine().encoder)]
+
+
+def signature_task(briefing: Briefing) -> StorySignature:
+    """What story grouping needs of a brief: one MiniLM encoding of its lead, the rest string work on
+    the actors, places and dates the brief already has."""
+    from summarizer.story_signature import signature_of
+
+    return signature_of(briefing, _ready_engine().encoder)
+
+
+def merge_task(briefings: list[Briefing], sentences: int) -> Story:
+    from summarizer.story_merge import merge_story
+
+    return merge_story(briefings, _ready_engine().encoder, max_sentences=sentences)
+
+
+def digest_entry_task(briefings: list[Briefing], topics: list[str], sentences: int) -> DigestEntry | None:
+    """One story of a digest, merged and matched against the topics (None: it matches none of them).
+    One task per story keeps each well inside the job budget and lets other work run in between."""
+    from summarizer.digest import build_digest
+
+    digest = build_digest([briefings], _ready_engine().encoder, topics=topics, limit=1, sentences=sentences)
+    return digest.entries[0] if digest.entries else None
+
+
+def topic_scores_task(briefings: list[Briefing], topic: str) -> list[float]:
+    """How well each briefing matches one topic (the fitted topic model), in order."""
+    from summarizer.topics import match_topics
+
+    encoder = _ready_engine().encoder
+    return [match_topics(briefing, [topic], encoder)[0].score for briefing in briefings]
 
 
 def _worker_main(conn: Connection, engine_factory: EngineFactory, config: EngineConfig, threads: int) -> None:

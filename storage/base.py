@@ -10,10 +10,12 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
+from datetime import datetime, timedelta
 
 from storage.records import (
     ActorStatement,
     BriefRow,
+    DigestSchedule,
     Feed,
     FeedFollower,
     FeedRoute,
@@ -22,9 +24,12 @@ from storage.records import (
     PendingDelivery,
     StoredBrief,
     StoredQuestion,
+    StoryJoin,
     Subscription,
 )
 from summarizer.models import Answer, Briefing
+from summarizer.stories import StoryProfile
+from summarizer.story_signature import StorySignature
 
 
 class Store(ABC):
@@ -195,6 +200,78 @@ class Store(ABC):
     @abstractmethod
     async def mark_delivered(self, brief_id: int, channel_id: int, message_id: int) -> bool:
         """False when this brief was already delivered to this channel."""
+
+    # --- stories ------------------------------------------------------------------------------
+    # A story belongs to one guild, like its briefs. Reads filter its briefs by who may see them.
+
+    @abstractmethod
+    async def story_candidates(
+        self,
+        guild_id: int | None,
+        keys: Sequence[str],
+        when: datetime | None,
+        window: timedelta,
+        *,
+        per_key: int,
+        limit: int,
+    ) -> list[StoryProfile]:
+        """The guild's stories sharing a key with a brief published `when` and inside the window: per
+        key the `per_key` most recently updated, at most `limit` in all, in key order (an index range
+        per key, never a scan)."""
+
+    @abstractmethod
+    async def join_story(
+        self, guild_id: int | None, brief_id: int, signature: StorySignature, story_id: int | None, title: str
+    ) -> StoryJoin:
+        """One transaction: add the brief to story `story_id` (None, or a story gone: a new one titled
+        `title` when public), updating its profile and key index. A brief already in a story stays."""
+
+    @abstractmethod
+    async def story_of_brief(
+        self, guild_id: int | None, brief_id: int, *, viewer_id: int | None = None
+    ) -> int | None: ...
+
+    @abstractmethod
+    async def stories_of_briefs(self, guild_id: int | None, brief_ids: Sequence[int]) -> dict[int, int]:
+        """Brief id -> story id, for those of the briefs that are in a story of the guild."""
+
+    @abstractmethod
+    async def story_size(self, guild_id: int | None, story_id: int, *, viewer_id: int | None = None) -> int:
+        """How many distinct articles of the story's briefs `viewer_id` may see (a brief refreshed or
+        asked for again is the same article)."""
+
+    @abstractmethod
+    async def story_briefs(
+        self, guild_id: int | None, story_id: int, *, limit: int, viewer_id: int | None = None
+    ) -> list[StoredBrief]:
+        """The story's briefs the viewer may see, oldest first."""
+
+    @abstractmethod
+    async def recent_stories(self, guild_id: int | None, since: datetime, *, limit: int) -> list[int]:
+        """Ids of the guild's stories joined by a brief since `since`, most recently updated first."""
+
+    # --- digests ------------------------------------------------------------------------------
+
+    @abstractmethod
+    async def set_digest_schedule(self, schedule: DigestSchedule) -> None:
+        """One schedule per channel: a new one replaces the old."""
+
+    @abstractmethod
+    async def remove_digest_schedule(self, guild_id: int, channel_id: int) -> bool: ...
+
+    @abstractmethod
+    async def digest_schedules(self, guild_id: int | None = None) -> list[DigestSchedule]: ...
+
+    @abstractmethod
+    async def claim_digest(self, channel_id: int, period: str) -> bool:
+        """Claim the channel's digest of `period`; False when it was claimed before (by any process)."""
+
+    @abstractmethod
+    async def release_digest(self, channel_id: int, period: str) -> None:
+        """Give a claim back when posting failed, so the next tick retries; a posted digest stays."""
+
+    @abstractmethod
+    async def digest_posted(self, channel_id: int, period: str, message_id: int) -> None: ...
 
     # --- command sync -------------------------------------------------------------------------
 

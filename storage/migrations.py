@@ -326,6 +326,67 @@ _V3_DROP = (
 )
 
 
+_V4 = (
+    # v4: stories across outlets and digests (issue 10). A story's grouping profile (sums and counts)
+    # is one compact blob; `story_keys` indexes it by actor/place key, newest update first, so finding
+    # candidates is an index range per key. Guild 0 is direct messages, as for briefs.
+    """
+    CREATE TABLE stories (
+        id INTEGER PRIMARY KEY,
+        guild_id INTEGER NOT NULL,
+        title TEXT NOT NULL,
+        size INTEGER NOT NULL,
+        first_published TEXT,
+        last_published TEXT,
+        updated_at TEXT NOT NULL,
+        profile BLOB NOT NULL
+    ) STRICT
+    """,
+    "CREATE INDEX stories_by_update ON stories(guild_id, updated_at)",
+    """
+    CREATE TABLE story_keys (
+        guild_id INTEGER NOT NULL,
+        key TEXT NOT NULL,
+        story_id INTEGER NOT NULL REFERENCES stories(id) ON DELETE CASCADE,
+        count INTEGER NOT NULL,
+        updated_at TEXT NOT NULL,
+        PRIMARY KEY (guild_id, key, story_id)
+    ) STRICT, WITHOUT ROWID
+    """,
+    "CREATE INDEX story_keys_recent ON story_keys(guild_id, key, updated_at)",
+    "CREATE INDEX story_keys_by_story ON story_keys(story_id)",
+    """
+    CREATE TABLE story_briefs (
+        brief_id INTEGER PRIMARY KEY REFERENCES briefs(id) ON DELETE CASCADE,
+        story_id INTEGER NOT NULL REFERENCES stories(id) ON DELETE CASCADE
+    ) STRICT
+    """,
+    "CREATE INDEX story_briefs_by_story ON story_briefs(story_id, brief_id)",
+    """
+    CREATE TABLE digest_schedules (
+        channel_id INTEGER PRIMARY KEY,
+        guild_id INTEGER NOT NULL,
+        cadence TEXT NOT NULL CHECK (cadence IN ('daily', 'weekly')),
+        hour INTEGER NOT NULL,
+        timezone TEXT NOT NULL,
+        weekday INTEGER NOT NULL,
+        created_by INTEGER NOT NULL
+    ) STRICT
+    """,
+    "CREATE INDEX digest_schedules_by_guild ON digest_schedules(guild_id)",
+    # One row per channel and period (e.g. "daily:2026-11-30"): the claim that makes a digest post once.
+    """
+    CREATE TABLE digest_posts (
+        channel_id INTEGER NOT NULL,
+        period TEXT NOT NULL,
+        claimed_at TEXT NOT NULL,
+        message_id INTEGER,
+        PRIMARY KEY (channel_id, period)
+    ) STRICT
+    """,
+)
+
+
 async def _convert_v2(tx: Tx) -> None:
     await convert_v2_briefs(tx)
     await merge_v2_feeds(tx)
@@ -335,7 +396,7 @@ async def _convert_v2(tx: Tx) -> None:
 
 Step = tuple[tuple[str, ...], Callable[[Tx], Awaitable[None]] | None]
 
-MIGRATIONS: tuple[Step, ...] = ((_V1, None), (_V2, None), (_V3, _convert_v2))
+MIGRATIONS: tuple[Step, ...] = ((_V1, None), (_V2, None), (_V3, _convert_v2), (_V4, None))
 LATEST_VERSION = len(MIGRATIONS)
 
 

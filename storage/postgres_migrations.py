@@ -196,7 +196,64 @@ _V3 = (
     "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)",
 )
 
-MIGRATIONS: dict[int, tuple[str, ...]] = {3: _V3}
+_V4 = (
+    # Stories and digests (see storage/migrations.py, v4).
+    """
+    CREATE TABLE stories (
+        id BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+        guild_id BIGINT NOT NULL,
+        title TEXT NOT NULL,
+        size INTEGER NOT NULL,
+        first_published TIMESTAMPTZ,
+        last_published TIMESTAMPTZ,
+        updated_at TIMESTAMPTZ NOT NULL,
+        profile BYTEA NOT NULL
+    )
+    """,
+    "CREATE INDEX stories_by_update ON stories(guild_id, updated_at)",
+    """
+    CREATE TABLE story_keys (
+        guild_id BIGINT NOT NULL,
+        key TEXT COLLATE "C" NOT NULL,
+        story_id BIGINT NOT NULL REFERENCES stories(id) ON DELETE CASCADE,
+        count INTEGER NOT NULL,
+        updated_at TIMESTAMPTZ NOT NULL,
+        PRIMARY KEY (guild_id, key, story_id)
+    )
+    """,
+    "CREATE INDEX story_keys_recent ON story_keys(guild_id, key, updated_at)",
+    "CREATE INDEX story_keys_by_story ON story_keys(story_id)",
+    """
+    CREATE TABLE story_briefs (
+        brief_id BIGINT PRIMARY KEY REFERENCES briefs(id) ON DELETE CASCADE,
+        story_id BIGINT NOT NULL REFERENCES stories(id) ON DELETE CASCADE
+    )
+    """,
+    "CREATE INDEX story_briefs_by_story ON story_briefs(story_id, brief_id)",
+    """
+    CREATE TABLE digest_schedules (
+        channel_id BIGINT PRIMARY KEY,
+        guild_id BIGINT NOT NULL,
+        cadence TEXT NOT NULL CHECK (cadence IN ('daily', 'weekly')),
+        hour INTEGER NOT NULL,
+        timezone TEXT NOT NULL,
+        weekday INTEGER NOT NULL,
+        created_by BIGINT NOT NULL
+    )
+    """,
+    "CREATE INDEX digest_schedules_by_guild ON digest_schedules(guild_id)",
+    """
+    CREATE TABLE digest_posts (
+        channel_id BIGINT NOT NULL,
+        period TEXT NOT NULL,
+        claimed_at TIMESTAMPTZ NOT NULL,
+        message_id BIGINT,
+        PRIMARY KEY (channel_id, period)
+    )
+    """,
+)
+
+MIGRATIONS: dict[int, tuple[str, ...]] = {3: _V3, 4: _V4}
 LATEST_VERSION = max(MIGRATIONS)
 
 

@@ -63,6 +63,8 @@ class PostgresTx(Tx):
 
 
 class PostgresDialect(Dialect):
+    lock_rows = " FOR UPDATE"
+
     def in_list(self, column: str, values: Sequence[Any]) -> tuple[str, Any]:
         return f"{column} = ANY(?)", list(values)
 

@@ -32,6 +32,8 @@ class StoredBrief:
     cached: bool = False  # answered from the store instead of computed for this request
     fallback_note: str = ""  # why abstractive was replaced by extractive for this request
     private: bool = False  # only its user sees it: kept out of everyone else's listings and searches
+    story_id: int | None = None  # the story it joined (set by the service, not stored on the brief)
+    story_articles: int = 0  # how many of that story's briefs its user may see, this one included
 
 
 @dataclass(slots=True, frozen=True)
@@ -132,3 +134,25 @@ class PendingDelivery:
     channel_id: int
     feed_url: str
     item_url: str
+
+
+@dataclass(slots=True, frozen=True)
+class StoryJoin:
+    """Where a brief went: its story, whether the brief started it, and its size after the join."""
+
+    story_id: int
+    new: bool
+    size: int
+
+
+@dataclass(slots=True, frozen=True)
+class DigestSchedule:
+    """A channel's digest: `cadence` daily or weekly (on `weekday`, 0 = Monday), at `hour` local time."""
+
+    guild_id: int
+    channel_id: int
+    cadence: str
+    hour: int
+    timezone: str
+    weekday: int
+    created_by: int

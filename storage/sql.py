@@ -50,6 +50,9 @@ class Tx(ABC):
 class Dialect(ABC):
     # A join the planner must not reorder (SQLite's CROSS JOIN; PostgreSQL plans joins well itself).
     ordered_join = "JOIN"
+    # Appended to a SELECT that reads a row the transaction will rewrite (SQLite's writer lock is
+    # the whole database already; PostgreSQL needs the row lock against a concurrent join).
+    lock_rows = ""
 
     @abstractmethod
     def in_list(self, column: str, values: Sequence[Any]) -> tuple[str, Any]:

@@ -11,7 +11,6 @@ from contextlib import AbstractAsyncContextManager
 from dataclasses import asdict
 from typing import Any
 
-from storage.base import Store
 from storage.codec import (
     name_key,
     positions_of,
@@ -38,6 +37,7 @@ from storage.records import (
     Subscription,
 )
 from storage.sql import Dialect, Row, Tx
+from storage.story_store import StorySql
 from storage.writes import WrittenTerms, insert_briefs
 from summarizer.models import Answer, Briefing
 
@@ -57,7 +57,7 @@ _TREE_HASH_KEY = "command_tree_hash"  # its row in the `meta` key-value table
 _NO_READING = {"title": "", "byline": "", "date": "", "language": "en", "source_kind": "text", "source": ""}
 
 
-class SqlStore(Store):
+class SqlStore(StorySql):
     dialect: Dialect
 
     def __init__(self) -> None:
@@ -579,6 +579,12 @@ class SqlStore(Store):
         )
 
     # --- rows to records ----------------------------------------------------------------------
+
+    async def _full_briefs(self, tx: Tx, where: str, params: Sequence[Any]) -> list[StoredBrief]:
+        rows = await tx.fetchall(
+            f"{_FULL_BRIEF} JOIN story_briefs sb ON sb.brief_id = b.id WHERE {where}", params
+        )
+        return [self._stored_brief(row) for row in rows]
 
     def _stored_brief(self, row: Row) -> StoredBrief:
         reading = {

@@ -13,12 +13,13 @@ import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from summarizer.embeddings import Encoder
 from summarizer.models import Briefing
 from summarizer.story_merge import Story, StoryActor, merge_story
-from summarizer.topics import TOPIC_THRESHOLD, match_topics
+
+if TYPE_CHECKING:  # the bot renders digests without loading torch or spaCy
+    from summarizer.embeddings import Encoder
 
 OUTLET_WEIGHT = 0.5
 RECENCY_WEIGHT = 0.3
@@ -146,6 +147,8 @@ def _topic_match(
     briefs: Sequence[Briefing], topics: Sequence[str], encoder: Encoder
 ) -> tuple[float, list[str]]:
     """The story's best score per topic over its briefs; topics matched by any brief."""
+    from summarizer.topics import TOPIC_THRESHOLD, match_topics  # spaCy's word lists: only when matching
+
     best = [0.0] * len(topics)
     for briefing in briefs:
         for i, match in enumerate(match_topics(briefing, list(topics), encoder)):

@@ -11,13 +11,15 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from summarizer.embeddings import Encoder
 from summarizer.models import ActorKind, Briefing, PositionKind
 from summarizer.story_signature import ArticleRef, actor_key, article_ref
+
+if TYPE_CHECKING:  # the bot reads merged stories without loading torch
+    from summarizer.embeddings import Encoder
 
 # Set by hand on the test stories' examples (no corpus here labels facts): two outlets' wordings of one
 # long news sentence score about 0.65-0.75 with MiniLM, different facts of one event about 0.35-0.55.

@@ -18,12 +18,15 @@ import re
 import unicodedata
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 import numpy as np
 
-from summarizer.embeddings import Encoder
 from summarizer.models import Actor, Article, Briefing
+
+if TYPE_CHECKING:  # the store imports signatures in the bot's process, which never loads torch
+    from summarizer.embeddings import Encoder
 
 LEAD_SENTENCES = 3  # the lead: headline plus the first sentences, where news states who, what, where, when
 MAX_ACTOR_KEYS = 8  # the most salient people/organisations; the long tail is mostly passing mentions

@@ -10,7 +10,7 @@ import discord
 from discord import app_commands
 from discord.ext import commands, tasks
 
-from bot import checks, errors, render
+from bot import checks, errors, render, views
 from service.records import FeedDelivery
 
 if TYPE_CHECKING:
@@ -67,7 +67,9 @@ class Feeds(commands.GroupCog, group_name="feed", group_description="RSS and Ato
                 )
                 continue
             try:
-                message = await channel.send(embed=render.compact_embed(stored, note))
+                message = await channel.send(
+                    embed=render.compact_embed(stored, note), view=views.story_view(stored)
+                )
             except discord.HTTPException:
                 log.warning(
                     "Feed brief #%d: posting to channel %d failed.", stored.id, channel_id, exc_info=True

@@ -45,7 +45,9 @@ def options(command: dict[str, Any]) -> dict[str, dict[str, Any]]:
 
 def test_every_command_of_the_issue_is_registered(bot: BriefBot) -> None:
     commands = by_name(tree_payload(bot.tree))
-    assert set(commands) == {"brief", "ask", "history", "actor", "subscribe", "feed", "Brief this message"}
+    assert set(commands) == {
+        "brief", "ask", "history", "actor", "subscribe", "feed", "story", "digest", "Brief this message"
+    }  # fmt: skip
     assert commands["Brief this message"]["type"] == 3  # message context menu
     assert all(command["contexts"] == [0] for command in commands.values())  # servers only
 
@@ -78,6 +80,22 @@ def test_follow_up_and_lookup_commands(bot: BriefBot) -> None:
     assert show_id["type"] == INTEGER and show_id["required"] and show_id["autocomplete"]
     name = options(commands["actor"])["name"]
     assert name["type"] == STRING and name["required"] and name["autocomplete"]
+    topic = options(commands["actor"])["topic"]
+    assert topic["type"] == STRING and not topic.get("required")
+
+
+def test_story_and_digest_commands(bot: BriefBot) -> None:
+    commands = by_name(tree_payload(bot.tree))
+    query = options(commands["story"])["query"]
+    assert query["type"] == STRING and query["required"] and query["autocomplete"]
+    digest = commands["digest"]
+    assert digest["default_member_permissions"] == MANAGE_CHANNELS
+    subcommands = options(digest)
+    assert set(subcommands) == {"schedule", "now", "off"}
+    schedule = options(subcommands["schedule"])
+    assert [c["value"] for c in schedule["cadence"]["choices"]] == ["daily", "weekly"]
+    assert (schedule["hour"]["min_value"], schedule["hour"]["max_value"]) == (0, 23)
+    assert schedule["timezone"]["autocomplete"] and len(schedule["weekday"]["choices"]) == 7
 
 
 @pytest.mark.parametrize(("group", "option"), [("subscribe", "topic"), ("feed", "url")])

@@ -71,6 +71,25 @@ def test_brief_view(stored: StoredBrief) -> None:
     assert views.brief_view(stored, 1) is None  # nobody stated anything: no evidence to show
 
 
+def test_other_coverage_only_when_the_story_has_other_articles(stored: StoredBrief) -> None:
+    stored.story_id, stored.story_articles = 5, 1
+    view = views.brief_view(stored, 1)
+    assert view is not None and "bb:story:42" not in custom_ids(view.children)
+    stored.story_articles = 2
+    view = views.brief_view(stored, 3)
+    assert view is not None and custom_ids(view.children)[-1] == "bb:story:42"
+    # Turning a page keeps the button (rebuilt from its custom_id, as after a restart).
+    kept = views._kept_buttons(view)
+    assert custom_ids(kept) == ["bb:evidence:42", "bb:story:42"]
+    match = views.StoryButton.__discord_ui_compiled_template__.fullmatch("bb:story:42")
+    assert match is not None and match["brief_id"] == "42"
+    assert views.StoryButton in views.DYNAMIC_ITEMS
+    feed_post = views.story_view(stored)
+    assert feed_post is not None and custom_ids(feed_post.children) == ["bb:story:42"]
+    stored.story_articles = 1
+    assert views.story_view(stored) is None
+
+
 def refresh_press(*, ephemeral: bool) -> SimpleNamespace:
     message = SimpleNamespace(flags=discord.MessageFlags(ephemeral=ephemeral))
     return SimpleNamespace(guild_id=1, channel_id=77, user=SimpleNamespace(id=555), message=message)

@@ -18,7 +18,7 @@ from fake_discord import FakeDiscord, InteractionHandle, Message, Upload
 HEARTBEAT_INTERVAL_MS = 1000
 QUEUE_LIMIT = 20
 USERS = 25
-COOLDOWN_S = 120
+COOLDOWN_S = 600  # outlasts the 25-brief load test on a loaded 2-core machine (it precedes the cooldown test)
 MAX_HEARTBEAT_LATENESS_MS = 250
 BUSY = "I'm busy with other briefs right now — try again in"
 

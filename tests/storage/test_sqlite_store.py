@@ -240,3 +240,21 @@ async def test_upgrading_a_version_2_database_loses_nothing(db_path: Path) -> No
         assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
         assert conn.execute("SELECT COUNT(*) FROM articles WHERE text IS NULL").fetchone()[0] == 0
         assert conn.execute("SELECT COUNT(*) FROM briefings").fetchone()[0] == 2  # one per distinct text
+
+
+async def test_story_candidates_and_digests_read_indexes_not_tables(
+    store: SqliteStore, db_path: Path
+) -> None:
+    """The lookups behind a join and a digest, as storage/story_store.py writes them."""
+    queries = [
+        ("SELECT story_id FROM story_keys WHERE guild_id = 1 AND key = 'person:x' "
+         "ORDER BY updated_at DESC LIMIT 32", "story_keys_recent"),
+        ("SELECT id FROM stories WHERE guild_id = 1 AND updated_at >= '2026' ORDER BY updated_at DESC "
+         "LIMIT 40", "stories_by_update"),
+        ("SELECT brief_id FROM story_briefs WHERE story_id = 3 ORDER BY brief_id LIMIT 12",
+         "story_briefs_by_story"),
+    ]  # fmt: skip
+    with sqlite3.connect(db_path) as conn:
+        for sql, index in queries:
+            plan = " ".join(row[3] for row in conn.execute(f"EXPLAIN QUERY PLAN {sql}"))
+            assert index in plan and "TEMP B-TREE" not in plan, plan

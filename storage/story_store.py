@@ -1,0 +1,245 @@
+"""Stories and digests in the database: the queries behind the store-backed StoryIndex, a story's
+briefs, and the digest schedules with their once-per-period record. Mixed into SqlStore.
+
+Candidate lookup never scans: `story_keys` is read per key newest-update first from its
+(guild, key, updated_at) index, `per_key` rows at most, and only those stories' profiles are loaded,
+filtered by the time window in the same query. A story belongs to one guild like its briefs; its
+profile counts every brief (grouping needs them all) but every read filters the briefs by who may see
+them, so a private brief never shows in someone else's story.
+"""
+
+from __future__ import annotations
+
+from abc import abstractmethod
+from collections.abc import Sequence
+from contextlib import AbstractAsyncContextManager
+from datetime import datetime, timedelta
+from typing import Any
+
+from storage.base import Store
+from storage.codec import utc_now
+from storage.indexing import guild_key
+from storage.records import DigestSchedule, StoredBrief, StoryJoin
+from storage.sql import Dialect, Tx
+from storage.story_codec import pack_profile, unpack_profile
+from summarizer.stories import StoryProfile
+from summarizer.story_signature import StorySignature
+
+_VISIBLE = "(b.private = FALSE OR b.user_id = ?)"
+_SCHEDULE_COLUMNS = "guild_id, channel_id, cadence, hour, timezone, weekday, created_by"
+
+
+class StorySql(Store):
+    dialect: Dialect
+
+    @abstractmethod
+    def _read(self) -> AbstractAsyncContextManager[Tx]: ...
+
+    @abstractmethod
+    def _transaction(self) -> AbstractAsyncContextManager[Tx]: ...
+
+    @abstractmethod
+    async def _full_briefs(self, tx: Tx, where: str, params: Sequence[Any]) -> list[StoredBrief]:
+        """Whole briefs matching `where` (on `b`, the briefs table, and `sb`, story_briefs)."""
+
+    # --- grouping -------------------------------------------------------------------------------
+
+    async def story_candidates(
+        self,
+        guild_id: int | None,
+        keys: Sequence[str],
+        when: datetime | None,
+        window: timedelta,
+        *,
+        per_key: int,
+        limit: int,
+    ) -> list[StoryProfile]:
+        guild = guild_key(guild_id)
+        order: list[int] = []
+        async with self._read() as tx:
+            for key in dict.fromkeys(keys):
+                rows = await tx.fetchall(
+                    "SELECT story_id FROM story_keys WHERE guild_id = ? AND key = ? "
+                    "ORDER BY updated_at DESC LIMIT ?",
+                    (guild, key, per_key),
+                )
+                order += [row["story_id"] for row in rows if row["story_id"] not in order]
+            if not order:
+                return []
+            membership, ids = self.dialect.in_list("id", order)
+            sql = f"SELECT id, profile FROM stories WHERE {membership}"
+            params: list[Any] = [ids]
+            if when is not None:
+                sql += " AND (last_published IS NULL OR (last_published >= ? AND first_published <= ?))"
+                params += [self.dialect.time_param(when - window), self.dialect.time_param(when + window)]
+            rows = await tx.fetchall(sql, params)
+        profiles = {row["id"]: unpack_profile(row["id"], bytes(row["profile"])) for row in rows}
+        return [profiles[i] for i in order if i in profiles][:limit]
+
+    async def join_story(
+        self, guild_id: int | None, brief_id: int, signature: StorySignature, story_id: int | None, title: str
+    ) -> StoryJoin:
+        guild = guild_key(guild_id)
+        now = self.dialect.time_param(utc_now())
+        async with self._transaction() as tx:
+            known = await tx.fetchone(
+                "SELECT sb.story_id, s.size FROM story_briefs sb JOIN stories s ON s.id = sb.story_id "
+                "WHERE sb.brief_id = ?",
+                (brief_id,),
+            )
+            if known is not None:  # joined before (a retry): nothing changes
+                return StoryJoin(known["story_id"], False, known["size"])
+            row = None
+            if story_id is not None:
+                row = await tx.fetchone(
+                    f"SELECT id, profile FROM stories WHERE id = ? AND guild_id = ?{self.dialect.lock_rows}",
+                    (story_id, guild),
+                )
+            if row is None:
+                created = await tx.fetchone(
+                    "INSERT INTO stories (guild_id, title, size, updated_at, profile) "
+                    "VALUES (?, '', 0, ?, ?) RETURNING id",
+                    (guild, now, pack_profile(StoryProfile(0))),
+                )
+                if created is None:
+                    raise RuntimeError("The database returned no id for a story")
+                profile, new = StoryProfile(created["id"]), True
+            else:
+                profile, new = unpack_profile(row["id"], bytes(row["profile"])), False
+            profile.absorb(signature)
+            first, last = profile.first_published, profile.last_published
+            await tx.execute(
+                "UPDATE stories SET size = ?, first_published = ?, last_published = ?, updated_at = ?, "
+                "profile = ?, title = CASE WHEN title = '' THEN ? ELSE title END WHERE id = ?",
+                (
+                    profile.size,
+                    None if first is None else self.dialect.time_param(first),
+                    None if last is None else self.dialect.time_param(last),
+                    now,
+                    pack_profile(profile),
+                    title,
+                    profile.story_id,
+                ),
+            )
+            # The story is now the most recently updated one under every key it has, as in memory.
+            await tx.execute(
+                "UPDATE story_keys SET updated_at = ? WHERE story_id = ?", (now, profile.story_id)
+            )
+            await tx.executemany(
+                "INSERT INTO story_keys (guild_id, key, story_id, count, updated_at) VALUES (?, ?, ?, 1, ?) "
+                "ON CONFLICT (guild_id, key, story_id) DO UPDATE SET count = story_keys.count + 1, "
+                "updated_at = excluded.updated_at",
+                [(guild, key, profile.story_id, now) for key in sorted(set(signature.keys))],
+            )
+            await tx.execute(
+                "INSERT INTO story_briefs (brief_id, story_id) VALUES (?, ?)", (brief_id, profile.story_id)
+            )
+        return StoryJoin(profile.story_id, new, profile.size)
+
+    # --- reading stories ------------------------------------------------------------------------
+
+    async def story_of_brief(
+        self, guild_id: int | None, brief_id: int, *, viewer_id: int | None = None
+    ) -> int | None:
+        row = await self._fetch_one(
+            "SELECT sb.story_id FROM story_briefs sb JOIN briefs b ON b.id = sb.brief_id "
+            f"WHERE sb.brief_id = ? AND b.guild_id = ? AND {_VISIBLE}",
+            (brief_id, guild_key(guild_id), viewer_id),
+        )
+        return row["story_id"] if row else None
+
+    async def stories_of_briefs(self, guild_id: int | None, brief_ids: Sequence[int]) -> dict[int, int]:
+        if not brief_ids:
+            return {}
+        membership, ids = self.dialect.in_list("sb.brief_id", list(brief_ids))
+        async with self._read() as tx:
+            rows = await tx.fetchall(
+                "SELECT sb.brief_id, sb.story_id FROM story_briefs sb JOIN briefs b ON b.id = sb.brief_id "
+                f"WHERE {membership} AND b.guild_id = ?",
+                (ids, guild_key(guild_id)),
+            )
+        return {row["brief_id"]: row["story_id"] for row in rows}
+
+    async def story_size(self, guild_id: int | None, story_id: int, *, viewer_id: int | None = None) -> int:
+        row = await self._fetch_one(
+            "SELECT COUNT(DISTINCT b.article_id) AS n FROM story_briefs sb "
+            f"JOIN briefs b ON b.id = sb.brief_id WHERE sb.story_id = ? AND b.guild_id = ? AND {_VISIBLE}",
+            (story_id, guild_key(guild_id), viewer_id),
+        )
+        return int(row["n"]) if row else 0
+
+    async def story_briefs(
+        self, guild_id: int | None, story_id: int, *, limit: int, viewer_id: int | None = None
+    ) -> list[StoredBrief]:
+        async with self._read() as tx:
+            return await self._full_briefs(
+                tx,
+                f"sb.story_id = ? AND b.guild_id = ? AND {_VISIBLE} ORDER BY b.id LIMIT ?",
+                (story_id, guild_key(guild_id), viewer_id, limit),
+            )
+
+    async def recent_stories(self, guild_id: int | None, since: datetime, *, limit: int) -> list[int]:
+        rows = await self._fetch_all(
+            "SELECT id FROM stories WHERE guild_id = ? AND updated_at >= ? ORDER BY updated_at DESC LIMIT ?",
+            (guild_key(guild_id), self.dialect.time_param(since), limit),
+        )
+        return [row["id"] for row in rows]
+
+    # --- digests --------------------------------------------------------------------------------
+
+    async def set_digest_schedule(self, schedule: DigestSchedule) -> None:
+        s = schedule
+        async with self._transaction() as tx:
+            await tx.execute(
+                f"INSERT INTO digest_schedules ({_SCHEDULE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?) "
+                "ON CONFLICT (channel_id) DO UPDATE SET guild_id = excluded.guild_id, "
+                "cadence = excluded.cadence, hour = excluded.hour, timezone = excluded.timezone, "
+                "weekday = excluded.weekday, created_by = excluded.created_by",
+                (s.guild_id, s.channel_id, s.cadence, s.hour, s.timezone, s.weekday, s.created_by),
+            )
+
+    async def remove_digest_schedule(self, guild_id: int, channel_id: int) -> bool:
+        async with self._transaction() as tx:
+            changed = await tx.execute(
+                "DELETE FROM digest_schedules WHERE guild_id = ? AND channel_id = ?", (guild_id, channel_id)
+            )
+        return changed > 0
+
+    async def digest_schedules(self, guild_id: int | None = None) -> list[DigestSchedule]:
+        rows = await self._fetch_all(
+            f"SELECT {_SCHEDULE_COLUMNS} FROM digest_schedules "
+            "WHERE CAST(? AS BIGINT) IS NULL OR guild_id = ? ORDER BY channel_id",
+            (guild_id, guild_id),
+        )
+        return [DigestSchedule(**{k: row[k] for k in _SCHEDULE_COLUMNS.split(", ")}) for row in rows]
+
+    async def claim_digest(self, channel_id: int, period: str) -> bool:
+        async with self._transaction() as tx:
+            changed = await tx.execute(
+                "INSERT INTO digest_posts (channel_id, period, claimed_at) VALUES (?, ?, ?) "
+                "ON CONFLICT (channel_id, period) DO NOTHING",
+                (channel_id, period, self.dialect.time_param(utc_now())),
+            )
+        return changed == 1
+
+    async def release_digest(self, channel_id: int, period: str) -> None:
+        async with self._transaction() as tx:
+            await tx.execute(
+                "DELETE FROM digest_posts WHERE channel_id = ? AND period = ? AND message_id IS NULL",
+                (channel_id, period),
+            )
+
+    async def digest_posted(self, channel_id: int, period: str, message_id: int) -> None:
+        async with self._transaction() as tx:
+            await tx.execute(
+                "UPDATE digest_posts SET message_id = ? WHERE channel_id = ? AND period = ?",
+                (message_id, channel_id, period),
+            )
+
+    async def _fetch_one(self, sql: str, params: Sequence[Any]) -> Any:
+        async with self._read() as tx:
+            return await tx.fetchone(sql, params)
+
+    async def _fetch_all(self, sql: str, params: Sequence[Any]) -> list[Any]:
+        async with self._read() as tx:
+            return await tx.fetchall(sql, params)

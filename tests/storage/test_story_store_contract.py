@@ -1,0 +1,207 @@
+"""The store contract for stories and digests, against each store implementation (sqlite, postgres)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import numpy as np
+import pytest
+from store_builders import GUILD, OTHER_GUILD, USER, Reopen, kremlin_briefing, save, summit_briefing
+
+from storage import PostgresStore, SqliteStore, Store
+from storage.records import DigestSchedule
+from summarizer.stories import InMemoryStoryIndex, StoryGrouper
+from summarizer.story_signature import ArticleRef, StorySignature
+
+WINDOW = timedelta(days=4)
+STRANGER = USER + 1
+DAY = datetime(2026, 11, 30, 9, tzinfo=UTC)
+
+
+def signature(
+    direction: int, keys: tuple[str, ...], *, when: datetime | None = DAY, outlet: str = "a.example"
+) -> StorySignature:
+    vector = np.zeros(8, dtype=np.float32)
+    vector[direction] = 1.0
+    return StorySignature(
+        ref=ArticleRef(outlet, f"title {direction}", f"https://{outlet}/{direction}", when),
+        vector=vector,
+        actors=tuple((key, 0.9) for key in keys if not key.startswith("place:")),
+        places=tuple((key, 0.5) for key in keys if key.startswith("place:")),
+        dates=frozenset({"y:2026", "md:11-30"}),
+        numbers=frozenset({"6.1"}),
+    )
+
+
+async def candidates(store: Store, sig: StorySignature, guild: int = GUILD) -> list[int]:
+    found = await store.story_candidates(guild, sig.keys, sig.ref.published, WINDOW, per_key=32, limit=128)
+    return [p.story_id for p in found]
+
+
+async def test_a_joined_story_is_a_candidate_by_its_keys_within_the_window(store: Store) -> None:
+    brief = await save(store, kremlin_briefing())
+    first = signature(0, ("person:peskov", "place:moscow"))
+    joined = await store.join_story(GUILD, brief, first, None, "Kremlin rejects truce")
+    assert joined.new and joined.size == 1
+
+    assert await candidates(store, signature(0, ("person:peskov",))) == [joined.story_id]
+    assert await candidates(store, signature(0, ("place:moscow", "person:x"))) == [joined.story_id]
+    assert await candidates(store, signature(0, ("person:kuleba",))) == []
+    assert await candidates(store, signature(0, ("person:peskov",)), guild=OTHER_GUILD) == []
+    late = signature(0, ("person:peskov",), when=DAY + WINDOW + timedelta(hours=1))
+    assert await candidates(store, late) == []
+    undated = signature(0, ("person:peskov",), when=None)
+    assert await candidates(store, undated) == [joined.story_id]
+
+
+async def test_the_stored_profile_matches_the_in_memory_one(store: Store) -> None:
+    """Grouping against the store gives the same probabilities as against memory: the sums round-trip."""
+    signatures = [
+        signature(0, ("person:peskov", "place:moscow")),
+        signature(0, ("person:peskov", "org:kremlin"), outlet="b.example"),
+        signature(1, ("person:kuleba",), when=DAY + timedelta(days=1)),
+    ]
+    memory = StoryGrouper(InMemoryStoryIndex())
+    grouper = StoryGrouper(InMemoryStoryIndex())
+    for sig in signatures:
+        expected = memory.add(sig)
+        brief = await save(store, summit_briefing())
+        found = await store.story_candidates(
+            GUILD, sig.keys, sig.ref.published, WINDOW, per_key=32, limit=128
+        )
+        best, probability = grouper.choose(sig, found)
+        join = best.story_id if best and probability >= grouper.params.threshold else None
+        joined = await store.join_story(GUILD, brief, sig, join, sig.ref.title)
+        assert joined.new == expected.new
+        assert round(probability, 4) == expected.probability
+    (profile,) = await store.story_candidates(GUILD, ["person:peskov"], DAY, WINDOW, per_key=32, limit=128)
+    in_memory = next(p for p in memory.index.profiles.values() if p.size == 2)  # type: ignore[attr-defined]
+    assert profile.size == 2 and profile.key_counts == in_memory.key_counts
+    assert profile.vector_sum is not None and in_memory.vector_sum is not None
+    assert np.array_equal(profile.vector_sum, in_memory.vector_sum)
+    assert (profile.first_published, profile.last_published) == (DAY, DAY)
+
+
+async def test_candidates_are_bounded_per_key_newest_first(store: Store) -> None:
+    ids = []
+    for n in range(5):
+        brief = await save(store, summit_briefing())
+        ids.append(
+            (await store.join_story(GUILD, brief, signature(n, ("person:peskov",)), None, "")).story_id
+        )
+    found = await store.story_candidates(GUILD, ["person:peskov"], DAY, WINDOW, per_key=3, limit=128)
+    assert [p.story_id for p in found] == ids[::-1][:3]
+    found = await store.story_candidates(GUILD, ["person:peskov"], DAY, WINDOW, per_key=32, limit=2)
+    assert len(found) == 2
+
+
+async def test_joining_twice_changes_nothing_and_sizes_grow(store: Store) -> None:
+    first, second = await save(store, kremlin_briefing()), await save(store, summit_briefing())
+    sig = signature(0, ("person:peskov",))
+    story = (await store.join_story(GUILD, first, sig, None, "One")).story_id
+    assert (await store.join_story(GUILD, first, sig, None, "One")).story_id == story
+    joined = await store.join_story(GUILD, second, sig, story, "Two")
+    assert (joined.story_id, joined.new, joined.size) == (story, False, 2)
+    assert await store.story_of_brief(GUILD, second) == story
+    assert await store.stories_of_briefs(GUILD, [first, second, 999]) == {first: story, second: story}
+    assert await store.stories_of_briefs(OTHER_GUILD, [first]) == {}
+    assert [b.id for b in await store.story_briefs(GUILD, story, limit=10)] == [first, second]
+    assert await store.story_size(GUILD, story) == 2
+    again = await save(store, kremlin_briefing())  # the first article briefed again
+    await store.join_story(GUILD, again, sig, story, "One")
+    assert await store.story_size(GUILD, story) == 2  # articles, not briefs
+    assert await store.recent_stories(GUILD, DAY - timedelta(days=3650), limit=5) == [story]
+    assert await store.recent_stories(OTHER_GUILD, DAY - timedelta(days=3650), limit=5) == []
+
+
+async def test_a_private_brief_stays_out_of_other_users_stories(store: Store) -> None:
+    public = await save(store, kremlin_briefing())
+    private = await save(store, summit_briefing(), private=True)
+    sig = signature(0, ("person:peskov",))
+    story = (await store.join_story(GUILD, private, sig, None, "")).story_id
+    await store.join_story(GUILD, public, sig, story, "Kremlin rejects Easter truce")
+    assert [b.id for b in await store.story_briefs(GUILD, story, limit=10)] == [public]
+    assert await store.story_size(GUILD, story) == 1
+    assert await store.story_size(GUILD, story, viewer_id=USER) == 2
+    assert await store.story_of_brief(GUILD, private) is None
+    assert await store.story_of_brief(GUILD, private, viewer_id=USER) == story
+    assert await store.story_of_brief(GUILD, private, viewer_id=STRANGER) is None
+    viewed = await store.story_briefs(GUILD, story, limit=10, viewer_id=USER)
+    assert [b.id for b in viewed] == [public, private]
+
+
+async def test_digest_schedules_and_one_claim_per_period(store: Store, reopen: Reopen) -> None:
+    daily = DigestSchedule(GUILD, 501, "daily", 8, "Europe/Paris", 0, USER)
+    await store.set_digest_schedule(daily)
+    await store.set_digest_schedule(DigestSchedule(OTHER_GUILD, 601, "weekly", 18, "UTC", 4, USER))
+    weekly = DigestSchedule(GUILD, 501, "weekly", 9, "UTC", 2, USER)
+    await store.set_digest_schedule(weekly)  # replaces the channel's schedule
+    assert await store.digest_schedules(GUILD) == [weekly]
+    assert len(await store.digest_schedules()) == 2
+
+    assert await store.claim_digest(501, "weekly:2026-W48")
+    assert not await store.claim_digest(501, "weekly:2026-W48")
+    await store.release_digest(501, "weekly:2026-W48")
+    assert await store.claim_digest(501, "weekly:2026-W48")
+    await store.digest_posted(501, "weekly:2026-W48", 9001)
+    await store.release_digest(501, "weekly:2026-W48")  # a posted digest is never given back
+
+    store = await reopen(store)
+    assert not await store.claim_digest(501, "weekly:2026-W48")
+    assert await store.claim_digest(501, "weekly:2026-W49")
+    assert await store.remove_digest_schedule(GUILD, 501)
+    assert not await store.remove_digest_schedule(GUILD, 501)
+    assert await store.digest_schedules(GUILD) == []
+
+
+@pytest.mark.parametrize("bad", ["monthly"])
+async def test_a_schedule_with_an_unknown_cadence_is_refused(store: Store, bad: str) -> None:
+    with pytest.raises(Exception):  # noqa: B017 - each database raises its own integrity error
+        await store.set_digest_schedule(DigestSchedule(GUILD, 1, bad, 8, "UTC", 0, USER))
+    assert await store.digest_schedules(GUILD) == []
+
+
+_V4_TABLES = ("digest_posts", "digest_schedules", "story_briefs", "story_keys", "stories")
+
+
+async def _downgrade_to_v3(location: str) -> None:
+    """Make the database what briefbot wrote at schema version 3: no story or digest tables."""
+    if location.startswith("postgresql://"):
+        import psycopg
+
+        async with await psycopg.AsyncConnection.connect(location, autocommit=True) as conn:
+            for table in _V4_TABLES:
+                await conn.execute(f"DROP TABLE {table}")  # type: ignore[arg-type]
+            await conn.execute("UPDATE briefbot_schema SET version = 3")
+        return
+    import sqlite3
+
+    with sqlite3.connect(location) as conn:
+        for table in _V4_TABLES:
+            conn.execute(f"DROP TABLE {table}")
+        conn.execute("PRAGMA user_version = 3")
+
+
+async def test_a_version_3_database_upgrades_with_nothing_lost(store: Store, store_location: str) -> None:
+    public = await save(store, kremlin_briefing())
+    private = await save(store, summit_briefing(), private=True)
+    await store.add_subscription(GUILD, 10, "Ukraine war", USER)
+    await store.close()
+    await _downgrade_to_v3(store_location)
+
+    upgraded: Store = await (
+        PostgresStore.open(store_location)
+        if store_location.startswith("postgresql://")
+        else SqliteStore.open(store_location)
+    )
+    try:
+        stored = await upgraded.get_brief(GUILD, public)
+        assert stored is not None and stored.briefing == kremlin_briefing()
+        assert await upgraded.get_brief(GUILD, private) is None
+        assert (await upgraded.history(GUILD, limit=5, viewer_id=USER)).total == 2
+        assert [s.topic for s in await upgraded.list_subscriptions(GUILD)] == ["Ukraine war"]
+        assert [s.brief_id for s in await upgraded.actor_timeline(GUILD, "Peskov", limit=5)] == [public]
+        joined = await upgraded.join_story(GUILD, public, signature(0, ("person:peskov",)), None, "t")
+        assert await upgraded.story_of_brief(GUILD, public) == joined.story_id
+    finally:
+        await upgraded.close()
