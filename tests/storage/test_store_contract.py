@@ -194,6 +194,20 @@ async def test_a_batch_naming_one_actor_twice_counts_both_briefs(store: Store) -
     assert (await store.history(GUILD, limit=10, viewer_id=USER)).total == 3
 
 
+async def test_search_returns_the_newest_matches_first_when_many_match(store: Store) -> None:
+    """A common word fills a page from the newest briefs; a rare one is found however old."""
+    rare = await save(store, kremlin_briefing(title="Ceasefire rejected"))
+    ids = await store.save_briefs(
+        [NewBrief(GUILD, CHANNEL, USER, summit_briefing(), 3) for _ in range(30)]
+        + [NewBrief(OTHER_GUILD, CHANNEL, USER, summit_briefing(), 3) for _ in range(5)]
+    )
+    ours = ids[:30]
+    found = await store.search_briefs(GUILD, "ukraine aid", limit=25, viewer_id=USER)
+    assert [row.id for row in found] == ours[::-1][:25]
+    assert [row.id for row in await store.search_briefs(GUILD, "ceasefire", limit=25)] == [rare]
+    assert await store.search_briefs(GUILD, "zzqxv", limit=25) == []
+
+
 # --- questions, subscriptions, meta ------------------------------------------------------------
 
 
