@@ -1,13 +1,12 @@
 """Every query of briefbot, written once for both databases (the subclasses add connections and a
-Dialect). Each query is driven by an index on the predicate it filters on; none walks a guild's
-history, so they stay fast at a million briefs (bench/store_scale.py).
+Dialect): briefs, actors, questions and subscriptions here, stories in story_store.py, feeds in
+feed_store.py. Each query is driven by an index on the predicate it filters on; none walks a
+guild's history, so they stay fast at a million briefs (bench/store_scale.py).
 """
 
 from __future__ import annotations
 
-from abc import abstractmethod
 from collections.abc import Sequence
-from contextlib import AbstractAsyncContextManager
 from dataclasses import asdict
 from typing import Any
 
@@ -21,24 +20,21 @@ from storage.codec import (
     utc_now,
     whole_word_bound,
 )
+from storage.feed_store import FeedSql
 from storage.indexing import guild_key, pack_briefs, search_words
 from storage.records import (
     ActorStatement,
     BriefRow,
-    Feed,
-    FeedFollower,
-    FeedRoute,
     HistoryPage,
     NewBrief,
-    PendingDelivery,
     PostedMessage,
     StoredBrief,
     StoredQuestion,
     Subscription,
 )
-from storage.sql import Dialect, Row, Tx
+from storage.sql import Row, Tx
 from storage.story_store import StorySql
-from storage.writes import WrittenTerms, insert_briefs
+from storage.writes import insert_briefs
 from summarizer.models import Answer, Briefing
 
 TIMELINE_KEYS = 50  # names a whole-word actor search may expand to
@@ -51,41 +47,11 @@ _FULL_BRIEF = (
 # A brief `viewer_id` may see: every public one, and their own private ones (None: public only).
 _VISIBLE_TO = "(b.private = FALSE OR b.user_id = ?)"
 _VISIBLE_IN_GUILD = "guild_id = ? AND (private = FALSE OR user_id = ?)"
-_FEED_COLUMNS = "id, url, created_at, etag, last_modified, last_polled_at, last_error"
-_FEED_ITEM_COLUMNS = "feed_id, item_key, item_url, settled, attempts, error, seen_at"
 _TREE_HASH_KEY = "command_tree_hash"  # its row in the `meta` key-value table
 _NO_READING = {"title": "", "byline": "", "date": "", "language": "en", "source_kind": "text", "source": ""}
 
 
-class SqlStore(StorySql):
-    dialect: Dialect
-
-    def __init__(self) -> None:
-        self._written_terms = WrittenTerms()
-
-    @abstractmethod
-    def _read(self) -> AbstractAsyncContextManager[Tx]:
-        """A connection for reads."""
-
-    @abstractmethod
-    def _transaction(self) -> AbstractAsyncContextManager[Tx]:
-        """A connection inside a transaction: committed on exit, rolled back on an error."""
-
-    async def _fetchall(self, sql: str, params: Sequence[Any] = ()) -> list[Row]:
-        async with self._read() as tx:
-            return await tx.fetchall(sql, params)
-
-    async def _fetchone(self, sql: str, params: Sequence[Any] = ()) -> Row | None:
-        async with self._read() as tx:
-            return await tx.fetchone(sql, params)
-
-    async def _write(self, sql: str, params: Sequence[Any] = ()) -> int:
-        async with self._transaction() as tx:
-            return await tx.execute(sql, params)
-
-    def _now(self) -> Any:
-        return self.dialect.time_param(utc_now())
-
+class SqlStore(StorySql, FeedSql):
     # --- briefs -------------------------------------------------------------------------------
 
     async def save_brief(self, new: NewBrief) -> StoredBrief:
@@ -398,173 +364,6 @@ class SqlStore(StorySql):
             for row in rows
         ]
 
-    # --- feeds --------------------------------------------------------------------------------
-
-    async def add_feed(self, guild_id: int, url: str, user_id: int) -> bool:
-        now = self._now()
-        async with self._transaction() as tx:
-            feed = await tx.fetchone(
-                "INSERT INTO feeds (url, created_at) VALUES (?, ?) "
-                "ON CONFLICT (url) DO UPDATE SET url = excluded.url RETURNING id",
-                (url, now),
-            )
-            if feed is None:
-                raise RuntimeError("The database returned no id for a feed")
-            changed = await tx.execute(
-                "INSERT INTO feed_follows (guild_id, feed_id, added_by, created_at) VALUES (?, ?, ?, ?) "
-                "ON CONFLICT DO NOTHING",
-                (guild_id, feed["id"], user_id, now),
-            )
-        return changed == 1
-
-    async def remove_feed(self, guild_id: int, url: str) -> bool:
-        async with self._transaction() as tx:
-            changed = await tx.execute(
-                "DELETE FROM feed_follows WHERE guild_id = ? AND feed_id = (SELECT id "
-                "FROM feeds WHERE url = ?)",
-                (guild_id, url),
-            )
-            if changed == 0:
-                return False
-            # Nobody follows it any more: stop polling it (its items and their bookkeeping go too).
-            await tx.execute(
-                "DELETE FROM feeds WHERE url = ? AND NOT EXISTS "
-                "(SELECT 1 FROM feed_follows f WHERE f.feed_id = feeds.id)",
-                (url,),
-            )
-        return True
-
-    async def list_feeds(self, guild_id: int | None = None) -> list[Feed]:
-        if guild_id is None:
-            rows = await self._fetchall(
-                f"SELECT {_FEED_COLUMNS} FROM feeds WHERE EXISTS "
-                "(SELECT 1 FROM feed_follows f WHERE f.feed_id = feeds.id) ORDER BY id"
-            )
-        else:
-            rows = await self._fetchall(
-                f"SELECT {_FEED_COLUMNS} FROM feeds WHERE id IN "
-                "(SELECT feed_id FROM feed_follows WHERE guild_id = ?) ORDER BY id",
-                (guild_id,),
-            )
-        return [self._feed(row) for row in rows]
-
-    async def feed_followers(self, feed_id: int) -> list[FeedFollower]:
-        rows = await self._fetchall(
-            "SELECT guild_id, added_by FROM feed_follows WHERE feed_id = ? ORDER BY guild_id", (feed_id,)
-        )
-        return [FeedFollower(row["guild_id"], row["added_by"]) for row in rows]
-
-    async def feed_polled(
-        self, feed_id: int, *, error: str = "", validators: tuple[str | None, str | None] | None = None
-    ) -> None:
-        if validators is None:
-            await self._write(
-                "UPDATE feeds SET last_polled_at = ?, last_error = ? WHERE id = ?",
-                (self._now(), error, feed_id),
-            )
-        else:
-            await self._write(
-                "UPDATE feeds SET last_polled_at = ?, last_error = ?, etag = ?, "
-                "last_modified = ? WHERE id = ?",
-                (self._now(), error, *validators, feed_id),
-            )
-
-    async def has_feed_items(self, feed_id: int) -> bool:
-        return (
-            await self._fetchone("SELECT 1 AS one FROM feed_items WHERE feed_id = ? LIMIT 1", (feed_id,))
-            is not None
-        )
-
-    async def settled_item_keys(self, feed_id: int, keys: list[str]) -> set[str]:
-        membership, values = self.dialect.in_list("item_key", keys)
-        rows = await self._fetchall(
-            f"SELECT item_key FROM feed_items WHERE feed_id = ? AND settled = TRUE AND {membership}",
-            (feed_id, values),
-        )
-        return {row["item_key"] for row in rows}
-
-    async def record_feed_item(
-        self, feed_id: int, item_key: str, item_url: str, routes: Sequence[FeedRoute]
-    ) -> list[int]:
-        packed = await pack_briefs([route.brief for route in routes if not isinstance(route.brief, int)])
-        created_at = utc_now()
-        now = self.dialect.time_param(created_at)
-        async with self._transaction() as tx:
-            item = await tx.fetchone(
-                f"INSERT INTO feed_items ({_FEED_ITEM_COLUMNS}) VALUES (?, ?, ?, TRUE, 1, '', ?) "
-                "ON CONFLICT (feed_id, item_key) DO UPDATE SET "
-                "settled = TRUE, attempts = feed_items.attempts + 1, error = '' RETURNING id",
-                (feed_id, item_key, item_url, now),
-            )
-            if item is None:
-                raise RuntimeError("The database returned no id for a feed item")
-            inserted = await insert_briefs(tx, packed, created_at, written_terms=self._written_terms)
-            new_ids = iter(inserted.ids)
-            brief_ids = [route.brief if isinstance(route.brief, int) else next(new_ids) for route in routes]
-            await tx.executemany(
-                "INSERT INTO deliveries (brief_id, channel_id, feed_item_id, created_at) VALUES (?, ?, ?, ?) "
-                "ON CONFLICT (brief_id, channel_id) DO NOTHING",
-                [
-                    (brief_id, channel_id, item["id"], now)
-                    for route, brief_id in zip(routes, brief_ids, strict=True)
-                    for channel_id in route.channel_ids
-                ],
-            )
-        self._written_terms.remember(inserted.terms)
-        return brief_ids
-
-    async def record_feed_item_failure(
-        self, feed_id: int, item_key: str, item_url: str, error: str, *, give_up_after: int
-    ) -> None:
-        await self._write(
-            f"INSERT INTO feed_items ({_FEED_ITEM_COLUMNS}) VALUES (?, ?, ?, ? <= 1, 1, ?, ?) "
-            "ON CONFLICT (feed_id, item_key) DO UPDATE SET attempts = feed_items.attempts + 1, "
-            "settled = feed_items.attempts + 1 >= ?, error = excluded.error",
-            (feed_id, item_key, item_url, give_up_after, error, self._now(), give_up_after),
-        )
-
-    async def skip_feed_items(self, feed_id: int, items: list[tuple[str, str]], reason: str) -> None:
-        now = self._now()
-        async with self._transaction() as tx:
-            await tx.executemany(
-                f"INSERT INTO feed_items ({_FEED_ITEM_COLUMNS}) VALUES (?, ?, ?, TRUE, 0, ?, ?) "
-                "ON CONFLICT (feed_id, item_key) DO NOTHING",
-                [(feed_id, key, url, reason, now) for key, url in items],
-            )
-
-    # --- deliveries ---------------------------------------------------------------------------
-
-    async def pending_deliveries(self, *, max_offers: int) -> list[PendingDelivery]:
-        async with self._transaction() as tx:
-            rows = await tx.fetchall(
-                "SELECT d.id, b.guild_id, d.brief_id, d.channel_id, f.url AS feed_url, i.item_url "
-                "FROM deliveries d JOIN feed_items i ON i.id = d.feed_item_id "
-                "JOIN feeds f ON f.id = i.feed_id JOIN briefs b ON b.id = d.brief_id "
-                "JOIN feed_follows w ON w.feed_id = f.id AND w.guild_id = b.guild_id "
-                "WHERE d.message_id IS NULL AND d.offers < ? ORDER BY d.id",
-                (max_offers,),
-            )
-            await tx.executemany(
-                "UPDATE deliveries SET offers = offers + 1 WHERE id = ?", [(row["id"],) for row in rows]
-            )
-        return [
-            PendingDelivery(
-                row["guild_id"], row["brief_id"], row["channel_id"], row["feed_url"], row["item_url"]
-            )
-            for row in rows
-        ]
-
-    async def mark_delivered(self, brief_id: int, channel_id: int, message_id: int) -> bool:
-        now = self._now()
-        changed = await self._write(
-            "INSERT INTO deliveries (brief_id, channel_id, message_id, created_at, delivered_at) "
-            "VALUES (?, ?, ?, ?, ?) ON CONFLICT (brief_id, channel_id) DO UPDATE SET "
-            "message_id = excluded.message_id, delivered_at = excluded.delivered_at "
-            "WHERE deliveries.message_id IS NULL",
-            (brief_id, channel_id, message_id, now, now),
-        )
-        return changed == 1
-
     # --- command sync -------------------------------------------------------------------------
 
     async def command_tree_hash(self) -> str | None:
@@ -614,18 +413,6 @@ class SqlStore(StorySql):
             created_at=self.dialect.time_value(row["created_at"]),
             channel_id=row["channel_id"],
             user_id=row["user_id"],
-        )
-
-    def _feed(self, row: Row) -> Feed:
-        polled = row["last_polled_at"]
-        return Feed(
-            id=row["id"],
-            url=row["url"],
-            created_at=self.dialect.time_value(row["created_at"]),
-            etag=row["etag"],
-            last_modified=row["last_modified"],
-            last_polled_at=self.dialect.time_value(polled) if polled is not None else None,
-            last_error=row["last_error"],
         )
 
 

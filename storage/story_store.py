@@ -12,15 +12,14 @@ from __future__ import annotations
 
 from abc import abstractmethod
 from collections.abc import Sequence
-from contextlib import AbstractAsyncContextManager
 from datetime import datetime, timedelta
 from typing import Any
 
-from storage.base import Store
 from storage.codec import utc_now
 from storage.indexing import guild_key
 from storage.records import DigestSchedule, StoredBrief, StoryJoin
-from storage.sql import Dialect, Tx
+from storage.sql import Tx
+from storage.sql_base import SqlBase
 from storage.story_codec import pack_profile, unpack_profile
 from summarizer.stories import StoryProfile
 from summarizer.story_signature import StorySignature
@@ -29,15 +28,7 @@ _VISIBLE = "(b.private = FALSE OR b.user_id = ?)"
 _SCHEDULE_COLUMNS = "guild_id, channel_id, cadence, hour, timezone, weekday, created_by"
 
 
-class StorySql(Store):
-    dialect: Dialect
-
-    @abstractmethod
-    def _read(self) -> AbstractAsyncContextManager[Tx]: ...
-
-    @abstractmethod
-    def _transaction(self) -> AbstractAsyncContextManager[Tx]: ...
-
+class StorySql(SqlBase):
     @abstractmethod
     async def _full_briefs(self, tx: Tx, where: str, params: Sequence[Any]) -> list[StoredBrief]:
         """Whole briefs matching `where` (on `b`, the briefs table, and `sb`, story_briefs)."""
@@ -141,7 +132,7 @@ class StorySql(Store):
     async def story_of_brief(
         self, guild_id: int | None, brief_id: int, *, viewer_id: int | None = None
     ) -> int | None:
-        row = await self._fetch_one(
+        row = await self._fetchone(
             "SELECT sb.story_id FROM story_briefs sb JOIN briefs b ON b.id = sb.brief_id "
             f"WHERE sb.brief_id = ? AND b.guild_id = ? AND {_VISIBLE}",
             (brief_id, guild_key(guild_id), viewer_id),
@@ -161,7 +152,7 @@ class StorySql(Store):
         return {row["brief_id"]: row["story_id"] for row in rows}
 
     async def story_size(self, guild_id: int | None, story_id: int, *, viewer_id: int | None = None) -> int:
-        row = await self._fetch_one(
+        row = await self._fetchone(
             "SELECT COUNT(DISTINCT b.article_id) AS n FROM story_briefs sb "
             f"JOIN briefs b ON b.id = sb.brief_id WHERE sb.story_id = ? AND b.guild_id = ? AND {_VISIBLE}",
             (story_id, guild_key(guild_id), viewer_id),
@@ -179,7 +170,7 @@ class StorySql(Store):
             )
 
     async def recent_stories(self, guild_id: int | None, since: datetime, *, limit: int) -> list[int]:
-        rows = await self._fetch_all(
+        rows = await self._fetchall(
             "SELECT id FROM stories WHERE guild_id = ? AND updated_at >= ? ORDER BY updated_at DESC LIMIT ?",
             (guild_key(guild_id), self.dialect.time_param(since), limit),
         )
@@ -206,7 +197,7 @@ class StorySql(Store):
         return changed > 0
 
     async def digest_schedules(self, guild_id: int | None = None) -> list[DigestSchedule]:
-        rows = await self._fetch_all(
+        rows = await self._fetchall(
             f"SELECT {_SCHEDULE_COLUMNS} FROM digest_schedules "
             "WHERE CAST(? AS BIGINT) IS NULL OR guild_id = ? ORDER BY channel_id",
             (guild_id, guild_id),
@@ -235,11 +226,3 @@ class StorySql(Store):
                 "UPDATE digest_posts SET message_id = ? WHERE channel_id = ? AND period = ?",
                 (message_id, channel_id, period),
             )
-
-    async def _fetch_one(self, sql: str, params: Sequence[Any]) -> Any:
-        async with self._read() as tx:
-            return await tx.fetchone(sql, params)
-
-    async def _fetch_all(self, sql: str, params: Sequence[Any]) -> list[Any]:
-        async with self._read() as tx:
-            return await tx.fetchall(sql, params)
