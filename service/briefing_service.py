@@ -465,7 +465,8 @@ class BriefingService:
             return entry, ()
 
     async def mark_delivered(self, brief_id: int, channel_id: int, message_id: int) -> bool:
-        """Record a post; False when this brief was already delivered to this channel."""
+        """Record a post and its message in one step; False when this brief was already delivered to
+        this channel."""
         return await self._store.mark_delivered(brief_id, channel_id, message_id)
 
     # --- command sync -------------------------------------------------------------------------

@@ -199,7 +199,8 @@ class Store(ABC):
 
     @abstractmethod
     async def mark_delivered(self, brief_id: int, channel_id: int, message_id: int) -> bool:
-        """False when this brief was already delivered to this channel."""
+        """Record the post and its message (as `record_message`) in one transaction; False when this
+        brief was already delivered to this channel (and nothing is recorded)."""
 
     # --- stories ------------------------------------------------------------------------------
     # A story belongs to one guild, like its briefs. Reads filter its briefs by who may see them.

@@ -9,7 +9,7 @@ from storage.codec import utc_now
 from storage.indexing import pack_briefs
 from storage.records import Feed, FeedFollower, FeedRoute, PendingDelivery
 from storage.sql import Row
-from storage.sql_base import SqlBase
+from storage.sql_base import RECORD_MESSAGE, SqlBase
 from storage.writes import insert_briefs
 
 _FEED_COLUMNS = "id, url, created_at, etag, last_modified, last_polled_at, last_error"
@@ -175,13 +175,16 @@ class FeedSql(SqlBase):
 
     async def mark_delivered(self, brief_id: int, channel_id: int, message_id: int) -> bool:
         now = self._now()
-        changed = await self._write(
-            "INSERT INTO deliveries (brief_id, channel_id, message_id, created_at, delivered_at) "
-            "VALUES (?, ?, ?, ?, ?) ON CONFLICT (brief_id, channel_id) DO UPDATE SET "
-            "message_id = excluded.message_id, delivered_at = excluded.delivered_at "
-            "WHERE deliveries.message_id IS NULL",
-            (brief_id, channel_id, message_id, now, now),
-        )
+        async with self._transaction() as tx:
+            changed = await tx.execute(
+                "INSERT INTO deliveries (brief_id, channel_id, message_id, created_at, delivered_at) "
+                "VALUES (?, ?, ?, ?, ?) ON CONFLICT (brief_id, channel_id) DO UPDATE SET "
+                "message_id = excluded.message_id, delivered_at = excluded.delivered_at "
+                "WHERE deliveries.message_id IS NULL",
+                (brief_id, channel_id, message_id, now, now),
+            )
+            if changed == 1:  # the same step: a delivery is never done without its message on record
+                await tx.execute(RECORD_MESSAGE, (message_id, brief_id, channel_id, None, now))
         return changed == 1
 
     def _feed(self, row: Row) -> Feed:

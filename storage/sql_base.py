@@ -13,6 +13,13 @@ from storage.codec import utc_now
 from storage.sql import Dialect, Row, Tx
 from storage.writes import WrittenTerms
 
+# (message id, brief id, channel id, thread id, time): a message that shows a brief.
+RECORD_MESSAGE = (
+    "INSERT INTO brief_messages (message_id, brief_id, channel_id, thread_id, created_at) "
+    "VALUES (?, ?, ?, ?, ?) ON CONFLICT (message_id) DO UPDATE SET "
+    "brief_id = excluded.brief_id, channel_id = excluded.channel_id, thread_id = excluded.thread_id"
+)
+
 
 class SqlBase(Store):
     dialect: Dialect

@@ -33,6 +33,7 @@ from storage.records import (
     Subscription,
 )
 from storage.sql import Row, Tx
+from storage.sql_base import RECORD_MESSAGE
 from storage.story_store import StorySql
 from storage.writes import insert_briefs
 from summarizer.models import Answer, Briefing
@@ -198,12 +199,7 @@ class SqlStore(StorySql, FeedSql):
     async def record_message(
         self, brief_id: int, channel_id: int, message_id: int, thread_id: int | None
     ) -> None:
-        await self._write(
-            "INSERT INTO brief_messages (message_id, brief_id, channel_id, thread_id, created_at) "
-            "VALUES (?, ?, ?, ?, ?) ON CONFLICT (message_id) DO UPDATE SET "
-            "brief_id = excluded.brief_id, channel_id = excluded.channel_id, thread_id = excluded.thread_id",
-            (message_id, brief_id, channel_id, thread_id, self._now()),
-        )
+        await self._write(RECORD_MESSAGE, (message_id, brief_id, channel_id, thread_id, self._now()))
 
     async def brief_for_thread(self, thread_id: int) -> int | None:
         row = await self._fetchone(

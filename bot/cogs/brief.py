@@ -12,6 +12,7 @@ from discord import app_commands
 from discord.ext import commands
 
 from bot import checks, errors, render, views
+from bot.posting import post_copy
 from service.records import BriefRequest, StoredBrief
 from summarizer.errors import FetchError
 from summarizer.models import SummaryMethod
@@ -200,15 +201,7 @@ async def cross_post(
             continue
         origin = f"<#{message.channel.id}> ([open]({message.jump_url}))"
         note = f"Matches this channel's topic “{render.escape(hit.topic)}” · from {origin}"
-        try:
-            posted = await channel.send(embed=render.compact_embed(stored, note))
-        except discord.HTTPException:
-            log.warning(
-                "Could not cross-post brief #%d to channel %d.", stored.id, hit.channel_id, exc_info=True
-            )
-            continue
-        await service.mark_delivered(stored.id, hit.channel_id, posted.id)
-        await service.record_message(stored.id, hit.channel_id, posted.id, None)
+        await post_copy(service, channel, hit.channel_id, stored, note)
 
 
 async def setup(bot: BriefBot) -> None:

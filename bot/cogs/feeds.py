@@ -10,7 +10,8 @@ import discord
 from discord import app_commands
 from discord.ext import commands, tasks
 
-from bot import checks, errors, render, views
+from bot import checks, errors, render
+from bot.posting import post_copy
 from service.records import FeedDelivery
 
 if TYPE_CHECKING:
@@ -66,17 +67,7 @@ class Feeds(commands.GroupCog, group_name="feed", group_description="RSS and Ato
                     "Feed brief #%d: channel %d is gone or unknown; not posted.", stored.id, channel_id
                 )
                 continue
-            try:
-                message = await channel.send(
-                    embed=render.compact_embed(stored, note), view=views.story_view(stored)
-                )
-            except discord.HTTPException:
-                log.warning(
-                    "Feed brief #%d: posting to channel %d failed.", stored.id, channel_id, exc_info=True
-                )
-                continue
-            await service.mark_delivered(stored.id, channel_id, message.id)
-            await service.record_message(stored.id, channel_id, message.id, None)
+            await post_copy(service, channel, channel_id, stored, note)
 
     @app_commands.command(
         name="add", description="Follow an RSS or Atom feed: new items are briefed and routed."

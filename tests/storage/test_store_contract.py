@@ -350,6 +350,10 @@ async def test_pending_deliveries_survive_restart_until_delivered(store: Store, 
     assert await store.mark_delivered(brief_id, 20, message_id=9002)
     assert not await store.mark_delivered(brief_id, 20, message_id=9003)
     assert await store.pending_deliveries(max_offers=3) == []
+    # The message is on record with the delivery (replies to it are questions); a refused second post's
+    # is not.
+    assert await store.brief_for_message(9002) == brief_id
+    assert await store.brief_for_message(9003) is None
 
 
 async def test_undeliverable_pairs_stop_being_offered(store: Store) -> None:
