@@ -1,5 +1,5 @@
 """Buttons and menus: page through a briefing, the history or an actor's statements, refresh a
-brief, and show the evidence for each speaker's positions.
+brief, show the evidence for each speaker's positions, and list all of a briefing's actors.
 
 They are `DynamicItem`s: the state lives in the custom_id ("bb:page:brief:2:41") and each press is
 answered from the store, so buttons keep working after a restart and need no timeout, however
@@ -84,16 +84,29 @@ async def actor_page(service: BriefingService, guild_id: int, viewer_id: int, ke
     return _pick(render.actor_pages(key, statements, guild_id), page, key)
 
 
+async def all_actors_page(
+    service: BriefingService, guild_id: int, viewer_id: int, key: str, page: int
+) -> Page | None:
+    """A page of a briefing's full actor list; `key` is the brief id."""
+    stored = await service.get_brief(guild_id, int(key), viewer_id=viewer_id)
+    return None if stored is None else _pick(render.all_actors_pages(stored), page, key)
+
+
 def _pick(pages: list[discord.Embed], page: int, key: str) -> Page:
     return pages[max(0, min(page, len(pages) - 1))], len(pages), key
 
 
-LOADERS: dict[str, PageLoader] = {"brief": brief_page, "history": history_page, "actor": actor_page}
+LOADERS: dict[str, PageLoader] = {
+    "brief": brief_page,
+    "history": history_page,
+    "actor": actor_page,
+    "actors": all_actors_page,
+}
 
 
 class PageButton(
     discord.ui.DynamicItem[discord.ui.Button],
-    template=r"bb:page:(?P<kind>brief|history|actor):(?P<page>\d+):(?P<key>.*)",
+    template=r"bb:page:(?P<kind>brief|history|actors|actor):(?P<page>\d+):(?P<key>.*)",
 ):
     """Shows page `page` of a listing; anyone may turn the page of a public message."""
 
@@ -234,22 +247,74 @@ def page_view(
 
 def brief_view(stored: StoredBrief, page_count: int, page: int = 0) -> discord.ui.View | None:
     """Page buttons when the briefing has several pages; Show evidence when anyone stated anything;
-    Refresh when it came from the store."""
+    All actors when the briefing lists only the key ones; Refresh when it came from the store."""
     keep: list[discord.ui.Item[Any]] = [EvidenceButton(stored.id)] if stored.briefing.positions else []
+    keep += [AllActorsButton(stored.id)] if len(stored.briefing.actors) > render.KEY_ACTORS else []
     keep += [RefreshButton(stored.id)] if stored.cached else []
     return page_view("brief", str(stored.id), page, page_count, keep=keep)
 
 
 def _kept_buttons(view: discord.ui.View | None) -> list[discord.ui.Item[Any]]:
-    """The message's Show evidence and Refresh buttons, rebuilt so they stay when a page is turned."""
+    """The message's Show evidence, All actors and Refresh buttons, rebuilt so they stay when a page
+    is turned."""
     custom_ids = [getattr(item, "custom_id", None) or "" for item in view.children] if view else []
     kept: list[discord.ui.Item[Any]] = []
     for custom_id in custom_ids:
         if match := EvidenceButton.__discord_ui_compiled_template__.fullmatch(custom_id):
             kept.append(EvidenceButton(int(match["brief_id"])))
+        elif match := AllActorsButton.__discord_ui_compiled_template__.fullmatch(custom_id):
+            kept.append(AllActorsButton(int(match["brief_id"])))
         elif match := RefreshButton.__discord_ui_compiled_template__.fullmatch(custom_id):
             kept.append(RefreshButton(int(match["brief_id"])))
     return kept
+
+
+# --- all actors ----------------------------------------------------------------------------------
+
+
+class AllActorsButton(discord.ui.DynamicItem[discord.ui.Button], template=r"bb:actors:(?P<brief_id>\d+)"):
+    """Shows, to the one who pressed it, every actor of the briefing (the message lists the key ones)."""
+
+    def __init__(self, brief_id: int) -> None:
+        super().__init__(
+            discord.ui.Button(
+                label=render.ALL_ACTORS_LABEL,
+                emoji="👥",
+                style=discord.ButtonStyle.secondary,
+                custom_id=f"bb:actors:{brief_id}",
+            )
+        )
+        self.brief_id = brief_id
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Button, match: Any
+    ) -> AllActorsButton:
+        return cls(int(match["brief_id"]))
+
+    async def callback(self, interaction: discord.Interaction[BriefBot]) -> None:
+        try:
+            interaction.client.track()
+            loaded = await all_actors_page(
+                interaction.client.service,
+                interaction.guild_id or 0,
+                interaction.user.id,
+                str(self.brief_id),
+                0,
+            )
+            if loaded is None:
+                await errors.send_private(
+                    interaction, "That brief is no longer stored, so I can't list its actors."
+                )
+                return
+            embed, count, key = loaded
+            view = page_view("actors", key, 0, count)
+            if view is None:
+                await interaction.response.send_message(embed=embed, ephemeral=True)
+            else:
+                await interaction.response.send_message(embed=embed, view=view, ephemeral=True)
+        except Exception as error:
+            await errors.report(interaction, error)
 
 
 # --- evidence ------------------------------------------------------------------------------------
@@ -390,4 +455,11 @@ def evidence_view(brief_id: int, names: list[str], speaker: int, page: int, coun
     return view
 
 
-DYNAMIC_ITEMS = (PageButton, RefreshButton, EvidenceButton, EvidenceSelect, EvidencePageButton)
+DYNAMIC_ITEMS = (
+    PageButton,
+    RefreshButton,
+    EvidenceButton,
+    EvidenceSelect,
+    EvidencePageButton,
+    AllActorsButton,
+)
