@@ -101,7 +101,8 @@ class TestBriefingPages:
         self, briefing_factory, stored_factory
     ) -> None:
         people = [
-            Actor(name=f"Minister {n}", kind="person", mentions=12 - n, salience=1 - n / 20) for n in range(11)
+            Actor(name=f"Minister {n}", kind="person", mentions=12 - n, salience=1 - n / 20)
+            for n in range(11)
         ]
         stored = stored_factory(briefing_factory(actors=people))
         actors = next(f.value for f in render.briefing_pages(stored)[0].fields if f.name == "Key actors")
