@@ -110,6 +110,56 @@ def test_role_before_or_after_the_name(analyse: Analyse) -> None:
     assert before.actor("Dmitry Peskov").role == after.actor("Dmitry Peskov").role == "Kremlin spokesperson"
 
 
+def test_role_naming_someone_else_in_a_modifier(analyse: Analyse) -> None:
+    """A person named inside the role's own phrase belongs to the role, not a list of people."""
+    result = analyse(
+        "Laura Finch, a spokeswoman for Governor Tom Reyes, said the budget would be published on Friday. "
+        '"We will not be rushed," said Owen Pike, Mr. Reyes\'s campaign manager, in a statement.'
+    )
+    assert result.actor("Laura Finch").role == "spokeswoman for Governor Tom Reyes"
+    assert result.actor("Owen Pike").role == "Mr. Reyes's campaign manager"
+
+
+def test_a_long_coordinated_apposition_keeps_the_first_role(analyse: Analyse) -> None:
+    result = analyse(
+        "In Kabul, Hamid Sadiq, the most senior commander of the militia in the northern provinces and a "
+        "veteran of the civil war, told the rally that the fighting would go on."
+    )
+    assert (
+        result.actor("Hamid Sadiq").role == "most senior commander of the militia in the northern provinces"
+    )
+
+
+def test_affiliation_is_the_role_when_nothing_else_is_written(analyse: Analyse) -> None:
+    result = analyse(
+        '"The river has never been this low," said Dana Hollis of the Clearwater Conservation Trust. '
+        "The mayor told Reuters's Paul Grant that water would be rationed from Monday."
+    )
+    assert result.actor("Dana Hollis").role == "of the Clearwater Conservation Trust"
+
+
+def test_organisation_apposition_names_its_type(analyse: Analyse) -> None:
+    """ "Roscosmos, the Russian Federal Space Agency": a capitalised type is still a role, and says
+    the name is an organisation."""
+    result = analyse(
+        "The cargo ship will burn up in the atmosphere next week, Roscosmos, the Russian Federal Space "
+        "Agency, said on Wednesday. Roscosmos said its next flight would leave in the autumn."
+    )
+    roscosmos = result.actor("Roscosmos")
+    assert roscosmos.role == "Russian Federal Space Agency"
+
+
+def test_a_capitalised_title_as_speaker_is_the_person_just_named(analyse: Analyse) -> None:
+    result = analyse(
+        "Theresa Holm opened the new rail line in Malmo on Monday. The Prime Minister said the line "
+        "would cut the journey to Copenhagen to twenty minutes."
+    )
+    holm = result.actor("Theresa Holm")
+    assert holm.role == "Prime Minister"
+    (position,) = result.positions
+    assert position.actor == "Theresa Holm"
+
+
 def test_apposition_role_and_honorific_title(analyse: Analyse) -> None:
     starmer = analyse(KEIR).actor("Keir Starmer")
     assert starmer.role == "prime minister"  # "Sir" is an honorific, not a role
