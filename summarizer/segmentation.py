@@ -303,7 +303,9 @@ def _pair_marks(doc: Doc) -> list[Quotation]:
                 chain, opening = [], None
             elif kind is _Mark.WEAK_CLOSE:
                 weak = index if weak is None else weak
-            elif kind is _Mark.OPEN and _follows_terminal(doc, index):
+            elif kind is _Mark.OPEN and (weak is not None or _follows_terminal(doc, index)):
+                # (after a weak close, a new opening mark shows the weak one closed: "which 'punished
+                # the poor' Mr Cameron ... He added: 'True compassion ...'")
                 if weak is not None:
                     quotations += [*chain, Quotation(opening, weak, opening + 1, weak, continues)]
                     chain, continues, weak = [], False, None

@@ -226,10 +226,25 @@ def _referred_actor(context: Context, head: Token) -> Actor | None:
         named = [a for a in index.actors if a.kind in kinds and noun in f"{a.name} {a.role}".lower()]
         if len(named) == 1:
             return named[0]
+        if _describes_itself(head) or _described_before(context, noun):
+            return None  # "the Israeli military" is no organisation named before; "the military" is it again
         # "the party" may be "the Conservatives"; "the committee" is no group of people named before
         kinds = ("organization", "group") if noun in _GROUP_NOUNS else ("organization",)
         return index.latest(head, kinds, since_sentence=since)
     return None
+
+
+def _describes_itself(head: Token) -> bool:
+    """ "the Israeli military", "the state broadcaster": a modifier says which one, so the phrase
+    names its own source rather than pointing back at the last organisation."""
+    return any(c.dep_ in ("amod", "compound", "nmod") and c.i < head.i for c in head.children)
+
+
+def _described_before(context: Context, noun: str) -> bool:
+    """Was a speaker described by this noun, not named, earlier ("the Israeli military" ...)?"""
+    return any(
+        p.actor not in context.actor_names and p.actor.lower().split()[-1:] == [noun] for p in context.found
+    )
 
 
 def _described(context: Context, head: Token) -> str:

@@ -32,6 +32,7 @@ _MALE_WORDS = frozenset({
 })  # fmt: skip
 
 _AGE = re.compile(r"year-old$|^\d+$")
+_ROLE_PREPOSITION = re.compile(r"\s(?:of|for|in|at|from|with)\s")  # the role's head noun comes before it
 _ROLE_WORDS = 12  # a longer phrase next to a name is a description, not a role
 # Abbreviated roles written like names ("Tory MP Jesse Norman", "Eleanor Laws QC").
 _ROLE_ABBREVIATIONS = frozenset(
@@ -88,6 +89,20 @@ def _title_start(doc: Doc, name_start: int) -> int:
         else:
             break
     return start
+
+
+def role_says_organisation(cluster: Cluster) -> bool:
+    """A "person" whose role as written is a kind of organisation: "German magazine Der Spiegel",
+    "CNN affiliate WNCN", "Roscosmos, the Russian Federal Space Agency". A first name the name
+    lists as a person's overrules it."""
+    full = max(cluster.names, key=lambda n: len(n.split()), default="")
+    if not full or first_name_gender(full.split()[0]) is not None:
+        return False
+    for role in cluster.roles:
+        head = _ROLE_PREPOSITION.split(role.lower())[0].split()
+        if head and head[-1] in ORGANISATION_NOUNS:
+            return True
+    return False
 
 
 def describe_organisation(doc: Doc, cluster: Cluster, skipped: set[int]) -> None:

@@ -146,7 +146,18 @@ def test_organisation_apposition_names_its_type(analyse: Analyse) -> None:
         "Agency, said on Wednesday. Roscosmos said its next flight would leave in the autumn."
     )
     roscosmos = result.actor("Roscosmos")
-    assert roscosmos.role == "Russian Federal Space Agency"
+    assert (roscosmos.role, roscosmos.kind) == ("Russian Federal Space Agency", "organization")
+
+
+def test_a_name_whose_role_is_an_organisation_type_is_an_organisation(analyse: Analyse) -> None:
+    result = analyse(
+        "German magazine Der Kurier quoted a finance ministry official as saying the payment would be late. "
+        "Local affiliate WKTV reported that the plant would close. Magazine editor Anna Berg said she "
+        "stood by the story."
+    )
+    assert result.actor("Der Kurier").kind == "organization"
+    assert result.actor("WKTV").kind == "organization"
+    assert result.actor("Anna Berg").kind == "person"  # a first name: her role's words do not decide
 
 
 def test_a_capitalised_title_as_speaker_is_the_person_just_named(analyse: Analyse) -> None:

@@ -382,3 +382,27 @@ def test_page_furniture_and_editors_notes_are_never_statements(analyse: Analyse)
     assert [(p.actor, p.text) for p in analyse(text).positions] == [
         ("the minister", "the plan would cost billions")
     ]
+
+
+def test_a_self_described_organisation_is_not_the_last_one_named(analyse: Analyse) -> None:
+    """ "The Israeli military said ..." after a Reuters report: the military speaks, not Reuters;
+    "the military" later is the same described speaker."""
+    result = analyse(
+        "Shells hit the school on Tuesday, Reuters reported. The Israeli military said it was looking "
+        "into the reports. Hours later the military pledged to press on with its offensive."
+    )
+    speakers = {p.text: p.actor for p in result.positions}
+    assert speakers["it was looking into the reports"] == "Israeli military"
+    assert speakers["to press on with its offensive"] == "Israeli military"
+
+
+def test_a_quote_after_one_ending_in_a_possessive_looking_mark(analyse: Analyse) -> None:
+    """ "the poor'" looks like a plural possessive; the next opening mark shows it was a closing one."""
+    result = analyse(
+        "The minister said the old system 'punished the poor' Ms Grant, speaking in Leeds, said the rules "
+        "would change. She added: ‘Work must always pay – that’s the whole point.’ The plan starts in May."
+    )
+    quotes = [p for p in result.positions if p.kind == "direct"]
+    assert [(p.actor, p.text) for p in quotes] == [
+        ("Grant", "Work must always pay – that’s the whole point.")
+    ]
