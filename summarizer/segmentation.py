@@ -298,6 +298,8 @@ def _pair_marks(doc: Doc) -> list[Quotation]:
             if kind is _Mark.OPEN:
                 opening, family, continues, weak = index, mark_family, False, None
         elif mark_family == family:
+            if kind is _Mark.OPEN and _closes_after_comma(doc, index):
+                kind = _Mark.CLOSE
             if kind is _Mark.CLOSE:
                 quotations += [*chain, Quotation(opening, index, opening + 1, index, continues)]
                 chain, opening = [], None
@@ -321,6 +323,14 @@ def _pair_marks(doc: Doc) -> list[Quotation]:
                 opening = index
         k += 1
     return quotations
+
+
+def _closes_after_comma(doc: Doc, index: int) -> bool:
+    """A straight double quote glued to the next word but right after a comma, inside an open
+    quotation: `... and it has to stop, "he said` (text joined from tokens). Straight double
+    quotes do not nest, so it closes the open one rather than opening another."""
+    before = _previous_word(doc, index)
+    return doc[index].text == '"' and before is not None and before.text == ","
 
 
 def _family(mark: str) -> str:

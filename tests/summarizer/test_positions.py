@@ -406,3 +406,13 @@ def test_a_quote_after_one_ending_in_a_possessive_looking_mark(analyse: Analyse)
     assert [(p.actor, p.text) for p in quotes] == [
         ("Grant", "Work must always pay – that’s the whole point.")
     ]
+
+
+def test_a_closing_straight_quote_glued_to_the_cue(analyse: Analyse) -> None:
+    """Text joined from tokens puts the space on the wrong side: `..., "he said`."""
+    result = analyse(
+        'The flooding was the worst in forty years. "We have lost everything, and nobody has come to help '
+        'us, "said Maria Costa, who runs a bakery in the town. The council said help was on its way.'
+    )
+    quotes = [(p.actor, p.text) for p in result.positions if p.kind == "direct"]
+    assert quotes == [("Maria Costa", "We have lost everything, and nobody has come to help us")]
