@@ -63,7 +63,7 @@ def subject_token(verb: Token) -> Token | None:
 
 def subject_and_distance(verb: Token) -> tuple[Token | None, int]:
     for steps in range(4):
-        subject = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+        subject = _main_subject(verb)
         if subject is None and verb_lemma(verb) == "quote":  # "X was quoted as saying"
             subject = next((c for c in verb.children if c.dep_ == "nsubjpass"), None)
         if subject is not None:
@@ -81,6 +81,16 @@ def subject_and_distance(verb: Token) -> tuple[Token | None, int]:
             return None, steps
         verb = outer_speech_verb(verb) or head
     return None, 4
+
+
+def _main_subject(verb: Token) -> Token | None:
+    """The verb's subject; of two (a misparse of "Booker Prize winner and Wolf Hall author Hilary
+    Mantel has described ..."), the proper name nearest the verb."""
+    subjects = [c for c in verb.children if c.dep_ == "nsubj"]
+    if len(subjects) > 1 and subjects[0].pos_ == "NOUN":
+        names = [s for s in subjects[1:] if s.pos_ == "PROPN"]
+        return names[-1] if names else subjects[0]
+    return subjects[0] if subjects else None
 
 
 def outer_speech_verb(verb: Token) -> Token | None:

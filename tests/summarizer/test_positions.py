@@ -416,3 +416,34 @@ def test_a_closing_straight_quote_glued_to_the_cue(analyse: Analyse) -> None:
     )
     quotes = [(p.actor, p.text) for p in result.positions if p.kind == "direct"]
     assert quotes == [("Maria Costa", "We have lost everything, and nobody has come to help us")]
+
+
+def test_a_quote_resumes_its_speaker_a_few_sentences_on_in_flattened_text(analyse: Analyse) -> None:
+    """Daily Mail style: paragraphs run together, a quote's opening mark and no cue of its own."""
+    flattened = (
+        "Mr Hale said the plan would cut waiting lists within a year. The minister added: That is the "
+        "promise. It will be kept. Hospitals will get the money first. ‘So when I hear critics say nothing "
+        "will change, I just think they have not read it. ‘We will publish the figures every month.’ "
+        "The plan starts in April."
+    )
+    result = analyse(flattened)
+    quotes = [(p.actor, p.text[:30]) for p in result.positions if p.kind == "direct"]
+    assert quotes == [("Hale", "So when I hear critics say not"), ("Hale", "We will publish the figures ev")]
+
+
+def test_a_quote_does_not_resume_across_another_person(analyse: Analyse) -> None:
+    flattened = (
+        "Mr Hale said the plan would cut waiting lists within a year. Hospitals will get the money first. "
+        "Dr Anna Price, who runs a clinic in Leeds, has seen three plans fail. ‘Nothing will change for my "
+        "patients this year.’ The plan starts in April."
+    )
+    result = analyse(flattened)
+    assert not [p for p in result.positions if p.kind == "direct" and p.actor == "Hale"]
+
+
+def test_of_two_parsed_subjects_the_name_speaks(analyse: Analyse) -> None:
+    result = analyse(
+        "Award-winning novelist and Orwell Prize judge Helen Marsh has described the new library as a "
+        "'monument to nobody'. Marsh said the council had ignored its readers."
+    )
+    assert {p.actor for p in result.positions} == {"Helen Marsh"}
