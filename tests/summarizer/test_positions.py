@@ -447,3 +447,15 @@ def test_of_two_parsed_subjects_the_name_speaks(analyse: Analyse) -> None:
         "'monument to nobody'. Marsh said the council had ignored its readers."
     )
     assert {p.actor for p in result.positions} == {"Helen Marsh"}
+
+
+def test_a_cue_on_the_line_after_a_quote_starts_its_own_statement(analyse: Analyse) -> None:
+    text = (
+        'Ms. Reed spent the day defending the donations. "Nobody buys my vote. Nobody ever has."\n'
+        "She conceded, however, that her campaign had not checked the donors before the event."
+    )
+    result = analyse(text)
+    reported = [p for p in result.positions if p.kind == "reported"]
+    assert [(p.actor, p.cue, p.text) for p in reported] == [
+        ("Reed", "conceded", "her campaign had not checked the donors before the event")
+    ]
