@@ -90,7 +90,9 @@ def reported_positions(context: Context, cue_verbs: set[int]) -> list[Found]:
 
 
 def _reported_clause(context: Context, verb: Token) -> Found | None:
-    if any(child.dep_ == "neg" or child.lower_ in _NOT_YET for child in verb.children):
+    if any(
+        child.dep_ == "neg" or (child.dep_ == "aux" and child.lower_ in _NOT_YET) for child in verb.children
+    ):
         return None  # "did not say whether...", "will confirm"
     if verb.dep_ == "xcomp" and verb.head.lemma_ not in _CUE_CARRIERS:
         return None  # "failed to explain how...", but "continues to insist that"
