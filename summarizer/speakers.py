@@ -150,6 +150,10 @@ def name_for(context: Context, token: Token) -> str:
     word = token.lower_
     sentence = context.sentence_of[token.i]
     if word in _PRONOUN_KINDS:
+        # "The UN was incensed ... It said ...": the organisation the previous sentence is about
+        topic = _previous_topic(context, sentence, _PRONOUN_KINDS[word])
+        if topic is not None:
+            return topic.name
         # "The memo warns ... It states ...": the last non-person speaker, else the last organisation
         previous = [
             p for p in context.found if p.sentence >= sentence - 2 and p.actor not in context.person_names
@@ -171,6 +175,21 @@ def name_for(context: Context, token: Token) -> str:
     if referred is not None:
         return referred.name
     return _described(context, token)
+
+
+def _previous_topic(context: Context, sentence: int, kinds: tuple[str, ...]) -> Actor | None:
+    """The actor that is the main-clause subject of the sentence before, when it is of these kinds
+    (an "it" or "they" that opens the next sentence most often continues that subject)."""
+    if sentence < 1:
+        return None
+    before = context.sentences[sentence - 1]
+    span = context.doc.char_span(before.start, before.end, alignment_mode="expand")
+    if span is None:
+        return None
+    root = span.root
+    subject = next((c for c in root.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+    actor = context.index.actor_at(subject) if subject is not None else None
+    return actor if actor is not None and actor.kind in kinds else None
 
 
 def _name_inside(context: Context, head: Token) -> str:

@@ -459,3 +459,13 @@ def test_a_cue_on_the_line_after_a_quote_starts_its_own_statement(analyse: Analy
     assert [(p.actor, p.cue, p.text) for p in reported] == [
         ("Reed", "conceded", "her campaign had not checked the donors before the event")
     ]
+
+
+def test_it_speaks_for_the_organisation_the_previous_sentence_is_about(analyse: Analyse) -> None:
+    result = analyse(
+        "Villagers said soldiers had ordered them to leave their homes. The World Food Programme was "
+        "alarmed by the shelling of its warehouses, which residents said were clearly marked. It said it "
+        "had given the army the coordinates of every site."
+    )
+    (position,) = [p for p in result.positions if p.text.startswith("it had given")]
+    assert position.actor == "World Food Programme"
