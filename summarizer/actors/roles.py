@@ -99,7 +99,7 @@ def role_says_organisation(cluster: Cluster) -> bool:
     if not full or first_name_gender(full.split()[0]) is not None:
         return False
     for role in cluster.roles:
-        head = _ROLE_PREPOSITION.split(role.lower())[0].split()
+        head = _ROLE_PREPOSITION.split(f" {role.lower()} ")[0].split()  # "of the X Agency": no head
         if head and head[-1] in ORGANISATION_NOUNS:
             return True
     return False
