@@ -20,7 +20,7 @@ every article with Engine.brief_article and matches what it outputs to the gold 
 baseline commit) in a subprocess, so both are measured in one session and written side by side.
 Test-split errors are never printed: `--errors` shows dev misses only.
 
-    python bench/attribution.py [--baseline-tree /path/to/worktree] [--errors]
+    python bench/attribution.py [--baseline-tree /path/to/worktree] [--errors] [--split dev]
 """
 
 from __future__ import annotations
@@ -40,6 +40,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = Path(__file__).resolve().parent / "data" / "attribution"
 KINDS = ("direct", "mixed", "reported")
+SPLITS = ("dev", "test")
 TARGETS = {
     "recall_direct": 0.92,
     "recall_mixed": 0.80,
@@ -386,9 +387,9 @@ def _ratio(a: int, b: int) -> float | None:
     return round(a / b, 3) if b else None
 
 
-def measure(show_errors: bool) -> dict[str, Any]:
+def measure(show_errors: bool, splits: tuple[str, ...] = SPLITS) -> dict[str, Any]:
     out: dict[str, Any] = {}
-    for split in ("dev", "test"):
+    for split in splits:
         rows, problems = load_split(split)
         out[split] = evaluate(rows, show_errors and split == "dev")
         out[split]["unparsable_lines"] = problems
@@ -401,7 +402,9 @@ def _engine_commit(tree: Path) -> str:
 
 
 def _print(label: str, result: dict[str, Any]) -> None:
-    for split in ("dev", "test"):
+    for split in SPLITS:
+        if split not in result:
+            continue
         r = result[split]
         recall = r["recall"]
         print(
@@ -433,10 +436,17 @@ def main() -> None:
         "--baseline-tree", type=Path, help="also measure this checkout (e.g. the baseline commit)"
     )
     parser.add_argument("--errors", action="store_true", help="print dev-split misses (never test)")
+    parser.add_argument(
+        "--split",
+        choices=SPLITS,
+        action="append",
+        help="measure only this split (repeatable; default both) - tune with --split dev",
+    )
     parser.add_argument("--json-only", action="store_true", help=argparse.SUPPRESS)  # the baseline subprocess
     args = parser.parse_args()
+    splits = tuple(args.split or SPLITS)
     sys.path.insert(0, str(args.engine_tree.resolve()))
-    result = measure(args.errors)
+    result = measure(args.errors, splits)
     result["engine_commit"] = _engine_commit(args.engine_tree)
     if args.json_only:
         print(json.dumps(result))
@@ -444,7 +454,14 @@ def main() -> None:
     payload: dict[str, Any] = {"new": result}
     if args.baseline_tree:
         done = subprocess.run(
-            [sys.executable, __file__, "--engine-tree", str(args.baseline_tree), "--json-only"],
+            [
+                sys.executable,
+                __file__,
+                "--engine-tree",
+                str(args.baseline_tree),
+                "--json-only",
+                *(f"--split={split}" for split in splits),
+            ],
             capture_output=True,
             text=True,
             check=True,
@@ -453,15 +470,16 @@ def main() -> None:
         _print(f"baseline {payload['baseline']['engine_commit']}", payload["baseline"])
     _print(f"new {result['engine_commit']}", result)
     payload["targets"] = TARGETS
-    payload["test_verdicts"] = _verdicts(result["test"])
-    print(
-        "targets on test:",
-        ", ".join(
-            f"{k} {'met' if v else 'MISSED' if v is False else 'n/a'}"
-            for k, v in payload["test_verdicts"].items()
-        ),
-    )
-    if args.errors:
+    if "test" in result:
+        payload["test_verdicts"] = _verdicts(result["test"])
+        print(
+            "targets on test:",
+            ", ".join(
+                f"{k} {'met' if v else 'MISSED' if v is False else 'n/a'}"
+                for k, v in payload["test_verdicts"].items()
+            ),
+        )
+    if args.errors and "dev" in result:
         errors = result["dev"].pop("errors")
         for section, items in errors.items():
             print(f"\n== dev {section} ({len(items)})")

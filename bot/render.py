@@ -37,6 +37,8 @@ EVIDENCE_CHUNK = 1000  # a field holds 1024; room for the "> " of a quoted evide
 COMPACT_SUMMARY_LIMIT = 1200
 COMPACT_DESCRIPTION_LIMIT = 2000
 COMPACT_ACTORS = 5
+KEY_ACTORS = 8  # the briefing lists the most salient few; the rest are one button press away
+ALL_ACTORS_LABEL = "All actors"
 COMPACT_ACTOR_LIMIT = 150
 PAGE_SUFFIX_RESERVE = len(" · page 9999/9999")
 FOOTER_BUDGET = 500  # footers are one line; this keeps room for a full description on every first page
@@ -236,10 +238,35 @@ def briefing_pages(stored: StoredBrief) -> list[discord.Embed]:
         colour=WARNING_COLOUR if _notes(stored) else BRAND_COLOUR,
     )
     sections = [
-        Section("Key actors", [actor_line(actor) for actor in briefing.actors]),
+        Section("Key actors", key_actor_lines(briefing)),
         Section("Stated positions", [position_line(position) for position in briefing.positions]),
     ]
     return paginate(layout, [section for section in sections if section.lines])
+
+
+def key_actor_lines(briefing: Briefing) -> list[str]:
+    """The `KEY_ACTORS` most salient actors (the engine ranks them), then how many more there are
+    and where to find them: a reader scans a few names, not a list of twenty."""
+    lines = [actor_line(actor) for actor in briefing.actors[:KEY_ACTORS]]
+    hidden = len(briefing.actors) - KEY_ACTORS
+    if hidden > 0:
+        lines.append(f"*… and {plural(hidden, 'more actor')}: press **{ALL_ACTORS_LABEL}**.*")
+    return lines
+
+
+def all_actors_pages(stored: StoredBrief) -> list[discord.Embed]:
+    """Every actor of a briefing, most salient first, with mentions: what the All actors button shows."""
+    briefing = stored.briefing
+    layout = PageLayout(
+        title=f"Actors: {brief_title(briefing)}",
+        footer=f"Brief #{stored.id} · {plural(len(briefing.actors), 'actor')}, most central first",
+        description="" if briefing.actors else "No actors were found in this article.",
+    )
+    lines = [
+        f"{number}. {actor_line(actor)} · {plural(actor.mentions, 'mention')}"
+        for number, actor in enumerate(briefing.actors, start=1)
+    ]
+    return paginate(layout, [Section("Actors", lines)] if lines else [])
 
 
 def _notes(stored: StoredBrief) -> list[str]:

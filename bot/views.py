@@ -1,5 +1,5 @@
 """Buttons and menus: page through a briefing, the history or an actor's statements, refresh a
-brief, and show the evidence for each speaker's positions.
+brief, show the evidence for each speaker's positions, and list all of a briefing's actors.
 
 They are `DynamicItem`s: the state lives in the custom_id ("bb:page:brief:2:41") and each press is
 answered from the store, so buttons keep working after a restart and need no timeout, however
@@ -111,6 +111,14 @@ async def actor_topic_page(
     return _pick(render_stories.actor_topic_pages(name, topic, groups), page, key)
 
 
+async def all_actors_page(
+    service: BriefingService, guild_id: int, viewer_id: int, key: str, page: int
+) -> Page | None:
+    """A page of a briefing's full actor list; `key` is the brief id."""
+    stored = await service.get_brief(guild_id, int(key), viewer_id=viewer_id)
+    return None if stored is None else _pick(render.all_actors_pages(stored), page, key)
+
+
 def _pick(pages: list[discord.Embed], page: int, key: str) -> Page:
     return pages[max(0, min(page, len(pages) - 1))], len(pages), key
 
@@ -121,13 +129,14 @@ LOADERS: dict[str, PageLoader] = {
     "actor": actor_page,
     "story": story_page,
     "actopic": actor_topic_page,
+    "actors": all_actors_page,
 }
 SLOW_KINDS = frozenset({"story", "actopic"})  # their pages run NLP: acknowledge the press first
 
 
 class PageButton(
     discord.ui.DynamicItem[discord.ui.Button],
-    template=r"bb:page:(?P<kind>brief|history|actor|story|actopic):(?P<page>\d+):(?P<key>.*)",
+    template=r"bb:page:(?P<kind>brief|history|actors|actor|story|actopic):(?P<page>\d+):(?P<key>.*)",
 ):
     """Shows page `page` of a listing; anyone may turn the page of a public message."""
 
@@ -274,20 +283,24 @@ def page_view(
 
 def brief_view(stored: StoredBrief, page_count: int, page: int = 0) -> discord.ui.View | None:
     """Page buttons when the briefing has several pages; Show evidence when anyone stated anything;
-    Refresh when it came from the store."""
+    All actors when the briefing lists only the key ones; Refresh when it came from the store."""
     keep: list[discord.ui.Item[Any]] = [EvidenceButton(stored.id)] if stored.briefing.positions else []
+    keep += [AllActorsButton(stored.id)] if len(stored.briefing.actors) > render.KEY_ACTORS else []
     keep += [RefreshButton(stored.id)] if stored.cached else []
     keep += [StoryButton(stored.id)] if stored.story_articles > 1 else []
     return page_view("brief", str(stored.id), page, page_count, keep=keep)
 
 
 def _kept_buttons(view: discord.ui.View | None) -> list[discord.ui.Item[Any]]:
-    """The message's Show evidence and Refresh buttons, rebuilt so they stay when a page is turned."""
+    """The message's Show evidence, All actors and Refresh buttons, rebuilt so they stay when a page
+    is turned."""
     custom_ids = [getattr(item, "custom_id", None) or "" for item in view.children] if view else []
     kept: list[discord.ui.Item[Any]] = []
     for custom_id in custom_ids:
         if match := EvidenceButton.__discord_ui_compiled_template__.fullmatch(custom_id):
             kept.append(EvidenceButton(int(match["brief_id"])))
+        elif match := AllActorsButton.__discord_ui_compiled_template__.fullmatch(custom_id):
+            kept.append(AllActorsButton(int(match["brief_id"])))
         elif match := RefreshButton.__discord_ui_compiled_template__.fullmatch(custom_id):
             kept.append(RefreshButton(int(match["brief_id"])))
         elif match := StoryButton.__discord_ui_compiled_template__.fullmatch(custom_id):
@@ -341,6 +354,54 @@ async def show_story(
 def story_view(stored: StoredBrief) -> discord.ui.View | None:
     """Other coverage alone, for compact posts (feeds), when the brief's story has other articles."""
     return page_view("story", "", 0, 1, keep=[StoryButton(stored.id)]) if stored.story_articles > 1 else None
+
+
+# --- all actors ----------------------------------------------------------------------------------
+
+
+class AllActorsButton(discord.ui.DynamicItem[discord.ui.Button], template=r"bb:actors:(?P<brief_id>\d+)"):
+    """Shows, to the one who pressed it, every actor of the briefing (the message lists the key ones)."""
+
+    def __init__(self, brief_id: int) -> None:
+        super().__init__(
+            discord.ui.Button(
+                label=render.ALL_ACTORS_LABEL,
+                emoji="👥",
+                style=discord.ButtonStyle.secondary,
+                custom_id=f"bb:actors:{brief_id}",
+            )
+        )
+        self.brief_id = brief_id
+
+    @classmethod
+    async def from_custom_id(
+        cls, interaction: discord.Interaction, item: discord.ui.Button, match: Any
+    ) -> AllActorsButton:
+        return cls(int(match["brief_id"]))
+
+    async def callback(self, interaction: discord.Interaction[BriefBot]) -> None:
+        try:
+            interaction.client.track()
+            loaded = await all_actors_page(
+                interaction.client.service,
+                interaction.guild_id or 0,
+                interaction.user.id,
+                str(self.brief_id),
+                0,
+            )
+            if loaded is None:
+                await errors.send_private(
+                    interaction, "That brief is no longer stored, so I can't list its actors."
+                )
+                return
+            embed, count, key = loaded
+            view = page_view("actors", key, 0, count)
+            if view is None:
+                await interaction.response.send_message(embed=embed, ephemeral=True)
+            else:
+                await interaction.response.send_message(embed=embed, view=view, ephemeral=True)
+        except Exception as error:
+            await errors.report(interaction, error)
 
 
 # --- evidence ------------------------------------------------------------------------------------
@@ -488,4 +549,5 @@ DYNAMIC_ITEMS = (
     EvidenceSelect,
     EvidencePageButton,
     StoryButton,
+    AllActorsButton,
 )

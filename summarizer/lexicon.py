@@ -70,6 +70,7 @@ ORGANISATION_NOUNS = frozenset({
     "regulator", "airline", "carrier", "retailer", "supermarket", "body", "website", "outlet",
     "channel", "magazine", "force", "army", "military", "police", "foundation", "university",
     "school", "hospital", "watchdog", "coalition", "alliance", "movement", "side", "embassy", "tabloid",
+    "affiliate", "publisher", "daily", "weekly", "thinktank", "think-tank",
 })  # fmt: skip
 
 # Title abbreviations spaCy's tokenizer splits from their full stop ("Lt" + "."): kept whole.

@@ -26,6 +26,7 @@ from summarizer.speakers import (
 )
 
 _MAX_CUE_GAP = 12  # tokens between a speech verb and the quotation it introduces
+_MAX_RESUME_SENTENCES = 5  # a flattened article's quote resumes its speaker at most this far on
 
 
 def extract_positions(
@@ -143,7 +144,10 @@ def _direct(
                 f for f in [*reported, *found] if f.anchor < quotation.opening and _can_continue(context, f)
             ]
             previous = max(earlier, key=lambda f: f.anchor, default=None)
-            if previous is not None and _continues(previous, sentence, paragraph, multi_paragraph):
+            if previous is not None and (
+                _continues(previous, sentence, paragraph, multi_paragraph)
+                or (not multi_paragraph and _resumes(context, previous, quotation, sentence))
+            ):
                 attribution = (previous.position.actor, previous.position.cue)
                 speakers[quotation.opening] = attribution
         if attribution is None:
@@ -231,6 +235,20 @@ def _continues(previous: Found, sentence: int, paragraph: int, multi_paragraph: 
     if multi_paragraph:
         return previous.paragraph in (paragraph, paragraph - 1)
     return previous.position.sentence in (sentence, sentence - 1)
+
+
+def _resumes(context: Context, previous: Found, quotation: Quotation, sentence: int) -> bool:
+    """In text whose paragraphs were flattened into one, a quote a few sentences after the last
+    speaker is still theirs when nobody else is named in between (outside quotation marks)."""
+    if sentence - previous.position.sentence > _MAX_RESUME_SENTENCES:
+        return False
+    return not any(
+        previous.anchor < start < quotation.opening
+        and start not in context.quoted
+        and actor.kind == "person"
+        and actor.name != previous.position.actor
+        for start, _, actor in context.index.timeline
+    )
 
 
 def _opens_sentence(context: Context, quotation: Quotation) -> bool:

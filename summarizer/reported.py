@@ -49,7 +49,9 @@ AUDIENCE_VERBS = frozenset({"tell", "inform", "assure", "reassure", "warn"})  # 
 _NOT_YET = frozenset({"will", "would", "could", "might", "may", "should", "must", "can", "'ll"})
 # Verbs a cue may hang on as an infinitive: "continues to insist", "used to say", "appeared to concede".
 _CUE_CARRIERS = frozenset({"continue", "use", "begin", "start", "appear", "seem", "keep", "go", "have"})
-_NOT_A_SOURCE = frozenset({"i", "we", "you", "it", "this", "that", "there", "which", "who", "what"})
+# Subjects that are never the source of a reported statement ("it" is one only when it refers back
+# to an organisation or a document: `speaker_of` decides).
+_NOT_A_SOURCE = frozenset({"i", "we", "you", "this", "that", "there", "which", "who", "what"})
 _OPENING_MARKS = frozenset({"'", '"', "‘", "“"})
 _CLOSING_MARKS = frozenset({"'", '"', "’", "”"})
 _QUESTION_VERBS = frozenset({"ask", "wonder", "question"})
@@ -90,7 +92,9 @@ def reported_positions(context: Context, cue_verbs: set[int]) -> list[Found]:
 
 
 def _reported_clause(context: Context, verb: Token) -> Found | None:
-    if any(child.dep_ == "neg" or child.lower_ in _NOT_YET for child in verb.children):
+    if any(
+        child.dep_ == "neg" or (child.dep_ == "aux" and child.lower_ in _NOT_YET) for child in verb.children
+    ):
         return None  # "did not say whether...", "will confirm"
     if verb.dep_ == "xcomp" and verb.head.lemma_ not in _CUE_CARRIERS:
         return None  # "failed to explain how...", but "continues to insist that"

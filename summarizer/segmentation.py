@@ -65,6 +65,9 @@ class Quotation:
     continues: bool  # opens a further paragraph of the previous quotation, which had no closing mark
 
 
+_HEADING_WORDS = 8  # a line this short, above a capitalised line, is a heading rather than wrapped prose
+
+
 def find_quotations(doc: Doc) -> list[Quotation]:
     """Quotations in article order, nested ones left out; cached on the Doc.
 
@@ -195,6 +198,8 @@ def _starts_sentence(
             return False
         if end.text == "." and end.i > 0 and doc[end.i - 1].lower_ == "no" and first.isdigit():
             return False  # "No. 10"
+        if "\n" in doc[end.i : token.i].text_with_ws:
+            return True  # `... ever has."` then a new line: not `"...," she said`
         return not (crossed_closing and _is_short_attribution(doc, token.i))
     if end.text.endswith(".") and len(end.text) > 1 and capitalised:
         if end.text in TITLE_ABBREVIATIONS or _INITIAL.match(end.text):
@@ -202,8 +207,22 @@ def _starts_sentence(
         return None  # "the U.S. The talks..." vs "the U.S. Senate": the parser decides
     # doc[...] and not doc.text, which joins the whole article on every call
     if capitalised and "\n" in doc[previous.i : token.i].text_with_ws:
-        return None  # a line break: a heading, or a hard-wrapped line
+        # a line break: a heading (a short line), or a hard-wrapped line (the parser decides)
+        return True if _short_line_ends_at(doc, previous) else None
     return _caption_seam(doc, previous, token)
+
+
+def _short_line_ends_at(doc: Doc, last: Token) -> bool:
+    """Is `last` the end of a line of at most `_HEADING_WORDS` words, like a subheading ("'Families
+    know best'") above a paragraph? A hard-wrapped line of prose is longer."""
+    words = 0
+    for token in reversed(doc[max(last.i - 3 * _HEADING_WORDS, 0) : last.i + 1]):
+        if "\n" in token.text_with_ws and token.i != last.i:
+            return words > 0
+        words += not (token.is_punct or token.is_space)
+        if words > _HEADING_WORDS:
+            return False
+    return last.i < 3 * _HEADING_WORDS and words > 0
 
 
 def _caption_seam(doc: Doc, previous: Token, token: Token) -> bool:
@@ -298,12 +317,16 @@ def _pair_marks(doc: Doc) -> list[Quotation]:
             if kind is _Mark.OPEN:
                 opening, family, continues, weak = index, mark_family, False, None
         elif mark_family == family:
+            if kind is _Mark.OPEN and _closes_after_comma(doc, index):
+                kind = _Mark.CLOSE
             if kind is _Mark.CLOSE:
                 quotations += [*chain, Quotation(opening, index, opening + 1, index, continues)]
                 chain, opening = [], None
             elif kind is _Mark.WEAK_CLOSE:
                 weak = index if weak is None else weak
-            elif kind is _Mark.OPEN and _follows_terminal(doc, index):
+            elif kind is _Mark.OPEN and (weak is not None or _follows_terminal(doc, index)):
+                # (after a weak close, a new opening mark shows the weak one closed: "which 'punished
+                # the poor' Mr Cameron ... He added: 'True compassion ...'")
                 if weak is not None:
                     quotations += [*chain, Quotation(opening, weak, opening + 1, weak, continues)]
                     chain, continues, weak = [], False, None
@@ -319,6 +342,14 @@ def _pair_marks(doc: Doc) -> list[Quotation]:
                 opening = index
         k += 1
     return quotations
+
+
+def _closes_after_comma(doc: Doc, index: int) -> bool:
+    """A straight double quote glued to the next word but right after a comma, inside an open
+    quotation: `... and it has to stop, "he said` (text joined from tokens). Straight double
+    quotes do not nest, so it closes the open one rather than opening another."""
+    before = _previous_word(doc, index)
+    return doc[index].text == '"' and before is not None and before.text == ","
 
 
 def _family(mark: str) -> str:

@@ -63,7 +63,7 @@ def subject_token(verb: Token) -> Token | None:
 
 def subject_and_distance(verb: Token) -> tuple[Token | None, int]:
     for steps in range(4):
-        subject = next((c for c in verb.children if c.dep_ == "nsubj"), None)
+        subject = _main_subject(verb)
         if subject is None and verb_lemma(verb) == "quote":  # "X was quoted as saying"
             subject = next((c for c in verb.children if c.dep_ == "nsubjpass"), None)
         if subject is not None:
@@ -81,6 +81,16 @@ def subject_and_distance(verb: Token) -> tuple[Token | None, int]:
             return None, steps
         verb = outer_speech_verb(verb) or head
     return None, 4
+
+
+def _main_subject(verb: Token) -> Token | None:
+    """The verb's subject; of two (a misparse of "Booker Prize winner and Wolf Hall author Hilary
+    Mantel has described ..."), the proper name nearest the verb."""
+    subjects = [c for c in verb.children if c.dep_ == "nsubj"]
+    if len(subjects) > 1 and subjects[0].pos_ == "NOUN":
+        names = [s for s in subjects[1:] if s.pos_ == "PROPN"]
+        return names[-1] if names else subjects[0]
+    return subjects[0] if subjects else None
 
 
 def outer_speech_verb(verb: Token) -> Token | None:
@@ -140,6 +150,10 @@ def name_for(context: Context, token: Token) -> str:
     word = token.lower_
     sentence = context.sentence_of[token.i]
     if word in _PRONOUN_KINDS:
+        # "The UN was incensed ... It said ...": the organisation the previous sentence is about
+        topic = _previous_topic(context, sentence, _PRONOUN_KINDS[word])
+        if topic is not None:
+            return topic.name
         # "The memo warns ... It states ...": the last non-person speaker, else the last organisation
         previous = [
             p for p in context.found if p.sentence >= sentence - 2 and p.actor not in context.person_names
@@ -161,6 +175,21 @@ def name_for(context: Context, token: Token) -> str:
     if referred is not None:
         return referred.name
     return _described(context, token)
+
+
+def _previous_topic(context: Context, sentence: int, kinds: tuple[str, ...]) -> Actor | None:
+    """The actor that is the main-clause subject of the sentence before, when it is of these kinds
+    (an "it" or "they" that opens the next sentence most often continues that subject)."""
+    if sentence < 1:
+        return None
+    before = context.sentences[sentence - 1]
+    span = context.doc.char_span(before.start, before.end, alignment_mode="expand")
+    if span is None:
+        return None
+    root = span.root
+    subject = next((c for c in root.children if c.dep_ in ("nsubj", "nsubjpass")), None)
+    actor = context.index.actor_at(subject) if subject is not None else None
+    return actor if actor is not None and actor.kind in kinds else None
 
 
 def _name_inside(context: Context, head: Token) -> str:
@@ -226,10 +255,25 @@ def _referred_actor(context: Context, head: Token) -> Actor | None:
         named = [a for a in index.actors if a.kind in kinds and noun in f"{a.name} {a.role}".lower()]
         if len(named) == 1:
             return named[0]
+        if _describes_itself(head) or _described_before(context, noun):
+            return None  # "the Israeli military" is no organisation named before; "the military" is it again
         # "the party" may be "the Conservatives"; "the committee" is no group of people named before
         kinds = ("organization", "group") if noun in _GROUP_NOUNS else ("organization",)
         return index.latest(head, kinds, since_sentence=since)
     return None
+
+
+def _describes_itself(head: Token) -> bool:
+    """ "the Israeli military", "the state broadcaster": a modifier says which one, so the phrase
+    names its own source rather than pointing back at the last organisation."""
+    return any(c.dep_ in ("amod", "compound", "nmod") and c.i < head.i for c in head.children)
+
+
+def _described_before(context: Context, noun: str) -> bool:
+    """Was a speaker described by this noun, not named, earlier ("the Israeli military" ...)?"""
+    return any(
+        p.actor not in context.actor_names and p.actor.lower().split()[-1:] == [noun] for p in context.found
+    )
 
 
 def _described(context: Context, head: Token) -> str:

@@ -14,7 +14,7 @@ from spacy.tokens import Doc
 from summarizer.actors.common import ActorIndex, first_name_gender
 from summarizer.actors.coreference import cluster_mentions, follow_references
 from summarizer.actors.mentions import name_mentions, skipped_tokens
-from summarizer.actors.roles import describe_organisation, describe_person
+from summarizer.actors.roles import describe_organisation, describe_person, role_says_organisation
 from summarizer.actors.salience import rank, salience
 from summarizer.models import Sentence
 from summarizer.segmentation import token_sentence_indices
@@ -33,6 +33,8 @@ def extract_actors(doc: Doc, sentences: list[Sentence]) -> ActorIndex:
     for cluster in clusters:
         if cluster.kind == "person":
             describe_person(doc, cluster, skipped)
+            if role_says_organisation(cluster):
+                cluster.kind = "organization"
         elif cluster.kind == "organization":
             describe_organisation(doc, cluster, skipped)
     by_token = follow_references(doc, clusters, sentence_of, skipped)

@@ -352,8 +352,9 @@ def _subject_bonus(head: Token) -> float:
 
 def _is_role_phrase_head(token: Token) -> bool:
     """ "the spokeswoman", "the prime minister", "the 39-year-old": a definite singular phrase."""
+    capitalised_title = token.tag_ == "NNP" and title_word(token)  # "The Prime Minister said"
     if (
-        token.tag_ not in ("NN", "JJ")
+        (token.tag_ not in ("NN", "JJ") and not capitalised_title)
         or token.ent_type_ not in ("", "DATE")
         or token.dep_ in ("compound", "amod", "appos")
     ):
@@ -380,6 +381,13 @@ def _resolve_role_phrase(
             or token.lower_ in cluster.descriptors
         ):
             candidates.append(cluster)
+    if not candidates and token.tag_ == "NNP" and _is_speaker(token):
+        # "The Prime Minister said ...": a capitalised title as a speaker is the person just named,
+        # and the title is that person's role when the article gave none at the name
+        chosen = _resolve(token, None, recent, sentence_of)
+        if chosen is not None and not chosen.roles and not chosen.titles:
+            chosen.roles.append(_nominal_text(token).removeprefix("the "))
+        return chosen
     if not candidates:
         # "the 36-year-old publican": news refers back by age, like a pronoun
         return _resolve(token, None, recent, sentence_of) if _AGE_PHRASE.search(phrase) else None

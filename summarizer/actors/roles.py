@@ -18,6 +18,7 @@ from summarizer.actors.common import (
     first_name_gender,
     title_word,
 )
+from summarizer.lexicon import ORGANISATION_NOUNS
 
 _FEMALE_WORDS = frozenset({
     "woman", "women", "actress", "mother", "wife", "daughter", "sister", "girlfriend", "grandmother",
@@ -31,6 +32,8 @@ _MALE_WORDS = frozenset({
 })  # fmt: skip
 
 _AGE = re.compile(r"year-old$|^\d+$")
+_ROLE_PREPOSITION = re.compile(r"\s(?:of|for|in|at|from|with)\s")  # the role's head noun comes before it
+_ROLE_WORDS = 12  # a longer phrase next to a name is a description, not a role
 # Abbreviated roles written like names ("Tory MP Jesse Norman", "Eleanor Laws QC").
 _ROLE_ABBREVIATIONS = frozenset(
     {"MP", "MPs", "MEP", "MSP", "QC", "KC", "CEO", "CFO", "COO", "PM", "DA", "AG"}
@@ -88,6 +91,20 @@ def _title_start(doc: Doc, name_start: int) -> int:
     return start
 
 
+def role_says_organisation(cluster: Cluster) -> bool:
+    """A "person" whose role as written is a kind of organisation: "German magazine Der Spiegel",
+    "CNN affiliate WNCN", "Roscosmos, the Russian Federal Space Agency". A first name the name
+    lists as a person's overrules it."""
+    full = max(cluster.names, key=lambda n: len(n.split()), default="")
+    if not full or first_name_gender(full.split()[0]) is not None:
+        return False
+    for role in cluster.roles:
+        head = _ROLE_PREPOSITION.split(f" {role.lower()} ")[0].split()  # "of the X Agency": no head
+        if head and head[-1] in ORGANISATION_NOUNS:
+            return True
+    return False
+
+
 def describe_organisation(doc: Doc, cluster: Cluster, skipped: set[int]) -> None:
     """Roles written around an organisation's name: "Russian state news agency Tass", "NASA, the
     American space agency"."""
@@ -120,12 +137,18 @@ def _roles_around(
     if premodifier:
         roles.append((premodifier, set(range(title_start, mention.start))))
     for child in root.children:
-        if child.dep_ == "appos" and child.i >= mention.end and child.pos_ in ("NOUN", "NUM", "PRON", "ADJ"):
-            if doc[child.left_edge.i - 1].text == "(":
+        if child.dep_ != "appos" or child.i < mention.end:
+            continue
+        organisation_type = _names_organisation_type(child)  # "Roscosmos (the Russian Federal Space Agency)"
+        if child.pos_ in ("NOUN", "NUM", "PRON", "ADJ") or organisation_type:
+            if doc[child.left_edge.i - 1].text == "(" and not organisation_type:
                 continue  # a photo caption's "(right)", "(pictured)"
             role = _phrase(doc, child, exclude=name)
             if role:
                 roles.append((role, {t.i for t in child.subtree}))
+    affiliation = _affiliation(doc, mention)
+    if affiliation:
+        roles.append(affiliation)
     head = root.head
     title_head = head.pos_ == "PROPN" and title_word(head)  # "The Shadow Secretary of State ..., Theresa May"
     if (
@@ -138,6 +161,33 @@ def _roles_around(
         if role:
             roles.append((role, {t.i for t in head.subtree} - set(range(mention.start, mention.end))))
     return roles
+
+
+def _names_organisation_type(head: Token) -> bool:
+    """ "the Russian Federal Space Agency", "the American space agency": a noun phrase whose head says
+    what kind of organisation it is, capitalised or not."""
+    return head.lower_ in ORGANISATION_NOUNS and any(
+        c.dep_ == "det" and c.lower_ == "the" for c in head.children
+    )
+
+
+def _affiliation(doc: Doc, mention: Mention) -> tuple[str, set[int]] | None:
+    """Where a person is from, when that is their only description: "Rick McGuire of the Alpine Lakes
+    Protection Society", "CNN's Wolf Blitzer"."""
+    after = doc[mention.end] if mention.end < len(doc) else None
+    if after is not None and after.lower_ == "of" and after.head.i == doc[mention.start : mention.end].root.i:
+        objects = [c for c in after.children if c.dep_ == "pobj"]
+        if objects and objects[0].ent_type_ == "ORG":
+            tokens = [after, *objects[0].subtree]
+            if tokens[-1].i - after.i + 1 == len(tokens) and not any(t.is_punct for t in tokens):
+                return _as_written(tokens), {t.i for t in tokens}
+    before = mention.start - 1
+    if before > 0 and doc[before].tag_ == "POS" and doc[before - 1].ent_type_ == "ORG":
+        start = before - 1
+        while start > 0 and doc[start].ent_iob_ == "I":
+            start -= 1
+        return _as_written(list(doc[start : before + 1])), set(range(start, before + 1))
+    return None
 
 
 def _premodifier_role(doc: Doc, title_start: int, name_start: int, name_end: int, skipped: set[int]) -> str:
@@ -207,7 +257,16 @@ def _inside_role(token: Token) -> bool:
 
 
 def _phrase(doc: Doc, head: Token, exclude: Span) -> str:
-    """A role noun phrase without its article, pronoun possessor, relative clause or the name."""
+    """A role noun phrase without its article, pronoun possessor, relative clause or the name.
+
+    A second role coordinated with the first ("the most senior leader of Hamas in the strip and a
+    hardliner in the movement") is left out when both together are too long to read as one."""
+    role = _phrase_words(doc, head, exclude, keep_coordinated=True)
+    return role if role is not None else _phrase_words(doc, head, exclude, keep_coordinated=False) or ""
+
+
+def _phrase_words(doc: Doc, head: Token, exclude: Span, *, keep_coordinated: bool) -> str | None:
+    """The role text; "" when it is no role, None when it is too long (see `_phrase`)."""
     dropped: set[int] = set(range(exclude.start, exclude.end))
     for token in head.subtree:
         if token.i in dropped:
@@ -215,6 +274,13 @@ def _phrase(doc: Doc, head: Token, exclude: Span) -> str:
         if token.dep_ in ("relcl", "acl", "appos") and token.i != head.i:
             dropped.update(t.i for t in token.subtree)
         if token.dep_ == "poss" and token.head.i == head.i and not _proper(token):
+            dropped.update(t.i for t in token.subtree)
+        if (
+            not keep_coordinated
+            and token.head.i == head.i
+            and token.dep_ in ("conj", "cc")
+            and token.i > head.i
+        ):
             dropped.update(t.i for t in token.subtree)
     words = [t for t in head.subtree if t.i not in dropped]
     while words and (words[0].dep_ in ("det", "case", "cc") or words[0].is_punct):
@@ -226,11 +292,28 @@ def _phrase(doc: Doc, head: Token, exclude: Span) -> str:
     words = words[:cut]
     while words and words[-1].dep_ in ("cc", "case", "prep", "det"):
         words.pop()
-    if not words or len(words) > 12 or words[-1].i - words[0].i + 1 != len(words):
+    if len(words) > _ROLE_WORDS:
+        return None
+    if not words or words[-1].i - words[0].i + 1 != len(words):
         return ""
-    if any(w.ent_type_ == "PERSON" or w.tag_.startswith("VB") or w.tag_ in ("MD", "PRP") for w in words):
+    if any(
+        (w.ent_type_ == "PERSON" and not _in_modifier(w, head))
+        or w.tag_.startswith("VB")
+        or w.tag_ in ("MD", "PRP")
+        for w in words
+    ):
         return ""  # another person's name (a list), or a clause: not a role
     return _as_written(words)
+
+
+def _in_modifier(token: Token, head: Token) -> bool:
+    """Is `token` inside a prepositional or possessive modifier of the role noun? A person named
+    there belongs to the role ("a publicist for Claudette King", "Mr. Ortega's campaign manager")."""
+    while token.i != head.i and token.head.i != token.i:
+        if token.dep_ in ("pobj", "poss"):
+            return True
+        token = token.head
+    return False
 
 
 def _written_in_lower_case(token: Token) -> bool:

@@ -8,7 +8,7 @@ import pytest
 
 from bot import render
 from service.records import ActorStatement, BriefRow, Feed, PostedMessage, StoredBrief, Subscription
-from summarizer.models import Answer, Article, Position
+from summarizer.models import Actor, Answer, Article, Position
 
 # Discord's limits, written out here independently of bot/render.py.
 DISCORD = {
@@ -97,6 +97,33 @@ class TestBriefingPages:
         assert "**Eurogas** said the timetable was unrealistic (sentence 5)" in positions
         assert_fits(pages)
 
+    def test_only_the_key_actors_are_listed_with_a_pointer_to_the_rest(
+        self, briefing_factory, stored_factory
+    ) -> None:
+        people = [
+            Actor(name=f"Minister {n}", kind="person", mentions=12 - n, salience=1 - n / 20)
+            for n in range(11)
+        ]
+        stored = stored_factory(briefing_factory(actors=people))
+        actors = next(f.value for f in render.briefing_pages(stored)[0].fields if f.name == "Key actors")
+        lines = actors.splitlines()
+        assert lines[: render.KEY_ACTORS] == [render.actor_line(a) for a in people[: render.KEY_ACTORS]]
+        assert "Minister 8" not in actors
+        assert lines[-1] == "*… and 3 more actors: press **All actors**.*"
+
+    def test_all_actors_pages_list_everyone_in_order_and_fit(self, huge_stored: StoredBrief) -> None:
+        pages = render.all_actors_pages(huge_stored)
+        text = "\n".join(f.value for page in pages for f in page.fields)
+        assert text.startswith("1. **Actor 0")
+        assert "200. **Actor 199" in text
+        assert pages[0].footer.text is not None and "200 actors, most central first" in pages[0].footer.text
+        for page in pages:
+            assert_fits([page])  # one page per message
+
+    def test_all_actors_of_a_briefing_without_actors(self, briefing_factory, stored_factory) -> None:
+        (page,) = render.all_actors_pages(stored_factory(briefing_factory(actors=[])))
+        assert page.description == "No actors were found in this article."
+
     def test_notes_and_fallback_are_shown_first(self, briefing_factory, stored_factory) -> None:
         briefing = briefing_factory(warnings=["This article looks like it is not in English (detected: de)."])
         stored = stored_factory(
@@ -135,8 +162,9 @@ class TestBriefingPages:
 
     def test_huge_briefing_loses_no_actor_or_position(self, huge_stored: StoredBrief) -> None:
         text = all_text(render.briefing_pages(huge_stored))
+        everyone = all_text(render.all_actors_pages(huge_stored))
         for n in range(200):
-            assert f"**Actor {n} " in text
+            assert f"**Actor {n} " in (text if n < render.KEY_ACTORS else everyone)
         assert text.count("” (sentence ") == 500
         assert "” (sentence 500)" in text
 

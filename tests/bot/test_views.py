@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -158,6 +159,7 @@ async def test_page_button_shows_the_page_and_keeps_refresh(huge_stored: StoredB
         "bb:page:brief:0:42",
         "bb:page:brief:2:42",
         "bb:evidence:42",
+        "bb:actors:42",
         "bb:refresh:42",
     ]
 
@@ -249,6 +251,47 @@ async def test_evidence_select_and_pages_rebuild_from_their_custom_ids(huge_stor
 async def test_evidence_of_someone_elses_private_brief_is_refused(huge_stored: StoredBrief) -> None:
     huge_stored.private = True
     button = views.EvidenceButton(42)
+    interaction = evidence_press(button, FakeService(huge_stored), user_id=huge_stored.user_id + 1)
+    await button.callback(interaction)
+    assert "no longer stored" in interaction.response.send_message.await_args.args[0]
+
+
+def test_brief_view_offers_all_actors_only_beyond_the_key_ones(stored: StoredBrief) -> None:
+    actor = stored.briefing.actors[0]
+    stored.briefing.actors = [replace(actor, name=f"Person {n}") for n in range(views.render.KEY_ACTORS)]
+    view = views.brief_view(stored, 1)
+    assert view is not None and "bb:actors:42" not in custom_ids(view.children)
+    stored.briefing.actors.append(replace(actor, name="One too many"))
+    view = views.brief_view(stored, 1)
+    assert view is not None and custom_ids(view.children) == ["bb:evidence:42", "bb:actors:42"]
+
+
+async def test_all_actors_button_rebuilds_and_pages_privately(huge_stored: StoredBrief) -> None:
+    """A press after a restart: the button comes back from its custom id and lists everyone."""
+    button = views.AllActorsButton(42)
+    match = views.AllActorsButton.__discord_ui_compiled_template__.fullmatch(button.custom_id)
+    rebuilt = await views.AllActorsButton.from_custom_id(MagicMock(), button.item, match)
+    interaction = evidence_press(rebuilt, FakeService(huge_stored))
+    await rebuilt.callback(interaction)
+    kwargs = interaction.response.send_message.await_args.kwargs
+    assert kwargs["ephemeral"] is True
+    assert kwargs["embed"].title.startswith("Actors: ")
+    pages = views.render.all_actors_pages(huge_stored)
+    assert len(pages) > 1
+    assert custom_ids(kwargs["view"].children) == ["bb:page:actors:0:42", "bb:page:actors:1:42"]
+
+    turn = kwargs["view"].children[1]
+    match = PAGE_TEMPLATE.fullmatch(turn.custom_id)
+    assert match is not None and (match["kind"], match["key"]) == ("actors", "42")
+    next_page = press(turn, FakeService(huge_stored), kwargs["view"])
+    await turn.callback(next_page)
+    shown = next_page.response.edit_message.await_args.kwargs["embed"]
+    assert shown.footer.text == pages[1].footer.text
+
+
+async def test_all_actors_of_someone_elses_private_brief_is_refused(huge_stored: StoredBrief) -> None:
+    huge_stored.private = True
+    button = views.AllActorsButton(42)
     interaction = evidence_press(button, FakeService(huge_stored), user_id=huge_stored.user_id + 1)
     await button.callback(interaction)
     assert "no longer stored" in interaction.response.send_message.await_args.args[0]

@@ -99,6 +99,28 @@ where the money would come from.
 The Federation of Small Businesses warned that employers would struggle with the paperwork.
 """
 
+# A summit story with more actors than a briefing lists (the rest are behind "All actors").
+CLIMATE_SUMMIT = """\
+Environment ministers from forty countries met in Lisbon on Thursday to agree how to pay for \
+flood defences in the poorest coastal states, but left without a deal.
+
+Portugal's environment minister, Ana Carvalho, said the talks had narrowed the gap on the size of \
+the fund. "We are closer than we have ever been," Carvalho told reporters.
+
+The German delegate, Markus Weber, said Berlin would not sign a text without clear rules on who \
+pays. Kenya's negotiator, Grace Wanjiru, warned that every delay cost lives on her country's coast.
+
+The World Bank offered to host the fund, and its climate director, Daniel Osei, said the bank \
+could start lending within a year. Oxfam accused the richest countries of stalling, while \
+Greenpeace called the outcome "a failure of nerve".
+
+Japan's envoy, Hiroshi Tanaka, said Tokyo wanted private insurers such as Allianz to share the \
+cost. The United Nations secretary-general, Maria Lindgren, urged ministers to return in March \
+with money on the table.
+
+Brazil's minister, Paulo Mendes, said his country would host the next round in Belem.
+"""
+
 # A footballers' awards story that never says "football" or "soccer".
 PLAYER_AWARDS = """\
 Harry Kane was named the PFA Players' Player of the Year on Sunday night after a season in which \

@@ -9,7 +9,7 @@ import re
 
 import pytest
 from e2e.harness import BotProcess
-from e2e.news_articles import MATERNITY_PAY, PLAYER_AWARDS, RUGBY_DEFEAT, html_page, rss_feed
+from e2e.news_articles import CLIMATE_SUMMIT, MATERNITY_PAY, PLAYER_AWARDS, RUGBY_DEFEAT, html_page, rss_feed
 from fake_discord import FakeDiscord, Message
 
 BRIEF_TIMEOUT = 300  # the first brief of a module also waits for the models to load (slow on a busy machine)
@@ -109,6 +109,36 @@ async def test_show_evidence_pages_through_speakers_and_survives_a_restart(
     again = await fake_discord.click(briefing, button["custom_id"], user="alice")
     reopened = await fake_discord.interaction_response(again, until=lambda m: bool(m.embeds), timeout=30)
     assert reopened.ephemeral and reopened.embeds[0]["title"] == "Evidence: Liz Kendall"
+
+
+async def test_key_actors_first_and_all_actors_behind_a_button_that_survives_a_restart(
+    fake_discord: FakeDiscord, bot: BotProcess
+) -> None:
+    response = await brief(fake_discord, CLIMATE_SUMMIT)
+    key_actors = field(response, "Key actors").splitlines()
+    listed, pointer = key_actors[:-1], key_actors[-1]
+    assert len(listed) == 8
+    more = re.fullmatch(r"\*… and (\d+) more actors?: press \*\*All actors\*\*\.\*", pointer)
+    assert more, pointer
+    button = next(b for b in response.buttons if b["label"] == "All actors")
+    assert button["custom_id"] == f"bb:actors:{brief_id(response)}"
+
+    bot.restart()  # the button is rebuilt from its custom id
+
+    handle = await fake_discord.click(response, button["custom_id"], user="bob")
+    everyone = await fake_discord.interaction_response(handle, until=lambda m: bool(m.embeds), timeout=60)
+    assert everyone.ephemeral
+    assert everyone.embeds[0]["title"].startswith("Actors: ")
+    lines = "\n".join(f["value"] for f in everyone.embeds[0]["fields"]).splitlines()
+    assert len(lines) == 8 + int(more.group(1))
+    # the key actors come first, in the same order, each with its mention count
+    assert all(
+        full.startswith(f"{n}. {line} · ")
+        for n, (line, full) in enumerate(zip(listed, lines[:8], strict=True), 1)
+    )
+    names = "\n".join(lines)
+    for name in ("Carvalho", "Paulo Mendes", "Hiroshi Tanaka", "Maria Lindgren"):
+        assert name in names
 
 
 async def test_feed_add_refuses_a_page_and_follows_a_feed_link(

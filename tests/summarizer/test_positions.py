@@ -382,3 +382,90 @@ def test_page_furniture_and_editors_notes_are_never_statements(analyse: Analyse)
     assert [(p.actor, p.text) for p in analyse(text).positions] == [
         ("the minister", "the plan would cost billions")
     ]
+
+
+def test_a_self_described_organisation_is_not_the_last_one_named(analyse: Analyse) -> None:
+    """ "The Israeli military said ..." after a Reuters report: the military speaks, not Reuters;
+    "the military" later is the same described speaker."""
+    result = analyse(
+        "Shells hit the school on Tuesday, Reuters reported. The Israeli military said it was looking "
+        "into the reports. Hours later the military pledged to press on with its offensive."
+    )
+    speakers = {p.text: p.actor for p in result.positions}
+    assert speakers["it was looking into the reports"] == "Israeli military"
+    assert speakers["to press on with its offensive"] == "Israeli military"
+
+
+def test_a_quote_after_one_ending_in_a_possessive_looking_mark(analyse: Analyse) -> None:
+    """ "the poor'" looks like a plural possessive; the next opening mark shows it was a closing one."""
+    result = analyse(
+        "The minister said the old system 'punished the poor' Ms Grant, speaking in Leeds, said the rules "
+        "would change. She added: ‘Work must always pay – that’s the whole point.’ The plan starts in May."
+    )
+    quotes = [p for p in result.positions if p.kind == "direct"]
+    assert [(p.actor, p.text) for p in quotes] == [
+        ("Grant", "Work must always pay – that’s the whole point.")
+    ]
+
+
+def test_a_closing_straight_quote_glued_to_the_cue(analyse: Analyse) -> None:
+    """Text joined from tokens puts the space on the wrong side: `..., "he said`."""
+    result = analyse(
+        'The flooding was the worst in forty years. "We have lost everything, and nobody has come to help '
+        'us, "said Maria Costa, who runs a bakery in the town. The council said help was on its way.'
+    )
+    quotes = [(p.actor, p.text) for p in result.positions if p.kind == "direct"]
+    assert quotes == [("Maria Costa", "We have lost everything, and nobody has come to help us")]
+
+
+def test_a_quote_resumes_its_speaker_a_few_sentences_on_in_flattened_text(analyse: Analyse) -> None:
+    """Daily Mail style: paragraphs run together, a quote's opening mark and no cue of its own."""
+    flattened = (
+        "Mr Hale said the plan would cut waiting lists within a year. The minister added: That is the "
+        "promise. It will be kept. Hospitals will get the money first. ‘So when I hear critics say nothing "
+        "will change, I just think they have not read it. ‘We will publish the figures every month.’ "
+        "The plan starts in April."
+    )
+    result = analyse(flattened)
+    quotes = [(p.actor, p.text[:30]) for p in result.positions if p.kind == "direct"]
+    assert quotes == [("Hale", "So when I hear critics say not"), ("Hale", "We will publish the figures ev")]
+
+
+def test_a_quote_does_not_resume_across_another_person(analyse: Analyse) -> None:
+    flattened = (
+        "Mr Hale said the plan would cut waiting lists within a year. Hospitals will get the money first. "
+        "Dr Anna Price, who runs a clinic in Leeds, has seen three plans fail. ‘Nothing will change for my "
+        "patients this year.’ The plan starts in April."
+    )
+    result = analyse(flattened)
+    assert not [p for p in result.positions if p.kind == "direct" and p.actor == "Hale"]
+
+
+def test_of_two_parsed_subjects_the_name_speaks(analyse: Analyse) -> None:
+    result = analyse(
+        "Award-winning novelist and Orwell Prize judge Helen Marsh has described the new library as a "
+        "'monument to nobody'. Marsh said the council had ignored its readers."
+    )
+    assert {p.actor for p in result.positions} == {"Helen Marsh"}
+
+
+def test_a_cue_on_the_line_after_a_quote_starts_its_own_statement(analyse: Analyse) -> None:
+    text = (
+        'Ms. Reed spent the day defending the donations. "Nobody buys my vote. Nobody ever has."\n'
+        "She conceded, however, that her campaign had not checked the donors before the event."
+    )
+    result = analyse(text)
+    reported = [p for p in result.positions if p.kind == "reported"]
+    assert [(p.actor, p.cue, p.text) for p in reported] == [
+        ("Reed", "conceded", "her campaign had not checked the donors before the event")
+    ]
+
+
+def test_it_speaks_for_the_organisation_the_previous_sentence_is_about(analyse: Analyse) -> None:
+    result = analyse(
+        "Villagers said soldiers had ordered them to leave their homes. The World Food Programme was "
+        "alarmed by the shelling of its warehouses, which residents said were clearly marked. It said it "
+        "had given the army the coordinates of every site."
+    )
+    (position,) = [p for p in result.positions if p.text.startswith("it had given")]
+    assert position.actor == "World Food Programme"

@@ -109,3 +109,14 @@ def test_questions_and_hypotheticals_are_not_statements(analyse: Analyse) -> Non
         "would say nothing more. Reporters asked if the talks had failed."
     )
     assert [p.text for p in result.positions] == ["he did not know"]
+
+
+def test_a_speaker_named_like_a_modal_verb(analyse: Analyse) -> None:
+    """ "Mrs May said ..." is no "may say": the name is the subject, not an auxiliary."""
+    result = analyse(
+        "Theresa May visited a nursery in south London on Monday. Speaking to parents, Mrs May said the "
+        "current rules had been written for a different world. Officials may announce the details later."
+    )
+    assert [(p.actor.split()[-1], p.text) for p in result.positions] == [
+        ("May", "the current rules had been written for a different world")
+    ]

@@ -250,3 +250,23 @@ def test_the_cap_leaves_ordinary_sentences_alone(nlp: Language) -> None:
         "The talks ended on Friday.",
         ("A long but ordinary sentence, with clauses, " * 10 + "ends here.").strip(),
     ]
+
+
+def test_a_subheading_line_is_its_own_sentence(nlp: Language) -> None:
+    text = (
+        "The council approved the budget on Monday after a long debate.\n"
+        "'Cuts were unavoidable'\n"
+        "Speaking after the vote, the council leader said the library service would be protected."
+    )
+    sentences = [s.text for s in segment(nlp(text))]
+    assert sentences[-1] == (
+        "Speaking after the vote, the council leader said the library service would be protected."
+    )
+
+
+def test_a_hard_wrapped_line_is_not_cut(nlp: Language) -> None:
+    text = (
+        "The council approved the budget on Monday after a long debate in which the opposition\n"
+        "Liberal Democrats proposed to keep every library open for another year."
+    )
+    assert len(segment(nlp(text))) == 1
