@@ -297,14 +297,10 @@ def _kept_buttons(view: discord.ui.View | None) -> list[discord.ui.Item[Any]]:
     custom_ids = [getattr(item, "custom_id", None) or "" for item in view.children] if view else []
     kept: list[discord.ui.Item[Any]] = []
     for custom_id in custom_ids:
-        if match := EvidenceButton.__discord_ui_compiled_template__.fullmatch(custom_id):
-            kept.append(EvidenceButton(int(match["brief_id"])))
-        elif match := AllActorsButton.__discord_ui_compiled_template__.fullmatch(custom_id):
-            kept.append(AllActorsButton(int(match["brief_id"])))
-        elif match := RefreshButton.__discord_ui_compiled_template__.fullmatch(custom_id):
-            kept.append(RefreshButton(int(match["brief_id"])))
-        elif match := StoryButton.__discord_ui_compiled_template__.fullmatch(custom_id):
-            kept.append(StoryButton(int(match["brief_id"])))
+        for button in (EvidenceButton, AllActorsButton, RefreshButton, StoryButton):
+            if match := button.__discord_ui_compiled_template__.fullmatch(custom_id):
+                kept.append(button(int(match["brief_id"])))
+                break
     return kept
 
 
