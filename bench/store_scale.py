@@ -122,24 +122,31 @@ def _slots(cls: type) -> tuple[str, ...]:
     return tuple(field.name for field in fields(cls))
 
 
-async def fill(store: Store, history: History, target: int) -> dict[str, float]:
+async def fill(
+    store: Store, history: History, target: int, server_cpu: Callable[[], float] | None = None
+) -> dict[str, float]:
     """Save briefs until `target`: briefs per second of saving (drawing them is not counted), this
-    process's CPU per save (all its threads; on a busy machine the rate falls, the CPU cost does not;
-    for PostgreSQL the server's share is not in it) and the load average meanwhile."""
-    spent = cpu = 0.0
+    process's CPU per save (all its threads; on a busy machine the rate falls, the CPU cost does not),
+    a database server's CPU per save when `server_cpu` reads it, and the load average meanwhile."""
+    spent = cpu = server = 0.0
     added = 0
     while history.count < target:
         batch = [history.next() for _ in range(min(BATCH, target - history.count))]
         started, started_cpu = time.perf_counter(), time.process_time()
+        started_server = server_cpu() if server_cpu else 0.0
         await store.save_briefs(batch)
         spent += time.perf_counter() - started
         cpu += time.process_time() - started_cpu
+        server += server_cpu() - started_server if server_cpu else 0.0
         added += len(batch)
-    return {
+    row = {
         "saves_per_s": round(added / spent),
         "client_cpu_ms_per_save": round(cpu / added * 1000, 3),
         "load_average_1min": round(os.getloadavg()[0], 2),
     }
+    if server_cpu:
+        row["server_cpu_ms_per_save"] = round(server / added * 1000, 3)
+    return row
 
 
 async def timed(call: Callable[[], Awaitable[Any]], repeats: int = REPEATS) -> dict[str, float]:
@@ -249,6 +256,7 @@ async def run_store(
     sizes: list[int],
     samples: list[Briefing],
     measure_bytes: Callable[[], dict[str, float]],
+    server_cpu: Callable[[], float] | None = None,
 ) -> list[dict[str, Any]]:
     """Fill to each size, then measure bytes (which also refreshes the planner's statistics, as
     SQLite's ANALYZE and PostgreSQL's autovacuum would on a live database) and the queries."""
@@ -256,7 +264,7 @@ async def run_store(
     rows = []
     try:
         for size in sizes:
-            saving = await fill(store, history, size)
+            saving = await fill(store, history, size, server_cpu)
             size_row = measure_bytes()
             queries = await measure_queries(store, history)
             load = round(os.getloadavg()[0], 2)
@@ -301,7 +309,9 @@ async def run_all(
             dsn = cluster.new_database("scale")
             store = await PostgresStore.open(dsn)
             empty = postgres_size(dsn)  # migrated, no brief yet
-            rows += await run_store("postgresql", store, sizes, samples, lambda: postgres_bytes(dsn, empty))
+            rows += await run_store(
+                "postgresql", store, sizes, samples, lambda: postgres_bytes(dsn, empty), cluster.cpu_seconds
+            )
         finally:
             cluster.stop()
     return rows
@@ -312,7 +322,8 @@ def print_row(row: dict[str, Any]) -> None:
         "queries re-timed, "
         if row.get("requeried")
         else f"{row['saves_per_s']:,} saves/s ({row['client_cpu_ms_per_save']} ms client CPU per save, "
-        f"load {row['load_average_1min']}), "
+        + (f"{row['server_cpu_ms_per_save']} ms server CPU, " if "server_cpu_ms_per_save" in row else "")
+        + f"load {row['load_average_1min']}), "
     )
     print(
         f"\n{row['store']} at {row['briefs']:,} briefs: {saving}"

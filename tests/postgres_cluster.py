@@ -7,6 +7,7 @@ package creates. The server binaries come from Debian's `postgresql` package (`.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import pwd
 import shutil
@@ -15,6 +16,7 @@ import subprocess
 import tempfile
 from pathlib import Path
 
+import psutil
 import psycopg
 from psycopg import sql
 
@@ -76,6 +78,17 @@ class PostgresCluster:
         with psycopg.connect(self.dsn(), autocommit=True) as conn:
             conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
         return self.dsn(name)
+
+    def cpu_seconds(self) -> float:
+        """CPU time of the server's live processes (postmaster, backends, background workers): what the
+        database costs beside its clients. Backends that have exited are not counted."""
+        postmaster = psutil.Process(int((self._data / "postmaster.pid").read_text().split()[0]))
+        total = 0.0
+        for process in (postmaster, *postmaster.children(recursive=True)):
+            with contextlib.suppress(psutil.NoSuchProcess):
+                times = process.cpu_times()
+                total += times.user + times.system
+        return total
 
     def stop(self) -> None:
         try:
