@@ -117,7 +117,7 @@ class FeedSql(SqlBase):
             )
             if item is None:
                 raise RuntimeError("The database returned no id for a feed item")
-            inserted = await insert_briefs(tx, packed, created_at, written_terms=self._written_terms)
+            inserted = await insert_briefs(tx, packed, created_at, written_names=self._written_names)
             new_ids = iter(inserted.ids)
             brief_ids = [route.brief if isinstance(route.brief, int) else next(new_ids) for route in routes]
             await tx.executemany(
@@ -129,7 +129,7 @@ class FeedSql(SqlBase):
                     for channel_id in route.channel_ids
                 ],
             )
-        self._written_terms.remember(inserted.terms)
+        self._written_names.remember(inserted.names)
         return brief_ids
 
     async def record_feed_item_failure(

@@ -46,7 +46,7 @@ class ActorEntries:
     """One brief's share of the actor directory, before it has a guild key and an id."""
 
     actors: list[tuple[str, str, int]]  # key, display name, speaks (0/1)
-    terms: set[tuple[str, str]]  # word-suffix of a name, actor key
+    names: set[tuple[str, str]]  # a name key the actor is found under (its own, an alias), actor key
     speakers: set[str]  # name keys with a timeline entry for this brief
 
 
@@ -96,13 +96,13 @@ def search_words(text: str) -> list[str]:
 @dataclass(slots=True, frozen=True)
 class ActorIndexRows:
     actors: list[tuple[int, str, str, int, int, int]]  # guild, key, name, briefs, speaks, last brief id
-    terms: list[tuple[int, str, str]]  # guild, word-suffix of a name, actor key
+    names: list[tuple[int, str, str]]  # guild, name key, actor key: expanded by `term_rows`
     speakers: list[tuple[int, str, int]]  # guild, speaker name key, brief id
 
 
 def actor_entries(briefing: Briefing) -> ActorEntries:
     """What a briefing adds to its guild's actor directory, prefix terms and speaker index."""
-    actors, terms, speakers = [], set(), set()
+    actors, names_found, speakers = [], set(), set()
     speaker_keys = {name_key(position.actor) for position in briefing.positions} - {""}
     for actor in briefing.actors:
         key = name_key(actor.name)
@@ -111,14 +111,14 @@ def actor_entries(briefing: Briefing) -> ActorEntries:
         names = {key, *(name_key(alias) for alias in actor.aliases)} - {""}
         speaks = int(bool(names & speaker_keys))
         actors.append((key, actor.name, speaks))
-        terms.update((term, key) for name in names for term in word_suffixes(name))
+        names_found.update((name, key) for name in names)
         if speaks:
             speakers.update(names)
     # Described speakers ("a Cabinet Office spokeswoman") have timelines too, under their own words.
     for key in speaker_keys:
         speakers.add(key)
-        terms.update((term, key) for term in word_suffixes(key))
-    return ActorEntries(actors, terms, speakers)
+        names_found.add((key, key))
+    return ActorEntries(actors, names_found, speakers)
 
 
 def actor_index_rows(placed: list[tuple[int, int, ActorEntries]]) -> ActorIndexRows:
@@ -129,7 +129,7 @@ def actor_index_rows(placed: list[tuple[int, int, ActorEntries]]) -> ActorIndexR
     Sorted, so concurrent writers take row locks in the same order and never deadlock.
     """
     actors: dict[tuple[int, str], list[Any]] = {}
-    term_rows, speaker_rows = set(), set()
+    name_rows, speaker_rows = set(), set()
     for guild, brief_id, entries in sorted(placed, key=lambda entry: entry[1]):
         for key, name, speaks in entries.actors:
             row = actors.get((guild, key))
@@ -137,7 +137,14 @@ def actor_index_rows(placed: list[tuple[int, int, ActorEntries]]) -> ActorIndexR
                 actors[guild, key] = [guild, key, name, 1, speaks, brief_id]
             else:
                 row[2:] = [name, row[3] + 1, row[4] + speaks, brief_id]
-        term_rows.update((guild, term, key) for term, key in entries.terms)
+        name_rows.update((guild, name, key) for name, key in entries.names)
         speaker_rows.update((guild, key, brief_id) for key in entries.speakers)
     actor_rows = [tuple(row) for _, row in sorted(actors.items())]
-    return ActorIndexRows(actor_rows, sorted(term_rows), sorted(speaker_rows))  # type: ignore[arg-type]
+    # Names need no order: only the term rows made of them are written (`term_rows` sorts those).
+    return ActorIndexRows(actor_rows, list(name_rows), sorted(speaker_rows))  # type: ignore[arg-type]
+
+
+def term_rows(names: Sequence[tuple[int, str, str]]) -> list[tuple[int, str, str]]:
+    """(guild, name key, actor key) -> the prefix-term rows that find the actor by the start of any
+    word of that name, sorted (lock order)."""
+    return sorted({(guild, term, key) for guild, name, key in names for term in word_suffixes(name)})

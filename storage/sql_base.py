@@ -11,7 +11,7 @@ from typing import Any
 from storage.base import Store
 from storage.codec import utc_now
 from storage.sql import Dialect, Row, Tx
-from storage.writes import WrittenTerms
+from storage.writes import WrittenNames
 
 # (message id, brief id, channel id, thread id, time): a message that shows a brief.
 RECORD_MESSAGE = (
@@ -25,7 +25,7 @@ class SqlBase(Store):
     dialect: Dialect
 
     def __init__(self) -> None:
-        self._written_terms = WrittenTerms()
+        self._written_names = WrittenNames()
 
     @abstractmethod
     def _read(self) -> AbstractAsyncContextManager[Tx]:

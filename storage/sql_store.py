@@ -68,8 +68,8 @@ class SqlStore(StorySql, FeedSql):
     async def _save(self, news: Sequence[NewBrief], created_at: Any) -> list[int]:
         packed = await pack_briefs(news)
         async with self._transaction() as tx:
-            inserted = await insert_briefs(tx, packed, created_at, written_terms=self._written_terms)
-        self._written_terms.remember(inserted.terms)
+            inserted = await insert_briefs(tx, packed, created_at, written_names=self._written_names)
+        self._written_names.remember(inserted.names)
         return inserted.ids
 
     async def find_brief(

@@ -15,7 +15,7 @@ from datetime import datetime
 from itertools import islice
 
 from storage.codec import READING_KEYS, reading_of
-from storage.indexing import PackedBrief, actor_index_rows, guild_key, search_scope
+from storage.indexing import PackedBrief, actor_index_rows, guild_key, search_scope, term_rows
 from storage.sql import Tx
 
 BRIEF_COLUMNS = (
@@ -42,29 +42,31 @@ GUILD_ACTOR_COLUMNS = (
     "speaks integer",
     "last_brief_id bigint",
 )
-TermRow = tuple[int, str, str]  # guild, word-suffix of a name, actor key
+NameRow = tuple[int, str, str]  # guild, a name key the actor is found under, actor key
 
 
-class WrittenTerms:
-    """Prefix-term rows a store has committed, so the next saves skip them.
+class WrittenNames:
+    """Names whose prefix-term rows a store has committed, so the next saves skip them.
 
     Most briefs name actors already indexed (names are Zipf-distributed), and the upsert of their terms
-    was a fifth of a save. Terms are never deleted, so a row found here is in the database; a row
-    evicted, or written by another process, is upserted again (`ON CONFLICT DO NOTHING`): the cache
-    only ever saves work, it never loses a row.
+    was a fifth of a save; checking a name, rather than each of its terms, also skips working the
+    terms out. A name is only remembered once all its terms are committed, and terms are never
+    deleted, so a name found here has its rows in the database; one evicted, or written by another
+    process, is upserted again (`ON CONFLICT DO NOTHING`): the cache only ever saves work, it never
+    loses a row.
     """
 
     def __init__(self, capacity: int = 100_000) -> None:
-        self._rows: dict[TermRow, None] = {}
+        self._rows: dict[NameRow, None] = {}
         self._capacity = capacity
 
     def __len__(self) -> int:
         return len(self._rows)
 
-    def unwritten(self, rows: Sequence[TermRow]) -> list[TermRow]:
+    def unwritten(self, rows: Sequence[NameRow]) -> list[NameRow]:
         return [row for row in rows if row not in self._rows]
 
-    def remember(self, rows: Sequence[TermRow]) -> None:
+    def remember(self, rows: Sequence[NameRow]) -> None:
         """Call after the transaction that wrote `rows` has committed."""
         for row in rows:
             self._rows.pop(row, None)
@@ -76,7 +78,7 @@ class WrittenTerms:
 @dataclass(slots=True, frozen=True)
 class Inserted:
     ids: list[int]
-    terms: list[TermRow]  # term rows written: for `WrittenTerms.remember` once committed
+    names: list[NameRow]  # names whose terms were written: for `WrittenNames.remember` once committed
 
 
 async def insert_briefs(
@@ -85,10 +87,10 @@ async def insert_briefs(
     created_at: datetime,
     *,
     ids: Sequence[int] | None = None,
-    written_terms: WrittenTerms | None = None,
+    written_names: WrittenNames | None = None,
 ) -> Inserted:
-    """Insert packed briefs with everything they need: their ids (given `ids`, those) and the prefix
-    terms written, skipping those `written_terms` knows."""
+    """Insert packed briefs with everything they need: their ids (given `ids`, those) and the names
+    whose prefix terms were written, skipping those `written_names` knows."""
     if not batch:
         return Inserted([], [])
     dialect = tx.dialect
@@ -160,9 +162,12 @@ async def insert_briefs(
         "briefs = guild_actors.briefs + excluded.briefs, speaks = guild_actors.speaks + excluded.speaks, "
         f"last_brief_id = {last_brief}",
     )
-    terms = index.terms if written_terms is None else written_terms.unwritten(index.terms)
+    names = index.names if written_names is None else written_names.unwritten(index.names)
     await tx.insert_rows(
-        "actor_terms", ("guild_id bigint", "term text", "key text"), terms, "ON CONFLICT DO NOTHING"
+        "actor_terms",
+        ("guild_id bigint", "term text", "key text"),
+        term_rows(names),
+        "ON CONFLICT DO NOTHING",
     )
     await tx.insert_rows(
         "speakers",
@@ -170,7 +175,7 @@ async def insert_briefs(
         index.speakers,
         "ON CONFLICT DO NOTHING",
     )
-    return Inserted(brief_ids, terms)
+    return Inserted(brief_ids, names)
 
 
 async def _article_ids(tx: Tx, batch: Sequence[PackedBrief], now: object) -> dict[str, int]:
