@@ -15,7 +15,7 @@ from bot import render, views
 
 if TYPE_CHECKING:
     from service.briefing_service import BriefingService
-    from service.records import StoredBrief
+    from service.records import BriefOutcome
 
 log = logging.getLogger(__name__)
 
@@ -24,12 +24,13 @@ async def post_copy(
     service: BriefingService,
     channel: discord.abc.Messageable,
     channel_id: int,
-    stored: StoredBrief,
+    outcome: BriefOutcome,
     note: str,
 ) -> bool:
-    """Post a compact copy of `stored` with `note` above it; False when Discord refused it (logged)."""
+    """Post a compact copy of the brief with `note` above it; False when Discord refused it (logged)."""
+    stored = outcome.brief
     try:
-        message = await channel.send(embed=render.compact_embed(stored, note), view=views.story_view(stored))
+        message = await channel.send(embed=render.compact_embed(stored, note), view=views.story_view(outcome))
     except discord.HTTPException:
         log.warning("Could not post brief #%d to channel %d.", stored.id, channel_id, exc_info=True)
         return False

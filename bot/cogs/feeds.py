@@ -58,7 +58,7 @@ class Feeds(commands.GroupCog, group_name="feed", group_description="RSS and Ato
 
     async def deliver(self, delivery: FeedDelivery) -> None:
         service = self.bot.service
-        stored = delivery.brief
+        stored = delivery.outcome.brief
         note = f"New in {render.link(delivery.feed_url)}"
         for channel_id in delivery.channel_ids:
             channel = self.bot.get_channel(channel_id)
@@ -67,7 +67,7 @@ class Feeds(commands.GroupCog, group_name="feed", group_description="RSS and Ato
                     "Feed brief #%d: channel %d is gone or unknown; not posted.", stored.id, channel_id
                 )
                 continue
-            await post_copy(service, channel, channel_id, stored, note)
+            await post_copy(service, channel, channel_id, delivery.outcome, note)
 
     @app_commands.command(
         name="add", description="Follow an RSS or Atom feed: new items are briefed and routed."
