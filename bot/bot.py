@@ -115,6 +115,12 @@ class BriefBot(commands.Bot):
         log.info("Logged in as %s (id %s) in %d servers.", self.user, self.user.id, len(self.guilds))
 
     @property
+    def polls_feeds(self) -> bool:
+        """One process per store polls the feeds (and posts to every server's channels): the
+        unsharded bot, or the one that runs shard 0."""
+        return self.settings.shard_ids is None or 0 in self.settings.shard_ids
+
+    @property
     def draining(self) -> bool:
         return self._shutdown is not None
 

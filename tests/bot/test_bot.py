@@ -183,3 +183,14 @@ def test_a_blank_token_counts_as_missing(tmp_path: Path, capsys: pytest.CaptureF
     settings = Settings(discord_token="   ", database_path=tmp_path / "db")
     assert run_bot(settings) == 2
     assert "DISCORD_TOKEN is not set" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("shard_ids", "shard_count", "polls"),
+    [(None, None, True), (None, 2, True), ([0, 1], 4, True), ([2, 3], 4, False)],
+)
+def test_one_process_per_store_polls_the_feeds(
+    tmp_path: Path, shard_ids: list[int] | None, shard_count: int | None, polls: bool
+) -> None:
+    settings = Settings(database_path=tmp_path / "briefbot.db", shard_ids=shard_ids, shard_count=shard_count)
+    assert BriefBot(settings).polls_feeds is polls
