@@ -142,8 +142,13 @@ class SettingsError(ValueError):
     """The configuration cannot be used; `str(err)` says which key and what to do, one per line."""
 
 
-def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
-    """Settings from every source, refusing unknown keys and invalid values with readable errors."""
+def load_settings(
+    environ: Mapping[str, str] | None = None, overrides: Mapping[str, object] | None = None
+) -> Settings:
+    """Settings from every source, refusing unknown keys and invalid values with readable errors.
+
+    `overrides` (command-line options) win over every source and are validated like them.
+    """
     environ = os.environ if environ is None else environ
     problems = [
         *_unknown_env_keys(environ, "the environment"),
@@ -153,7 +158,7 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
     if problems:
         raise SettingsError("\n".join(problems))
     try:
-        return Settings()
+        return Settings(**dict(overrides or {}))
     except ValidationError as err:
         raise SettingsError("\n".join(_describe(error) for error in err.errors())) from err
 
