@@ -63,9 +63,17 @@ class BriefTree(app_commands.CommandTree["BriefBot"]):
 class BriefBot(commands.Bot):
     """Slash commands only: no prefix commands, no mentions pinged by anything it posts."""
 
-    def __init__(self, settings: Settings, *, force_sync: bool = False, start_workers: bool = True) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        force_sync: bool = False,
+        start_workers: bool = True,
+        **client_options: object,
+    ) -> None:
         """`start_workers=False` for a bot that only syncs its commands: no NLP process, no models."""
         super().__init__(
+            **client_options,
             command_prefix=commands.when_mentioned,
             help_command=None,
             intents=bot_intents(),
@@ -105,6 +113,12 @@ class BriefBot(commands.Bot):
     async def on_ready(self) -> None:
         assert self.user is not None
         log.info("Logged in as %s (id %s) in %d servers.", self.user, self.user.id, len(self.guilds))
+
+    @property
+    def polls_feeds(self) -> bool:
+        """One process per store polls the feeds (and posts to every server's channels): the
+        unsharded bot, or the one that runs shard 0."""
+        return self.settings.shard_ids is None or 0 in self.settings.shard_ids
 
     @property
     def draining(self) -> bool:
@@ -155,3 +169,30 @@ class BriefBot(commands.Bot):
         if service is not None:
             await service.close()
         log.info("Shut down in %.1f s.", time.monotonic() - started)
+
+
+class ShardedBriefBot(BriefBot, commands.AutoShardedBot):
+    """The same bot as some or all of its shards: one gateway connection per shard id, in one process.
+
+    Discord sends a server's events to shard `(server id >> 22) % shard_count`, so processes started
+    with different `shard_ids` (and one `shard_count`) share the servers between them.
+    """
+
+    def __init__(self, settings: Settings, *, force_sync: bool = False, start_workers: bool = True) -> None:
+        super().__init__(
+            settings,
+            force_sync=force_sync,
+            start_workers=start_workers,
+            shard_count=settings.shard_count,
+            shard_ids=settings.shard_ids,
+        )
+
+    async def on_ready(self) -> None:
+        await super().on_ready()
+        log.info("Running shards %s of %s.", sorted(self.shards), self.shard_count)
+
+
+def make_bot(settings: Settings, *, force_sync: bool = False, start_workers: bool = True) -> BriefBot:
+    """A sharded bot when the settings name a shard count, else the one-connection bot of old."""
+    kind = ShardedBriefBot if settings.sharded else BriefBot
+    return kind(settings, force_sync=force_sync, start_workers=start_workers)

@@ -15,7 +15,7 @@ from http import HTTPStatus
 import aiohttp
 import discord
 
-from bot.bot import BriefBot
+from bot.bot import BriefBot, make_bot
 from bot.logging import setup_logging
 from service.settings import Settings
 from summarizer.errors import BriefError
@@ -109,7 +109,7 @@ def _status_text(status: int) -> str:
 
 
 async def _serve(settings: Settings, token: str) -> None:
-    bot = BriefBot(settings)
+    bot = make_bot(settings)
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(signum, bot.request_close)

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 import discord
 
-from service.records import ActorStatement, BriefRow, Feed, StoredBrief, Subscription
+from service.records import ActorStatement, BriefOutcome, BriefRow, Feed, StoredBrief, Subscription
 from summarizer.models import Actor, Answer, Briefing, Position
 
 # Discord's documented limits (https://discord.com/developers/docs/resources/message#embed-object-embed-limits).
@@ -227,15 +227,17 @@ def brief_id_in_footer(embeds: Sequence[discord.Embed]) -> int | None:
     return None
 
 
-def briefing_pages(stored: StoredBrief) -> list[discord.Embed]:
-    """The full briefing: summary, notes, key actors with roles, stated positions with quotes."""
+def briefing_pages(stored: StoredBrief, *, fallback_note: str = "") -> list[discord.Embed]:
+    """The full briefing: summary, notes (first why abstractive fell back, when this request did),
+    key actors with roles, stated positions with quotes."""
     briefing = stored.briefing
+    notes = _notes(stored, fallback_note)
     layout = PageLayout(
         title=brief_title(briefing),
         url=source_url(briefing),
         footer=brief_footer(stored),
-        description=_brief_description(stored),
-        colour=WARNING_COLOUR if _notes(stored) else BRAND_COLOUR,
+        description=_brief_description(briefing, notes),
+        colour=WARNING_COLOUR if notes else BRAND_COLOUR,
     )
     sections = [
         Section("Key actors", key_actor_lines(briefing)),
@@ -269,16 +271,15 @@ def all_actors_pages(stored: StoredBrief) -> list[discord.Embed]:
     return paginate(layout, [Section("Actors", lines)] if lines else [])
 
 
-def _notes(stored: StoredBrief) -> list[str]:
-    notes = [stored.fallback_note] if stored.fallback_note else []
+def _notes(stored: StoredBrief, fallback_note: str) -> list[str]:
+    notes = [fallback_note] if fallback_note else []
     notes += stored.briefing.warnings
     notes += stored.briefing.summary.notes
     return [note for note in notes if note.strip()]
 
 
-def _brief_description(stored: StoredBrief) -> str:
-    briefing = stored.briefing
-    lines = [f"⚠️ {escape(note)}" for note in _notes(stored)]
+def _brief_description(briefing: Briefing, notes: list[str]) -> str:
+    lines = [f"⚠️ {escape(note)}" for note in notes]
     byline = " · ".join(part for part in (briefing.article.byline, briefing.article.date) if part.strip())
     if byline:
         lines.append(f"*{escape(byline)}*")
@@ -383,11 +384,11 @@ def _chunks(text: str, size: int) -> list[str]:
     return [*pieces, text] if text else pieces
 
 
-def brief_content(stored: StoredBrief) -> str | None:
+def brief_content(outcome: BriefOutcome) -> str | None:
     """The message text above the embeds: says when the answer came from the store."""
-    if not stored.cached:
+    if not outcome.cached:
         return None
-    when = discord.utils.format_dt(stored.created_at, "R")
+    when = discord.utils.format_dt(outcome.brief.created_at, "R")
     return f"Briefed before ({when}), shown from the store. Press **Refresh** to brief it again."
 
 

@@ -16,7 +16,7 @@ import discord
 
 from bot import errors, render, render_stories
 from service.errors import NotFound
-from service.records import BriefRequest, StoredBrief
+from service.records import BriefOutcome, BriefRequest, StoredBrief
 
 if TYPE_CHECKING:
     from bot.bot import BriefBot
@@ -218,10 +218,11 @@ class RefreshButton(discord.ui.DynamicItem[discord.ui.Button], template=r"bb:ref
                 )
                 return
             await interaction.response.defer()
-            stored = await service.brief(refresh_request(old, interaction))
-            pages = render.briefing_pages(stored)
+            outcome = await service.brief(refresh_request(old, interaction))
+            stored = outcome.brief
+            pages = render.briefing_pages(stored, fallback_note=outcome.fallback_note)
             message = await interaction.edit_original_response(
-                content=render.brief_content(stored), embeds=[pages[0]], view=brief_view(stored, len(pages))
+                content=render.brief_content(outcome), embeds=[pages[0]], view=brief_view(outcome, len(pages))
             )
             if stored.private:
                 return  # an ephemeral message: nobody can reply to it or open a thread on it
@@ -281,13 +282,15 @@ def page_view(
     return view
 
 
-def brief_view(stored: StoredBrief, page_count: int, page: int = 0) -> discord.ui.View | None:
+def brief_view(outcome: BriefOutcome, page_count: int, page: int = 0) -> discord.ui.View | None:
     """Page buttons when the briefing has several pages; Show evidence when anyone stated anything;
-    All actors when the briefing lists only the key ones; Refresh when it came from the store."""
+    All actors when the briefing lists only the key ones; Refresh when it came from the store;
+    Other coverage when its story has other articles."""
+    stored = outcome.brief
     keep: list[discord.ui.Item[Any]] = [EvidenceButton(stored.id)] if stored.briefing.positions else []
     keep += [AllActorsButton(stored.id)] if len(stored.briefing.actors) > render.KEY_ACTORS else []
-    keep += [RefreshButton(stored.id)] if stored.cached else []
-    keep += [StoryButton(stored.id)] if stored.story_articles > 1 else []
+    keep += [RefreshButton(stored.id)] if outcome.cached else []
+    keep += [StoryButton(stored.id)] if outcome.story_articles > 1 else []
     return page_view("brief", str(stored.id), page, page_count, keep=keep)
 
 
@@ -347,9 +350,11 @@ async def show_story(
     await interaction.edit_original_response(embed=pages[0], view=page_view("story", key, 0, len(pages)))
 
 
-def story_view(stored: StoredBrief) -> discord.ui.View | None:
+def story_view(outcome: BriefOutcome) -> discord.ui.View | None:
     """Other coverage alone, for compact posts (feeds), when the brief's story has other articles."""
-    return page_view("story", "", 0, 1, keep=[StoryButton(stored.id)]) if stored.story_articles > 1 else None
+    if outcome.story_articles <= 1:
+        return None
+    return page_view("story", "", 0, 1, keep=[StoryButton(outcome.brief.id)])
 
 
 # --- all actors ----------------------------------------------------------------------------------

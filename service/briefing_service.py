@@ -18,6 +18,7 @@ from service.feeds import FeedItem, check_feed, fetch_feed, parse_feed
 from service.limits import Cooldowns, QueueLimit
 from service.records import (
     ActorStatement,
+    BriefOutcome,
     BriefRequest,
     BriefRow,
     Feed,
@@ -108,7 +109,7 @@ class BriefingService:
 
     # --- briefs -------------------------------------------------------------------------------
 
-    async def brief(self, req: BriefRequest, progress: Progress | None = None) -> StoredBrief:
+    async def brief(self, req: BriefRequest, progress: Progress | None = None) -> BriefOutcome:
         """Brief a text, link or file for a guild; answered from the store when seen before."""
         kind = _input_kind(req)
         if req.sentences < 1:
@@ -116,8 +117,8 @@ class BriefingService:
         self._cooldowns.start(req.user_id)
         try:
             with self._queue.slot(), readable_database_errors():
-                stored, signature = await self._brief(req, kind, _Reporter(progress))
-                return await self.stories.join(stored, signature)
+                outcome, signature = await self._brief(req, kind, _Reporter(progress))
+                return await self.stories.join(outcome, signature)
         except BriefError:
             # Nothing was briefed (bad input, busy queue, unreachable link): let the user retry now.
             self._cooldowns.forgive(req.user_id)
@@ -125,7 +126,7 @@ class BriefingService:
 
     async def _brief(
         self, req: BriefRequest, kind: InputKind, progress: _Reporter
-    ) -> tuple[StoredBrief, StorySignature | None]:
+    ) -> tuple[BriefOutcome, StorySignature | None]:
         """The brief and, when it was computed now, its story signature (computed with it)."""
         engine = self._settings.engine
         method: SummaryMethod = req.method
@@ -141,7 +142,7 @@ class BriefingService:
                 req.guild_id, method=method, sentences=req.sentences, url=url, viewer_id=viewer_id
             )
             if known is not None:
-                return replace(known, cached=True, fallback_note=fallback_note), None
+                return BriefOutcome(known, cached=True, fallback_note=fallback_note), None
         links: tuple[str, ...] = ()
         if kind == "url" and url is not None:
             await progress("fetching")
@@ -164,7 +165,7 @@ class BriefingService:
                 viewer_id=viewer_id,
             )
             if known is not None:
-                return replace(known, cached=True, fallback_note=fallback_note), None
+                return BriefOutcome(known, cached=True, fallback_note=fallback_note), None
         await progress("summarizing")
         briefing, note, signature = await self._compute(article, req.sentences, method, reuse=not req.refresh)
         stored = await self._store.save_brief(
@@ -178,7 +179,7 @@ class BriefingService:
                 private=req.private,
             )
         )
-        return replace(stored, fallback_note=note or fallback_note), signature
+        return BriefOutcome(stored, fallback_note=note or fallback_note), signature
 
     async def _read_file(self, req: BriefRequest) -> Article:
         data = req.file_bytes or b""
@@ -355,8 +356,9 @@ class BriefingService:
                     brief = await self._store.get_brief(pair.guild_id, pair.brief_id)
                     if brief is None:
                         continue
-                    brief = await self.stories.join(brief)  # joined when briefed: its story's size
-                    deliveries[pair.brief_id] = FeedDelivery(brief, pair.feed_url, pair.item_url, [])
+                    # Joined its story when briefed: this looks up the story's size.
+                    outcome = await self.stories.join(BriefOutcome(brief))
+                    deliveries[pair.brief_id] = FeedDelivery(outcome, pair.feed_url, pair.item_url, [])
                 deliveries[pair.brief_id].channel_ids.append(pair.channel_id)
             return list(deliveries.values())
 

@@ -17,6 +17,7 @@ from summarizer.models import SummaryMethod
 
 __all__ = [
     "ActorStatement",
+    "BriefOutcome",
     "BriefRequest",
     "BriefRow",
     "Feed",
@@ -48,6 +49,18 @@ class BriefRequest:
 
 
 @dataclass(slots=True, frozen=True)
+class BriefOutcome:
+    """What one request for a brief got: the stored brief plus what is true of this request only,
+    so the storage record stays what is stored."""
+
+    brief: StoredBrief
+    cached: bool = False  # answered from the store instead of computed for this request
+    fallback_note: str = ""  # why abstractive was replaced by extractive for this request
+    story_id: int | None = None  # the story the brief is in (None: grouping failed)
+    story_articles: int = 0  # how many of that story's briefs its user may see, this one included
+
+
+@dataclass(slots=True, frozen=True)
 class TopicHit:
     channel_id: int
     topic: str
@@ -66,9 +79,9 @@ class FeedAdded:
 
 @dataclass(slots=True)
 class FeedDelivery:
-    """A feed item's brief and the channels it still has to be posted to."""
+    """A feed item's brief (with its story) and the channels it still has to be posted to."""
 
-    brief: StoredBrief
+    outcome: BriefOutcome
     feed_url: str
     item_url: str
     channel_ids: list[int] = field(default_factory=list)

@@ -16,12 +16,21 @@ import tomllib
 from collections.abc import Iterator, Mapping
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
 from dotenv import dotenv_values
-from pydantic import AliasChoices, BaseModel, Field, SecretStr, ValidationError
+from pydantic import (
+    AliasChoices,
+    BaseModel,
+    Field,
+    SecretStr,
+    ValidationError,
+    ValidationInfo,
+    field_validator,
+)
 from pydantic_settings import (
     BaseSettings,
+    NoDecode,
     PydanticBaseSettingsSource,
     SettingsConfigDict,
     TomlConfigSettingsSource,
@@ -51,6 +60,12 @@ class Settings(BaseSettings):
     database_url: SecretStr | None = None
     dev_guild_id: int | None = None  # commands sync instantly to this guild when set
 
+    # Sharding: None for both is one connection for every server, as always. `shard_count` alone:
+    # this process runs all the shards; with `shard_ids` ("0,1"), only those, so that several
+    # processes (on several machines) share the servers between them.
+    shard_count: int | None = Field(default=None, ge=1)
+    shard_ids: Annotated[list[int] | None, NoDecode] = None
+
     engine: EngineConfig = Field(default_factory=EngineConfig)
 
     # worker pool and limits
@@ -66,6 +81,38 @@ class Settings(BaseSettings):
     # test sees a digest fall due without waiting hours. None: the real clock.
     digest_clock_start: datetime | None = None
     topic_threshold: float = 0.4  # summarizer.topics.TOPIC_THRESHOLD, chosen on labelled dev data
+
+    @field_validator("shard_ids", mode="before")
+    @classmethod
+    def _split_shard_ids(cls, value: object) -> object:
+        """`0,1` (the environment's form) as well as a list (TOML, init arguments)."""
+        if isinstance(value, str):
+            parts = [part.strip() for part in value.split(",")]
+            return [part for part in parts if part] or None
+        return value
+
+    @field_validator("shard_ids")
+    @classmethod
+    def _check_shard_ids(cls, ids: list[int] | None, info: ValidationInfo) -> list[int] | None:
+        if ids is None:
+            return None
+        count = info.data.get("shard_count")
+        if count is None:
+            raise ValueError(
+                "shard ids need shard_count too (BRIEFBOT_SHARD_COUNT): how many shards there are"
+            )
+        if not ids:
+            raise ValueError("give at least one shard id")
+        if len(set(ids)) != len(ids):
+            raise ValueError(f"a shard id is repeated in {ids}")
+        outside = [shard_id for shard_id in ids if not 0 <= shard_id < count]
+        if outside:
+            raise ValueError(f"shard ids go from 0 to shard_count - 1 ({count - 1}); {outside} are outside")
+        return sorted(ids)
+
+    @property
+    def sharded(self) -> bool:
+        return self.shard_count is not None
 
     @classmethod
     def settings_customise_sources(
@@ -95,8 +142,13 @@ class SettingsError(ValueError):
     """The configuration cannot be used; `str(err)` says which key and what to do, one per line."""
 
 
-def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
-    """Settings from every source, refusing unknown keys and invalid values with readable errors."""
+def load_settings(
+    environ: Mapping[str, str] | None = None, overrides: Mapping[str, object] | None = None
+) -> Settings:
+    """Settings from every source, refusing unknown keys and invalid values with readable errors.
+
+    `overrides` (command-line options) win over every source and are validated like them.
+    """
     environ = os.environ if environ is None else environ
     problems = [
         *_unknown_env_keys(environ, "the environment"),
@@ -106,7 +158,7 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
     if problems:
         raise SettingsError("\n".join(problems))
     try:
-        return Settings()
+        return Settings(**dict(overrides or {}))
     except ValidationError as err:
         raise SettingsError("\n".join(_describe(error) for error in err.errors())) from err
 

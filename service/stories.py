@@ -17,7 +17,7 @@ from datetime import timedelta
 from service.digest_schedule import Clock, DueDigest, check_schedule, due_period
 from service.errors import NotFound
 from service.limits import QueueLimit
-from service.records import ActorStatement, StoredBrief
+from service.records import ActorStatement, BriefOutcome, StoredBrief
 from service.settings import Settings
 from service.worker import WorkerPool, digest_entry_task, merge_task, signature_task, topic_scores_task
 from storage import Store
@@ -77,9 +77,10 @@ class StoryService:
 
     # --- joining --------------------------------------------------------------------------------
 
-    async def join(self, stored: StoredBrief, signature: StorySignature | None = None) -> StoredBrief:
-        """The brief with its story: joined now when new (with the signature computed with the brief,
-        else one computed now), looked up when it came from the store."""
+    async def join(self, outcome: BriefOutcome, signature: StorySignature | None = None) -> BriefOutcome:
+        """The outcome with the brief's story: joined now when new (with the signature computed with
+        the brief, else one computed now), looked up when it came from the store."""
+        stored = outcome.brief
         viewer = stored.user_id if stored.private else None
         try:
             story_id = await self._store.story_of_brief(stored.guild_id, stored.id, viewer_id=stored.user_id)
@@ -88,11 +89,11 @@ class StoryService:
             articles = await self._store.story_size(stored.guild_id, story_id, viewer_id=viewer)
         except BriefError as err:
             log.warning("Brief #%d joined no story: %s", stored.id, err)
-            return stored
+            return outcome
         except Exception:  # a bug in grouping must not turn a finished brief into an error
             log.exception("Brief #%d joined no story", stored.id)
-            return stored
-        return replace(stored, story_id=story_id, story_articles=articles)
+            return outcome
+        return replace(outcome, story_id=story_id, story_articles=articles)
 
     async def join_briefs(
         self, guild_id: int | None, brief_ids: list[int], signature: StorySignature | None = None
@@ -101,7 +102,7 @@ class StoryService:
         for brief_id in brief_ids:
             stored = await self._store.get_brief(guild_id, brief_id)
             if stored is not None:
-                await self.join(stored, signature)
+                await self.join(BriefOutcome(stored), signature)
 
     async def _join(self, stored: StoredBrief, signature: StorySignature | None) -> int:
         if signature is None:

@@ -29,11 +29,7 @@ class StoredBrief:
     user_id: int
     created_at: datetime  # UTC
     briefing: Briefing
-    cached: bool = False  # answered from the store instead of computed for this request
-    fallback_note: str = ""  # why abstractive was replaced by extractive for this request
     private: bool = False  # only its user sees it: kept out of everyone else's listings and searches
-    story_id: int | None = None  # the story it joined (set by the service, not stored on the brief)
-    story_articles: int = 0  # how many of that story's briefs its user may see, this one included
 
 
 @dataclass(slots=True, frozen=True)

@@ -13,7 +13,7 @@ from discord.ext import commands
 
 from bot import checks, errors, render, views
 from bot.posting import post_copy
-from service.records import BriefRequest, StoredBrief
+from service.records import BriefOutcome, BriefRequest, StoredBrief
 from summarizer.errors import FetchError
 from summarizer.models import SummaryMethod
 
@@ -130,11 +130,12 @@ async def deliver_brief(
     if source.file is not None:
         request.file_name = source.file.filename
         request.file_bytes = await read_attachment(source.file)
-    stored = await service.brief(request, progress)
+    outcome = await service.brief(request, progress)
+    stored = outcome.brief
 
-    pages = render.briefing_pages(stored)
+    pages = render.briefing_pages(stored, fallback_note=outcome.fallback_note)
     message = await interaction.edit_original_response(
-        content=render.brief_content(stored), embeds=[pages[0]], view=views.brief_view(stored, len(pages))
+        content=render.brief_content(outcome), embeds=[pages[0]], view=views.brief_view(outcome, len(pages))
     )
     log.info(
         "Brief #%d for user %s in %.2f s (%s%s).",
@@ -142,14 +143,14 @@ async def deliver_brief(
         interaction.user.id,
         time.perf_counter() - started,
         stored.briefing.summary.method,
-        ", from the store" if stored.cached else "",
+        ", from the store" if outcome.cached else "",
     )
     if private:
         return
     try:
         await open_follow_up(service, message, stored)
-        if not stored.cached:
-            await cross_post(interaction, stored, message)
+        if not outcome.cached:
+            await cross_post(interaction, outcome, message)
     except Exception:
         # The briefing is posted: a failed extra must not turn it into an error message.
         log.exception("Follow-up or cross-posts of brief #%d failed", stored.id)
@@ -187,21 +188,23 @@ async def open_follow_up(service: BriefingService, message: discord.Message, sto
 
 
 async def cross_post(
-    interaction: discord.Interaction[BriefBot], stored: StoredBrief, message: discord.Message
+    interaction: discord.Interaction[BriefBot], outcome: BriefOutcome, message: discord.Message
 ) -> None:
     """A compact copy in every other channel of the server whose topics match this briefing."""
     guild = interaction.guild
     if guild is None:
         return
     service = interaction.client.service
-    hits = await service.matching_channels(guild.id, stored.briefing, exclude_channel_id=message.channel.id)
+    hits = await service.matching_channels(
+        guild.id, outcome.brief.briefing, exclude_channel_id=message.channel.id
+    )
     for hit in hits:
         channel = guild.get_channel_or_thread(hit.channel_id)
         if not isinstance(channel, discord.abc.Messageable):
             continue
         origin = f"<#{message.channel.id}> ([open]({message.jump_url}))"
         note = f"Matches this channel's topic “{render.escape(hit.topic)}” · from {origin}"
-        await post_copy(service, channel, hit.channel_id, stored, note)
+        await post_copy(service, channel, hit.channel_id, outcome, note)
 
 
 async def setup(bot: BriefBot) -> None:

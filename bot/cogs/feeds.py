@@ -32,8 +32,9 @@ class Feeds(commands.GroupCog, group_name="feed", group_description="RSS and Ato
 
     @commands.Cog.listener()
     async def on_ready(self) -> None:
-        """Start polling once connected (and never twice: on_ready repeats after reconnects)."""
-        if not self.poll.is_running():
+        """Start polling once connected (and never twice: on_ready repeats after reconnects); of
+        several shard processes, only the one running shard 0 polls."""
+        if self.bot.polls_feeds and not self.poll.is_running():
             self.poll.start()
 
     @tasks.loop(seconds=900)
@@ -58,16 +59,19 @@ class Feeds(commands.GroupCog, group_name="feed", group_description="RSS and Ato
 
     async def deliver(self, delivery: FeedDelivery) -> None:
         service = self.bot.service
-        stored = delivery.brief
+        stored = delivery.outcome.brief
         note = f"New in {render.link(delivery.feed_url)}"
         for channel_id in delivery.channel_ids:
             channel = self.bot.get_channel(channel_id)
+            if channel is None and self.bot.settings.sharded:
+                # A server on another shard: this process never saw the channel, but REST reaches it.
+                channel = self.bot.get_partial_messageable(channel_id)
             if not isinstance(channel, discord.abc.Messageable):
                 log.warning(
                     "Feed brief #%d: channel %d is gone or unknown; not posted.", stored.id, channel_id
                 )
                 continue
-            await post_copy(service, channel, channel_id, stored, note)
+            await post_copy(service, channel, channel_id, delivery.outcome, note)
 
     @app_commands.command(
         name="add", description="Follow an RSS or Atom feed: new items are briefed and routed."

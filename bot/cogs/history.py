@@ -11,6 +11,7 @@ from discord.ext import commands
 from bot import errors, render, views
 from bot.cogs.ask import brief_choices
 from service.errors import NotFound
+from service.records import BriefOutcome
 
 if TYPE_CHECKING:
     from bot.bot import BriefBot
@@ -41,7 +42,7 @@ class History(commands.GroupCog, group_name="history", group_description="Earlie
         await errors.defer(interaction, private=stored.private)
         pages = render.briefing_pages(stored)
         embed, count = pages[0], len(pages)
-        view = views.brief_view(stored, count)
+        view = views.brief_view(BriefOutcome(stored), count)
         await interaction.edit_original_response(embed=embed, view=view)
 
     @show.autocomplete("id")

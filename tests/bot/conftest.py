@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from service.records import StoredBrief
+from service.records import BriefOutcome, StoredBrief
 from summarizer.models import Actor, Article, Briefing, Position, Sentence, Summary, SummarySentence
 
 ARTICLE_SENTENCES = [
@@ -88,6 +88,9 @@ def make_briefing(**overrides: object) -> Briefing:
     return briefing
 
 
+HUGE_FALLBACK_NOTE = "No abstractive model is configured. " * 30
+
+
 def make_stored(briefing: Briefing | None = None, **overrides: object) -> StoredBrief:
     stored = StoredBrief(
         id=42,
@@ -163,6 +166,10 @@ def stored() -> StoredBrief:
 
 @pytest.fixture
 def huge_stored() -> StoredBrief:
-    return make_stored(
-        huge_briefing(), fallback_note="No abstractive model is configured. " * 30, cached=True
-    )
+    return make_stored(huge_briefing())
+
+
+@pytest.fixture
+def huge_outcome(huge_stored: StoredBrief) -> BriefOutcome:
+    """The huge brief as a /brief answered from the store, with a very long fallback note."""
+    return BriefOutcome(huge_stored, cached=True, fallback_note=HUGE_FALLBACK_NOTE)

@@ -10,7 +10,7 @@ import discord
 import pytest
 from discord import app_commands
 
-from bot.bot import EXTENSIONS, BriefBot, BriefTree, bot_intents
+from bot.bot import EXTENSIONS, BriefBot, BriefTree, ShardedBriefBot, bot_intents, make_bot
 from bot.entry import run_bot, sync_commands
 from bot.errors import ShuttingDown
 from bot.sync import tree_payload
@@ -145,6 +145,23 @@ async def test_shutdown_waits_for_running_work_and_refuses_new_work(bot: BriefBo
         bot.track()
 
 
+async def test_without_shard_settings_the_bot_is_one_connection_as_before(settings: Settings) -> None:
+    async with make_bot(settings) as client:
+        assert type(client) is BriefBot and not isinstance(client, discord.AutoShardedClient)
+        assert client.shard_count is None
+
+
+async def test_shard_settings_make_an_auto_sharded_bot_on_those_shards(tmp_path: Path) -> None:
+    sharded = Settings(database_path=tmp_path / "briefbot.db", shard_ids=[1, 3], shard_count=4)
+    async with make_bot(sharded) as client:
+        assert isinstance(client, ShardedBriefBot) and isinstance(client, discord.AutoShardedClient)
+        assert (client.shard_ids, client.shard_count) == ([1, 3], 4)
+        assert client.intents == bot_intents() and isinstance(client.tree, BriefTree)
+    async with make_bot(Settings(database_path=tmp_path / "briefbot.db", shard_count=2)) as every_shard:
+        assert isinstance(every_shard, ShardedBriefBot)
+        assert (every_shard.shard_ids, every_shard.shard_count) == (None, 2)  # all of them, in this process
+
+
 def test_intents_are_the_three_documented_ones() -> None:
     intents = bot_intents()
     enabled = {name for name, value in intents if value}
@@ -166,3 +183,14 @@ def test_a_blank_token_counts_as_missing(tmp_path: Path, capsys: pytest.CaptureF
     settings = Settings(discord_token="   ", database_path=tmp_path / "db")
     assert run_bot(settings) == 2
     assert "DISCORD_TOKEN is not set" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("shard_ids", "shard_count", "polls"),
+    [(None, None, True), (None, 2, True), ([0, 1], 4, True), ([2, 3], 4, False)],
+)
+def test_one_process_per_store_polls_the_feeds(
+    tmp_path: Path, shard_ids: list[int] | None, shard_count: int | None, polls: bool
+) -> None:
+    settings = Settings(database_path=tmp_path / "briefbot.db", shard_ids=shard_ids, shard_count=shard_count)
+    assert BriefBot(settings).polls_feeds is polls

@@ -7,7 +7,15 @@ import discord
 import pytest
 
 from bot import render
-from service.records import ActorStatement, BriefRow, Feed, PostedMessage, StoredBrief, Subscription
+from service.records import (
+    ActorStatement,
+    BriefOutcome,
+    BriefRow,
+    Feed,
+    PostedMessage,
+    StoredBrief,
+    Subscription,
+)
 from summarizer.models import Actor, Answer, Article, Position
 
 # Discord's limits, written out here independently of bot/render.py.
@@ -126,10 +134,8 @@ class TestBriefingPages:
 
     def test_notes_and_fallback_are_shown_first(self, briefing_factory, stored_factory) -> None:
         briefing = briefing_factory(warnings=["This article looks like it is not in English (detected: de)."])
-        stored = stored_factory(
-            briefing, fallback_note="No abstractive model is configured, so I used extractive."
-        )
-        description = render.briefing_pages(stored)[0].description or ""
+        note = "No abstractive model is configured, so I used extractive."
+        description = render.briefing_pages(stored_factory(briefing), fallback_note=note)[0].description or ""
         lines = description.splitlines()
         assert lines[0] == "⚠️ No abstractive model is configured, so I used extractive."
         assert lines[1].startswith("⚠️ This article looks like it is not in English")
@@ -151,8 +157,8 @@ class TestBriefingPages:
         lead = briefing.sentences[0].text.split()
         assert page.title == " ".join(lead[: render.UNTITLED_WORDS]) + "…"
 
-    def test_huge_briefing_is_paginated_within_every_limit(self, huge_stored: StoredBrief) -> None:
-        pages = render.briefing_pages(huge_stored)
+    def test_huge_briefing_is_paginated_within_every_limit(self, huge_outcome: BriefOutcome) -> None:
+        pages = render.briefing_pages(huge_outcome.brief, fallback_note=huge_outcome.fallback_note)
         assert len(pages) > 10
         for number, page in enumerate(pages, start=1):
             assert_fits([page])
@@ -160,16 +166,17 @@ class TestBriefingPages:
             assert render.brief_id_in_footer([page]) == 42
         assert pages[0].url is None  # a 3000-character link is not a valid embed URL
 
-    def test_huge_briefing_loses_no_actor_or_position(self, huge_stored: StoredBrief) -> None:
-        text = all_text(render.briefing_pages(huge_stored))
+    def test_huge_briefing_loses_no_actor_or_position(self, huge_outcome: BriefOutcome) -> None:
+        huge_stored = huge_outcome.brief
+        text = all_text(render.briefing_pages(huge_stored, fallback_note=huge_outcome.fallback_note))
         everyone = all_text(render.all_actors_pages(huge_stored))
         for n in range(200):
             assert f"**Actor {n} " in (text if n < render.KEY_ACTORS else everyone)
         assert text.count("” (sentence ") == 500
         assert "” (sentence 500)" in text
 
-    def test_every_cut_is_marked(self, huge_stored: StoredBrief) -> None:
-        pages = render.briefing_pages(huge_stored)
+    def test_every_cut_is_marked(self, huge_outcome: BriefOutcome) -> None:
+        pages = render.briefing_pages(huge_outcome.brief, fallback_note=huge_outcome.fallback_note)
         title = pages[0].title or ""
         assert title.endswith("…") and utf16(title) <= 256
         quote_lines = [line for page in pages for f in page.fields for line in (f.value or "").splitlines()]
@@ -183,6 +190,11 @@ class TestOtherEmbeds:
         assert_fits([embed])
         assert render.brief_id_in_footer([embed]) == 42
         assert "… and 195 more" in embed.fields[0].value
+
+    def test_content_says_only_a_stored_answer_came_from_the_store(self, stored: StoredBrief) -> None:
+        assert render.brief_content(BriefOutcome(stored)) is None
+        content = render.brief_content(BriefOutcome(stored, cached=True)) or ""
+        assert content.startswith("Briefed before (<t:") and "**Refresh**" in content
 
     def test_compact_embed_keeps_the_note(self, stored: StoredBrief) -> None:
         embed = render.compact_embed(stored, "New in <https://news.example.org/feed.xml>")

@@ -11,7 +11,7 @@ import discord
 import pytest
 
 from bot import views
-from service.records import StoredBrief
+from service.records import BriefOutcome, StoredBrief
 from storage import NewBrief, SqliteStore
 from summarizer.models import Article, Briefing, Summary, SummarySentence
 
@@ -56,10 +56,9 @@ def test_too_long_key_gets_no_buttons() -> None:
 
 
 def test_brief_view(stored: StoredBrief) -> None:
-    single = views.brief_view(stored, 1)
+    single = views.brief_view(BriefOutcome(stored), 1)
     assert single is not None and custom_ids(single.children) == ["bb:evidence:42"]
-    stored.cached = True
-    view = views.brief_view(stored, 3)
+    view = views.brief_view(BriefOutcome(stored, cached=True), 3)
     assert view is not None and view.timeout is None
     assert custom_ids(view.children) == [
         "bb:page:brief:0:42",
@@ -68,16 +67,15 @@ def test_brief_view(stored: StoredBrief) -> None:
         "bb:refresh:42",
     ]
     stored.briefing.positions = []
-    stored.cached = False
-    assert views.brief_view(stored, 1) is None  # nobody stated anything: no evidence to show
+    assert views.brief_view(BriefOutcome(stored), 1) is None  # nobody stated anything: no evidence to show
 
 
 def test_other_coverage_only_when_the_story_has_other_articles(stored: StoredBrief) -> None:
-    stored.story_id, stored.story_articles = 5, 1
-    view = views.brief_view(stored, 1)
+    alone = BriefOutcome(stored, story_id=5, story_articles=1)
+    view = views.brief_view(alone, 1)
     assert view is not None and "bb:story:42" not in custom_ids(view.children)
-    stored.story_articles = 2
-    view = views.brief_view(stored, 3)
+    covered = replace(alone, story_articles=2)
+    view = views.brief_view(covered, 3)
     assert view is not None and custom_ids(view.children)[-1] == "bb:story:42"
     # Turning a page keeps the button (rebuilt from its custom_id, as after a restart).
     kept = views._kept_buttons(view)
@@ -85,10 +83,9 @@ def test_other_coverage_only_when_the_story_has_other_articles(stored: StoredBri
     match = views.StoryButton.__discord_ui_compiled_template__.fullmatch("bb:story:42")
     assert match is not None and match["brief_id"] == "42"
     assert views.StoryButton in views.DYNAMIC_ITEMS
-    feed_post = views.story_view(stored)
+    feed_post = views.story_view(covered)
     assert feed_post is not None and custom_ids(feed_post.children) == ["bb:story:42"]
-    stored.story_articles = 1
-    assert views.story_view(stored) is None
+    assert views.story_view(alone) is None
 
 
 def refresh_press(*, ephemeral: bool) -> SimpleNamespace:
@@ -147,8 +144,9 @@ def press(
     return interaction
 
 
-async def test_page_button_shows_the_page_and_keeps_refresh(huge_stored: StoredBrief) -> None:
-    message_view = views.brief_view(huge_stored, 30)
+async def test_page_button_shows_the_page_and_keeps_refresh(huge_outcome: BriefOutcome) -> None:
+    huge_stored = huge_outcome.brief
+    message_view = views.brief_view(huge_outcome, 30)
     assert message_view is not None
     button = views.pager_buttons("brief", "42", 0, 30)[1]  # "Next" on page 1 leads to page 2 (index 1)
     interaction = press(button, FakeService(huge_stored), message_view)
@@ -174,7 +172,7 @@ async def test_page_of_a_deleted_brief_says_so(stored: StoredBrief) -> None:
 
 async def test_pages_of_a_private_brief_turn_only_for_its_owner(huge_stored: StoredBrief) -> None:
     huge_stored.private = True
-    message_view = views.brief_view(huge_stored, 30)
+    message_view = views.brief_view(BriefOutcome(huge_stored), 30)
     assert message_view is not None
     button = views.pager_buttons("brief", "42", 0, 30)[1]
     owner = press(button, FakeService(huge_stored), message_view, user_id=huge_stored.user_id)
@@ -259,10 +257,10 @@ async def test_evidence_of_someone_elses_private_brief_is_refused(huge_stored: S
 def test_brief_view_offers_all_actors_only_beyond_the_key_ones(stored: StoredBrief) -> None:
     actor = stored.briefing.actors[0]
     stored.briefing.actors = [replace(actor, name=f"Person {n}") for n in range(views.render.KEY_ACTORS)]
-    view = views.brief_view(stored, 1)
+    view = views.brief_view(BriefOutcome(stored), 1)
     assert view is not None and "bb:actors:42" not in custom_ids(view.children)
     stored.briefing.actors.append(replace(actor, name="One too many"))
-    view = views.brief_view(stored, 1)
+    view = views.brief_view(BriefOutcome(stored), 1)
     assert view is not None and custom_ids(view.children) == ["bb:evidence:42", "bb:actors:42"]
 
 

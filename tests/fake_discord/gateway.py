@@ -1,6 +1,9 @@
 """The gateway WebSocket: HELLO, IDENTIFY/READY/GUILD_CREATE, heartbeats, dispatch with sequence
 numbers, RESUME (replaying what a dropped connection missed) and INVALID_SESSION.
 
+Sharding as Discord does it: each IDENTIFY may name `shard: [id, count]`; a session then gets only
+the guilds, and the events of the guilds, whose shard is `(guild_id >> 22) % count` (DMs: shard 0).
+
 Compression is zlib-stream (one zlib context per connection, each message flushed with
 Z_SYNC_FLUSH so it ends in 00 00 ff ff) or none; zstd-stream is refused because `zstandard` is
 not installed here.
@@ -78,7 +81,7 @@ class Connection:
 class Session:
     id: str
     intents: int
-    shard: list[int] | None
+    shard: tuple[int, int] | None  # (shard id, shard count); None: unsharded, gets every guild
     identified_at: float = field(default_factory=time.monotonic)
     seq: int = 0
     buffer: deque[tuple[int, dict]] = field(default_factory=lambda: deque(maxlen=REPLAY_BUFFER))
@@ -93,6 +96,10 @@ class Session:
         if self.connection is not None:
             self.connection.send(payload)
 
+    def serves(self, guild_id: int | None) -> bool:
+        """Whether this session's shard gets the guild's events."""
+        return self.shard is None or shard_of(guild_id, self.shard[1]) == self.shard[0]
+
     def info(self) -> SessionInfo:
         return SessionInfo(
             session_id=self.id,
@@ -101,7 +108,23 @@ class Session:
             identified_at=self.identified_at,
             resumes=self.resumes,
             connected=self.connection is not None,
+            shard=self.shard,
         )
+
+
+def shard_of(guild_id: int | None, shard_count: int) -> int:
+    """Discord's routing rule: a guild's events go to shard `(guild_id >> 22) % shard_count`, DMs to 0."""
+    return 0 if guild_id is None else (guild_id >> 22) % shard_count
+
+
+def _valid_shard(shard: object) -> tuple[int, int] | None:
+    """`[id, count]` with 0 <= id < count, as IDENTIFY must send it; None for anything else."""
+    if not isinstance(shard, list | tuple) or len(shard) != 2:
+        return None
+    shard_id, count = shard
+    if not all(isinstance(n, int) and not isinstance(n, bool) for n in (shard_id, count)):
+        return None
+    return (shard_id, count) if 0 <= shard_id < count else None
 
 
 def _redact_content(data: dict) -> dict:
@@ -110,10 +133,13 @@ def _redact_content(data: dict) -> dict:
 
 
 class Gateway:
-    def __init__(self, state: FakeState, *, heartbeat_interval_ms: int, privileged_intents: int) -> None:
+    def __init__(
+        self, state: FakeState, *, heartbeat_interval_ms: int, privileged_intents: int, shard_count: int = 1
+    ) -> None:
         self.state = state
         self.heartbeat_interval_ms = heartbeat_interval_ms
         self.privileged_intents = privileged_intents
+        self.shard_count = shard_count  # what GET /gateway/bot recommends
         self.url = ""
         self.sessions: dict[str, Session] = {}
         self.connections: list[Connection] = []
@@ -129,10 +155,21 @@ class Gateway:
             or (session.disconnected_at is not None and now - session.disconnected_at < RESUME_WINDOW_S)
         ]
 
-    def dispatch(self, event: str, data: dict, *, intent: int = 0, private_content: bool = False) -> None:
-        """Send to every session that may receive it; disconnected sessions buffer it for RESUME."""
+    def dispatch(
+        self,
+        event: str,
+        data: dict,
+        *,
+        guild_id: int | None,
+        intent: int = 0,
+        private_content: bool = False,
+    ) -> None:
+        """Send to every session whose shard has the guild and that may receive the event;
+        disconnected sessions buffer it for RESUME."""
         for session in self.live_sessions():
             if intent and not session.intents & intent:
+                continue
+            if not session.serves(guild_id):
                 continue
             hidden = private_content and not session.intents & MESSAGE_CONTENT
             session.dispatch(event, _redact_content(data) if hidden else data)
@@ -227,16 +264,21 @@ class Gateway:
         if intents & PRIVILEGED_INTENTS & ~self.privileged_intents:
             connection.close(4014)
             return
+        shard = _valid_shard(data["shard"]) if data.get("shard") is not None else None
+        if data.get("shard") is not None and shard is None:
+            connection.close(4010)  # Invalid shard
+            return
         # A new IDENTIFY means a new bot process: forget sessions nobody can resume any more.
         self.sessions = {key: value for key, value in self.sessions.items() if value.connection is not None}
-        session = Session(secrets.token_hex(16), intents, data.get("shard"))
+        session = Session(secrets.token_hex(16), intents, shard)
         session.connection = connection
         connection.session = session
         self.sessions[session.id] = session
         session.dispatch("READY", self._ready(session))
         if intents & GUILDS_INTENT:
             for guild in self.state.world.guilds.values():
-                session.dispatch("GUILD_CREATE", guild.payload(self.state.bot.id))
+                if session.serves(guild.id):
+                    session.dispatch("GUILD_CREATE", guild.payload(self.state.bot.id))
 
     def _ready(self, session: Session) -> dict:
         world = self.state.world
@@ -249,7 +291,7 @@ class Gateway:
                 "flags": 0,
                 "email": None,
             },
-            "guilds": [{"id": str(guild_id), "unavailable": True} for guild_id in world.guilds],
+            "guilds": [{"id": str(guild_id), "unavailable": True} for guild_id in self._guild_ids(session)],
             "session_id": session.id,
             "session_type": "normal",
             "resume_gateway_url": self.url,
@@ -262,8 +304,11 @@ class Gateway:
             "user_settings": {},
         }
         if session.shard is not None:
-            ready["shard"] = session.shard
+            ready["shard"] = list(session.shard)
         return ready
+
+    def _guild_ids(self, session: Session) -> list[int]:
+        return [guild_id for guild_id in self.state.world.guilds if session.serves(guild_id)]
 
     def _resume(self, connection: Connection, data: dict) -> None:
         session = self.sessions.get(data.get("session_id", ""))

@@ -159,6 +159,7 @@ class SessionInfo:
     identified_at: float
     resumes: int
     connected: bool
+    shard: tuple[int, int] | None = None  # (id, count) from IDENTIFY; None: unsharded
 
 
 @dataclass(frozen=True)

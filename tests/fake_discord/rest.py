@@ -137,11 +137,11 @@ async def get_application(request: web.Request) -> web.Response:
 
 
 async def get_gateway(request: web.Request) -> web.Response:
-    url = request.app[GATEWAY].url
+    gateway = request.app[GATEWAY]
     return json_response(
         {
-            "url": url,
-            "shards": 1,
+            "url": gateway.url,
+            "shards": gateway.shard_count,
             "session_start_limit": {"total": 1000, "remaining": 999, "reset_after": 0, "max_concurrency": 1},
         }
     )
@@ -223,7 +223,10 @@ async def get_messages(request: web.Request) -> web.Response:
 async def post_message(request: web.Request) -> web.Response:
     state = state_of(request)
     body, files = await read_body(request)
-    message = state.post_channel_message(snowflake(request, "channel_id"), body, files)
+    channel_id = snowflake(request, "channel_id")
+    message = state.post_channel_message(channel_id, body, files)
+    if channel_id in state.held_channels:
+        await state.answer_when_released(channel_id)
     return json_response(state.message_payload(message))
 
 

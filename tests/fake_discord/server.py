@@ -61,7 +61,10 @@ class FakeDiscord:
     `heartbeat_interval_ms` is what HELLO announces (Discord uses 41250; tests use ~1000 so
     heartbeat lateness shows up quickly). `ack_deadline_s` and `token_ttl_s` are Discord's 3 s and
     15 min. `privileged_intents` are the ones "enabled in the developer portal"; asking for others
-    closes the gateway with 4014 like Discord does.
+    closes the gateway with 4014 like Discord does. `shard_count` is what GET /gateway/bot
+    recommends; sessions that IDENTIFY with `shard: [id, count]` get only their shard's guilds.
+    `nonce_window_s` is how long a message nonce sent with `enforce_nonce` is remembered ("a few
+    minutes" on Discord).
     """
 
     def __init__(
@@ -73,6 +76,8 @@ class FakeDiscord:
         ack_deadline_s: float = 3.0,
         token_ttl_s: float = 900.0,
         privileged_intents: int = PRIVILEGED_INTENTS,
+        shard_count: int = 1,
+        nonce_window_s: float = 300.0,
     ) -> None:
         self.world = world or World.default()
         self.token = token
@@ -81,6 +86,8 @@ class FakeDiscord:
             "ack_deadline_s": ack_deadline_s,
             "token_ttl_s": token_ttl_s,
             "privileged_intents": privileged_intents,
+            "shard_count": shard_count,
+            "nonce_window_s": nonce_window_s,
         }
         self.url = ""
         self.ws_url = ""
@@ -129,11 +136,13 @@ class FakeDiscord:
                 token=self.token,
                 ack_deadline_s=settings["ack_deadline_s"],
                 token_ttl_s=settings["token_ttl_s"],
+                nonce_window_s=settings["nonce_window_s"],
             )
             self._gateway = Gateway(
                 self._state,
                 heartbeat_interval_ms=settings["heartbeat_interval_ms"],
                 privileged_intents=settings["privileged_intents"],
+                shard_count=settings["shard_count"],
             )
             self._state.gateway = self._gateway
             runner = web.AppRunner(build_app(self._state, self._gateway), handle_signals=False)
@@ -507,6 +516,19 @@ class FakeDiscord:
 
     def sessions(self) -> list[SessionInfo]:
         return self._call(self._gateway.sessions_info)
+
+    def hold_posts(self, channel: Channel) -> None:
+        """From now on the bot's messages to `channel` are created (and dispatched) at once, but the
+        HTTP answer waits until `release_posts` (at most 120 s): a response lost on the way back,
+        so a test can kill the bot between posting a message and recording it."""
+        self._call(lambda: self._state.held_channels.add(channel.id))
+
+    def release_posts(self, channel: Channel) -> None:
+        def release() -> None:
+            self._state.held_channels.discard(channel.id)
+            self._state.notify()
+
+        self._call(release)
 
     def requests(self) -> list[RequestRecord]:
         """Every HTTP request the fake answered, oldest first."""

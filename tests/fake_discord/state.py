@@ -90,6 +90,8 @@ MENTION = re.compile(r"<@!?(\d+)>")
 # Interaction tokens look like Discord's (base64 of "interaction:" plus random); logs redact them.
 TOKEN_PREFIX = "aW50ZXJhY3Rpb246"
 RECHECK_S = 0.1
+NONCE_CHARS = 25  # Discord's limit on a message nonce
+HELD_POST_LIMIT_S = 120.0  # a held answer is given up after this, so a forgotten hold cannot hang the fake
 
 
 class ApiError(Exception):
@@ -171,6 +173,7 @@ class StoredMessage:
     mention_ids: list[int] = field(default_factory=list)
     reactions: dict[str, set[int]] = field(default_factory=dict)
     versions: list[MessageVersion] = field(default_factory=list)
+    nonce: str | None = None
 
     @property
     def ephemeral(self) -> bool:
@@ -271,11 +274,16 @@ class FakeState:
         token: str,
         ack_deadline_s: float,
         token_ttl_s: float,
+        nonce_window_s: float = 300.0,
     ) -> None:
         self.world = world
         self.token = token
         self.ack_deadline_s = ack_deadline_s
         self.token_ttl_s = token_ttl_s
+        self.nonce_window_s = nonce_window_s
+        # (channel, author, nonce) -> the message created with it, oldest first (pruned past the window)
+        self.nonces: dict[tuple[int, int, str], StoredMessage] = {}
+        self.held_channels: set[int] = set()  # the bot's posts there get their answer only on release
         self.base_url = ""
         self.gateway: Gateway
         self.messages: dict[int, StoredMessage] = {}
@@ -402,6 +410,8 @@ class FakeState:
             "flags": message.flags,
             "components": copy.deepcopy(message.components),
         }
+        if message.nonce is not None:
+            data["nonce"] = message.nonce
         if message.reactions:
             data["reactions"] = [
                 {"count": len(users), "me": self.bot.id in users, "emoji": {"id": None, "name": emoji}}
@@ -455,6 +465,7 @@ class FakeState:
         self.gateway.dispatch(
             event,
             self.message_payload(message, gateway=True),
+            guild_id=message.guild.id,
             intent=GUILD_MESSAGES_INTENT,
             private_content=not content_is_public,
         )
@@ -485,6 +496,7 @@ class FakeState:
         reference: StoredMessage | None = None,
         interaction: StoredInteraction | None = None,
         mention_ids: list[int] | None = None,
+        nonce: str | None = None,
     ) -> StoredMessage:
         content = body.get("content") or ""
         message = StoredMessage(
@@ -504,6 +516,7 @@ class FakeState:
             interaction=interaction,
             webhook_id=self.world.application_id if interaction else None,
             mention_ids=mention_ids if mention_ids is not None else self._mentions(content),
+            nonce=nonce,
         )
         message.record_version()
         self.messages[message.id] = message
@@ -565,6 +578,7 @@ class FakeState:
                     "channel_id": str(message.channel.id),
                     "guild_id": str(message.guild.id),
                 },
+                guild_id=message.guild.id,
                 intent=GUILD_MESSAGES_INTENT,
             )
         self.notify()
@@ -586,11 +600,20 @@ class FakeState:
         if files and not permissions & ATTACH_FILES:
             raise missing_permissions()
         self.validate_new_message(body, files)
+        nonce = self._nonce(body)
+        if nonce is not None and body.get("enforce_nonce"):
+            earlier = self._recent_nonce(channel.id, nonce)
+            if earlier is not None:
+                # Discord: the message that nonce created is returned and nothing new is created;
+                # when that message was deleted since, the send fails instead.
+                if earlier.deleted:
+                    raise unknown_message()
+                return earlier
         reference = self._reference(channel, body.get("message_reference"))
         mention_ids = self._mentions(body.get("content") or "")
         if reference and (body.get("allowed_mentions") or {}).get("replied_user", True):
             mention_ids.append(reference.author.id)
-        return self.create_message(
+        message = self.create_message(
             guild,
             channel,
             self.bot,
@@ -600,7 +623,43 @@ class FakeState:
             flags=(body.get("flags") or 0) & SETTABLE_FLAGS & ~EPHEMERAL,
             reference=reference,
             mention_ids=mention_ids,
+            nonce=nonce,
         )
+        if nonce is not None:
+            self.nonces[(channel.id, self.bot.id, nonce)] = message
+        return message
+
+    def _nonce(self, body: dict) -> str | None:
+        """The request's nonce as Discord keeps it (a string; integers are sent as their digits)."""
+        nonce = body.get("nonce")
+        if nonce is None:
+            return None
+        nonce = str(nonce)
+        if len(nonce) > NONCE_CHARS:
+            raise form_error(
+                [
+                    limits.FormError(
+                        ("nonce",), "BASE_TYPE_MAX_LENGTH", f"Must be {NONCE_CHARS} or fewer in length."
+                    )
+                ]
+            )
+        return nonce
+
+    def _recent_nonce(self, channel_id: int, nonce: str) -> StoredMessage | None:
+        """The bot's message created with `nonce` in this channel within the nonce window, if any."""
+        horizon = time.monotonic() - self.nonce_window_s
+        while self.nonces:
+            oldest = next(iter(self.nonces))
+            if self.nonces[oldest].created_at >= horizon:
+                break
+            del self.nonces[oldest]
+        return self.nonces.get((channel_id, self.bot.id, nonce))
+
+    async def answer_when_released(self, channel_id: int) -> None:
+        """Hold the answer to a post in a held channel (the message exists already) until released."""
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(HELD_POST_LIMIT_S):
+                await self.wait_until(lambda: channel_id not in self.held_channels)
 
     def _reference(self, channel: Channel, reference: dict | None) -> StoredMessage | None:
         if not reference or reference.get("message_id") is None:
@@ -706,7 +765,7 @@ class FakeState:
                 "flags": 0,
             },
         }
-        self.gateway.dispatch("THREAD_CREATE", payload, intent=GUILDS_INTENT)
+        self.gateway.dispatch("THREAD_CREATE", payload, guild_id=guild.id, intent=GUILDS_INTENT)
         self.notify()
         return thread
 
@@ -740,7 +799,7 @@ class FakeState:
         return thread.payload()
 
     def edit_thread(self, channel_id: int, body: dict) -> dict:
-        _, channel, permissions = self.bot_channel(channel_id)
+        guild, channel, permissions = self.bot_channel(channel_id)
         if not channel.is_thread:
             raise ApiError(404, 0, "the fake Discord only edits threads", violation="unsupported_route")
         if channel.owner_id != self.bot.id and not permissions & MANAGE_THREADS:
@@ -753,7 +812,7 @@ class FakeState:
         for key in ("archived", "locked", "auto_archive_duration"):
             if key in body:
                 setattr(channel, key, body[key])
-        self.gateway.dispatch("THREAD_UPDATE", channel.payload(), intent=GUILDS_INTENT)
+        self.gateway.dispatch("THREAD_UPDATE", channel.payload(), guild_id=guild.id, intent=GUILDS_INTENT)
         self.notify()
         return channel.payload()
 
@@ -872,7 +931,7 @@ class FakeState:
         interaction.deadline = asyncio.get_running_loop().call_later(
             self.ack_deadline_s, self._check_acknowledged, interaction
         )
-        self.gateway.dispatch("INTERACTION_CREATE", payload)
+        self.gateway.dispatch("INTERACTION_CREATE", payload, guild_id=guild.id)
         self.notify()
         return interaction
 

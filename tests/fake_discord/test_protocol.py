@@ -15,7 +15,7 @@ from typing import Any
 import aiohttp
 import pytest
 
-from fake_discord import FakeDiscord, FakeDiscordUsageError, InteractionHandle, Upload
+from fake_discord import FakeDiscord, FakeDiscordUsageError, InteractionHandle, Upload, World
 
 GUILDS, GUILD_MESSAGES, MESSAGE_CONTENT = 1 << 0, 1 << 9, 1 << 15
 SYNC_FLUSH_SUFFIX = b"\x00\x00\xff\xff"
@@ -470,3 +470,112 @@ async def test_served_pages_answer_conditional_requests(
     async with http.get(url, headers={"If-None-Match": etag}) as response:
         assert response.status == 200
     assert [request.status for request in fake.web_requests("feeds/world.xml")] == [200, 304, 200]
+
+
+# -- shards -----------------------------------------------------------------------------------------
+
+
+def two_shard_world() -> World:
+    """One guild on each shard of two, each with #general, owner and alice."""
+    world = World()
+    owner, alice = world.add_user("owner"), world.add_user("alice")
+    for shard_id in (0, 1):
+        guild = world.add_guild(f"Shard {shard_id} Guild", owner, shard=(shard_id, 2))
+        guild.add_member(alice)
+        guild.add_text_channel("general")
+    return world
+
+
+async def test_each_shard_gets_only_its_guilds_and_their_events(http: aiohttp.ClientSession) -> None:
+    with FakeDiscord(heartbeat_interval_ms=200, world=two_shard_world(), shard_count=2) as fake:
+        api = Api(fake, http)
+        _, gateway = await api("GET", "/gateway/bot")
+        assert gateway["shards"] == 2
+        zero, one = fake.guild("Shard 0 Guild"), fake.guild("Shard 1 Guild")
+        assert ((zero.id >> 22) % 2, (one.id >> 22) % 2) == (0, 1)  # Discord's formula
+        clients = []
+        for shard_id, guild in ((0, zero), (1, one)):
+            client = await connect(fake, http)
+            await client.send(
+                2, {"token": fake.token, "intents": GUILDS | GUILD_MESSAGES, "shard": [shard_id, 2]}
+            )
+            ready = await client.receive_event("READY")
+            assert ready["d"]["shard"] == [shard_id, 2]
+            assert [g["id"] for g in ready["d"]["guilds"]] == [str(guild.id)]
+            created = await client.receive()
+            assert (created["t"], created["d"]["id"]) == ("GUILD_CREATE", str(guild.id))
+            clients.append(client)
+        assert sorted(session.shard for session in fake.sessions()) == [(0, 2), (1, 2)]
+
+        await register(api, fake)
+        interaction = await fake.slash(
+            "brief", {"text": "Talks resume."}, channel=fake.channel("general", one)
+        )
+        posted = await fake.post_message(fake.channel("general", zero), "Markets fell.", user="alice")
+        # Each shard's next event is its own guild's: shard 0 never saw the interaction of shard 1's guild.
+        first_for_zero = await clients[0].receive()
+        assert (first_for_zero["t"], first_for_zero["d"]["id"]) == ("MESSAGE_CREATE", str(posted.id))
+        first_for_one = await clients[1].receive()
+        assert (first_for_one["t"], first_for_one["d"]["id"]) == ("INTERACTION_CREATE", str(interaction.id))
+        callback = f"/interactions/{interaction.id}/{interaction.token}/callback"
+        assert (await api("POST", callback, json={"type": 4, "data": {"content": "ok"}}))[0] == 204
+
+
+async def test_an_invalid_shard_is_refused_with_4010(fake: FakeDiscord, http: aiohttp.ClientSession) -> None:
+    for shard in ([2, 2], [0, 0], [-1, 2], [0]):
+        client = await connect(fake, http)
+        await client.send(2, {"token": fake.token, "intents": GUILDS, "shard": shard})
+        closing = await client.ws.receive(timeout=5)
+        assert (closing.type, closing.data) == (aiohttp.WSMsgType.CLOSE, 4010), shard
+
+
+# -- message nonces ---------------------------------------------------------------------------------
+
+
+async def test_enforced_nonce_returns_the_existing_message(fake: FakeDiscord, api: Api) -> None:
+    general, news = fake.channel("general"), fake.channel("news")
+    path = f"/channels/{general.id}/messages"
+    body = {"content": "Feed item", "nonce": "8731", "enforce_nonce": True}
+    status, first = await api("POST", path, json=body)
+    assert status == 200 and first["nonce"] == "8731"
+    status, again = await api("POST", path, json={**body, "content": "Feed item, retried"})
+    assert status == 200 and again["id"] == first["id"] and again["content"] == "Feed item"
+    assert [m.content for m in fake.messages(general)] == ["Feed item"]
+
+    # Only with enforce_nonce, only in the same channel.
+    _, unenforced = await api("POST", path, json={"content": "Feed item", "nonce": "8731"})
+    _, elsewhere = await api("POST", f"/channels/{news.id}/messages", json=body)
+    assert len({first["id"], unenforced["id"], elsewhere["id"]}) == 3
+    status, refused = await api("POST", path, json={**body, "nonce": "9" * 26})
+    assert (status, refused["code"]) == (400, 50035)
+    assert refused["errors"]["nonce"]["_errors"][0]["code"] == "BASE_TYPE_MAX_LENGTH"
+    assert [v.kind for v in fake.take_violations()] == ["invalid_form_body"]
+
+    # The nonce of a message deleted since: the send fails (discord.py raises NotFound).
+    assert (await api("DELETE", f"/channels/{news.id}/messages/{elsewhere['id']}"))[0] == 204
+    status, gone = await api("POST", f"/channels/{news.id}/messages", json=body)
+    assert (status, gone["code"]) == (404, 10008)
+
+
+async def test_a_nonce_is_forgotten_after_the_window(http: aiohttp.ClientSession) -> None:
+    with FakeDiscord(heartbeat_interval_ms=200, nonce_window_s=0.3) as fake:
+        api = Api(fake, http)
+        path = f"/channels/{fake.channel('general').id}/messages"
+        body = {"content": "Feed item", "nonce": 1234567890123, "enforce_nonce": True}
+        _, first = await api("POST", path, json=body)
+        assert first["nonce"] == "1234567890123"  # an integer nonce is kept as its digits
+        await asyncio.sleep(0.4)
+        _, later = await api("POST", path, json=body)
+        assert later["id"] != first["id"]
+
+
+async def test_held_posts_exist_before_their_answer(fake: FakeDiscord, api: Api) -> None:
+    news = fake.channel("news")
+    fake.hold_posts(news)
+    sending = asyncio.create_task(api("POST", f"/channels/{news.id}/messages", json={"content": "Held"}))
+    created = await fake.wait_for_message(news, lambda m: m.content == "Held", timeout=5)
+    await asyncio.sleep(0.2)
+    assert not sending.done()  # created, but the bot has no answer yet
+    fake.release_posts(news)
+    status, body = await asyncio.wait_for(sending, timeout=5)
+    assert status == 200 and body["id"] == str(created.id)

@@ -70,6 +70,15 @@ class Snowflakes:
         self._last = max(candidate, self._last + 1)
         return self._last
 
+    def next_on_shard(self, shard_id: int, shard_count: int) -> int:
+        """The next id whose guild Discord routes to `shard_id` of `shard_count` ((id >> 22) % count):
+        the timestamp part is moved on by at most `shard_count - 1` ms."""
+        candidate = self.next()
+        while (candidate >> 22) % shard_count != shard_id:
+            candidate = ((candidate >> 22) + 1) << 22
+        self._last = candidate
+        return candidate
+
 
 @dataclass(eq=False)
 class User:
@@ -366,9 +375,18 @@ class World:
         self.users[name] = user
         return user
 
-    def add_guild(self, name: str, owner: User, *, bot_permissions: int = BOT_PERMISSIONS) -> Guild:
-        """A guild with @everyone, a managed role for the bot, and the owner and the bot as members."""
-        guild = Guild(self.snowflakes.next(), name, owner.id, self.snowflakes)
+    def add_guild(
+        self,
+        name: str,
+        owner: User,
+        *,
+        bot_permissions: int = BOT_PERMISSIONS,
+        shard: tuple[int, int] | None = None,
+    ) -> Guild:
+        """A guild with @everyone, a managed role for the bot, and the owner and the bot as members.
+        `shard=(id, count)` gives it an id that Discord routes to that shard."""
+        guild_id = self.snowflakes.next() if shard is None else self.snowflakes.next_on_shard(*shard)
+        guild = Guild(guild_id, name, owner.id, self.snowflakes)
         guild.roles[guild.id] = Role(guild.id, "@everyone", EVERYONE_PERMISSIONS, position=0)
         bot_role = guild.add_role(self.bot.name, bot_permissions, managed=True)
         guild.add_member(self.bot, bot_role)

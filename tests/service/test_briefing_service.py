@@ -46,26 +46,26 @@ async def test_text_brief_is_stored_then_answered_from_the_store(
     first = await service.brief(text_request(stories["kremlin-truce"]), stages)
     assert stages.seen == ["reading", "summarizing"]
     assert not first.cached and first.fallback_note == ""
-    assert (first.guild_id, first.channel_id, first.user_id) == (GUILD, CHANNEL, 1)
-    assert len(first.briefing.summary.sentences) == 3
-    assert "Dmitry Peskov" in [actor.name for actor in first.briefing.actors]
+    assert (first.brief.guild_id, first.brief.channel_id, first.brief.user_id) == (GUILD, CHANNEL, 1)
+    assert len(first.brief.briefing.summary.sentences) == 3
+    assert "Dmitry Peskov" in [actor.name for actor in first.brief.briefing.actors]
 
     stages = Stages()
     again = await service.brief(text_request(stories["kremlin-truce"], user=2), stages)
     assert stages.seen == ["reading"]  # the text is read to find its hash, then nothing is computed
-    assert again.cached and again.id == first.id
-    assert again.briefing == first.briefing
+    assert again.cached and again.brief.id == first.brief.id
+    assert again.brief.briefing == first.brief.briefing
 
     refreshed = await service.brief(text_request(stories["kremlin-truce"], refresh=True))
-    assert not refreshed.cached and refreshed.id > first.id
+    assert not refreshed.cached and refreshed.brief.id > first.brief.id
     shorter = await service.brief(text_request(stories["kremlin-truce"], sentences=1))
-    assert not shorter.cached and len(shorter.briefing.summary.sentences) == 1
+    assert not shorter.cached and len(shorter.brief.briefing.summary.sentences) == 1
 
     elsewhere = await service.brief(
         BriefRequest(guild_id=OTHER_GUILD, channel_id=CHANNEL, user_id=1, text=stories["kremlin-truce"].text)
     )
-    assert not elsewhere.cached and elsewhere.id not in (first.id, refreshed.id)
-    assert (await service.get_brief(GUILD, elsewhere.id)) is None
+    assert not elsewhere.cached and elsewhere.brief.id not in (first.brief.id, refreshed.brief.id)
+    assert (await service.get_brief(GUILD, elsewhere.brief.id)) is None
 
 
 async def test_link_brief_reports_fetching_and_is_cached_without_refetching(
@@ -76,22 +76,24 @@ async def test_link_brief_reports_fetching_and_is_cached_without_refetching(
     stages = Stages()
     first = await service.brief(BriefRequest(GUILD, CHANNEL, 1, url=url), stages)
     assert stages.seen == ["fetching", "reading", "summarizing"]
-    assert first.briefing.article.source_kind == "url"
-    assert first.briefing.article.title == "Celtic manager says title race is far from over"
-    assert "Copyright" not in first.briefing.article.text
+    assert first.brief.briefing.article.source_kind == "url"
+    assert first.brief.briefing.article.title == "Celtic manager says title race is far from over"
+    assert "Copyright" not in first.brief.briefing.article.text
 
     again = await service.brief(BriefRequest(GUILD, CHANNEL, 1, url=f" {url} "))
-    assert again.cached and again.id == first.id
+    assert again.cached and again.brief.id == first.brief.id
     assert len(news_site.served) == 1  # answered from the store, the page was not fetched again
 
     pasted = await service.brief(text_request(stories["celtic-manager"]))
-    assert pasted.cached and pasted.id == first.id  # same text: same article
+    assert pasted.cached and pasted.brief.id == first.brief.id  # same text: same article
 
 
 async def test_file_brief_and_bad_inputs(services: Services, stories: dict[str, Story]) -> None:
     service = await services.open(max_file_bytes=4096, user_cooldown_s=60.0)
     data = stories["north-sea-wind"].text.encode()
-    stored = await service.brief(BriefRequest(GUILD, CHANNEL, 1, file_name="wind.txt", file_bytes=data))
+    stored = (
+        await service.brief(BriefRequest(GUILD, CHANNEL, 1, file_name="wind.txt", file_bytes=data))
+    ).brief
     assert stored.briefing.article.source_kind == "file"
     assert stored.briefing.article.source == "wind.txt"
 
@@ -112,10 +114,10 @@ async def test_abstractive_without_a_model_falls_back_to_extractive(
 ) -> None:
     service = await services.open()
     first = await service.brief(text_request(stories["north-sea-wind"], method="abstractive"))
-    assert first.briefing.summary.method == "extractive"
+    assert first.brief.briefing.summary.method == "extractive"
     assert "model" in first.fallback_note
     again = await service.brief(text_request(stories["north-sea-wind"], method="abstractive"))
-    assert again.cached and again.id == first.id and again.fallback_note == first.fallback_note
+    assert again.cached and again.brief.id == first.brief.id and again.fallback_note == first.fallback_note
 
 
 # --- limits ------------------------------------------------------------------------------------
@@ -157,7 +159,7 @@ async def test_ask_answers_from_the_article_and_stores_the_exchange(
     services: Services, stories: dict[str, Story], tmp_path: Path
 ) -> None:
     service = await services.open()
-    brief = await service.brief(text_request(stories["kremlin-truce"]))
+    brief = (await service.brief(text_request(stories["kremlin-truce"]))).brief
     asked = await service.brief_to_ask(GUILD, brief.id, user_id=5)
     answer = await service.ask(asked, "What did Peskov say about a truce?", user_id=5)
     assert answer.found
@@ -179,8 +181,8 @@ async def test_actor_timeline_spans_briefs_newest_first(
     services: Services, stories: dict[str, Story]
 ) -> None:
     service = await services.open()
-    older = await service.brief(text_request(stories["kremlin-truce"]))
-    newer = await service.brief(text_request(stories["kremlin-talks"]))
+    older = (await service.brief(text_request(stories["kremlin-truce"]))).brief
+    newer = (await service.brief(text_request(stories["kremlin-talks"]))).brief
 
     assert "Dmitry Peskov" in await service.actor_names(GUILD, "pesk")
     timeline = await service.actor_timeline(GUILD, "Dmitry Peskov")
@@ -196,11 +198,13 @@ async def test_actor_timeline_spans_briefs_newest_first(
 async def test_history_search_messages_and_meta(services: Services, stories: dict[str, Story]) -> None:
     service = await services.open()
     first = await service.brief(text_request(stories["kremlin-truce"]))
-    second = await service.brief(BriefRequest(GUILD, CHANNEL + 1, 1, text=stories["celtic-manager"].text))
+    second = (
+        await service.brief(BriefRequest(GUILD, CHANNEL + 1, 1, text=stories["celtic-manager"].text))
+    ).brief
     page = await service.history(GUILD)
-    assert page.total == 2 and [row.id for row in page.rows] == [second.id, first.id]
+    assert page.total == 2 and [row.id for row in page.rows] == [second.id, first.brief.id]
     assert [row.id for row in await service.search_briefs(GUILD, "celtic")] == [second.id]
-    assert await service.latest_brief_id(GUILD, CHANNEL) == first.id
+    assert await service.latest_brief_id(GUILD, CHANNEL) == first.brief.id
 
     await service.record_message(second.id, CHANNEL + 1, message_id=777, thread_id=888)
     assert await service.brief_for_thread(888) == second.id
@@ -241,7 +245,7 @@ async def test_matching_channels_picks_matching_topics_only(
     await service.add_subscription(GUILD, 1, "climate policy", user_id=3)
     await service.add_subscription(GUILD, 2, "climate policy", user_id=3)
     await service.add_subscription(GUILD, 3, "football", user_id=3)
-    brief = await service.brief(text_request(stories["celtic-manager"]))
+    brief = (await service.brief(text_request(stories["celtic-manager"]))).brief
 
     hits = await service.matching_channels(GUILD, brief.briefing)
     assert sorted(hit.channel_id for hit in hits) == [1, 3]
@@ -270,7 +274,7 @@ async def test_feed_items_are_briefed_once_and_delivered_once_across_restarts(
     assert not (await service.add_feed(GUILD, f" {url} ", user_id=3)).added
 
     deliveries = await service.poll_feeds()
-    routed = {d.brief.briefing.article.title: d.channel_ids for d in deliveries}
+    routed = {d.outcome.brief.briefing.article.title: d.channel_ids for d in deliveries}
     assert routed == {
         stories["celtic-manager"].title: [SPORT],
         stories["kremlin-truce"].title: [WORLD],
@@ -280,27 +284,27 @@ async def test_feed_items_are_briefed_once_and_delivered_once_across_restarts(
         news_site.url("/news/kremlin-truce.html"),
         news_site.url("/news/celtic-manager.html"),
     ]
-    assert all(d.feed_url == url and d.brief.user_id == 3 for d in deliveries)
-    assert deliveries[1].brief.channel_id == SPORT
+    assert all(d.feed_url == url and d.outcome.brief.user_id == 3 for d in deliveries)
+    assert deliveries[1].outcome.brief.channel_id == SPORT
 
     # The bot posted only the football brief, then crashed.
     football = deliveries[1]
-    assert await service.mark_delivered(football.brief.id, SPORT, message_id=5001)
-    assert not await service.mark_delivered(football.brief.id, SPORT, message_id=5002)
+    assert await service.mark_delivered(football.outcome.brief.id, SPORT, message_id=5001)
+    assert not await service.mark_delivered(football.outcome.brief.id, SPORT, message_id=5002)
     service = await services.restart()
 
     again = await service.poll_feeds()
     # Both adds read the feed to check it (200, 200), the first poll too (200), the second gets a 304.
     assert news_site.statuses("/rss.xml") == [200, 200, 200, 304]
-    assert [(d.brief.id, d.channel_ids) for d in again] == [(deliveries[0].brief.id, [WORLD])]
-    assert await service.mark_delivered(again[0].brief.id, WORLD, message_id=5003)
+    assert [(d.outcome.brief.id, d.channel_ids) for d in again] == [(deliveries[0].outcome.brief.id, [WORLD])]
+    assert await service.mark_delivered(again[0].outcome.brief.id, WORLD, message_id=5003)
     service = await services.restart()
     assert await service.poll_feeds() == []
 
     # A new item is briefed once; known ones are not briefed again.
     news_site.rss("/rss.xml", [stories["kremlin-talks"], stories["celtic-manager"], stories["kremlin-truce"]])
     fresh = await service.poll_feeds()
-    assert [(d.brief.briefing.article.title, d.channel_ids) for d in fresh] == [
+    assert [(d.outcome.brief.briefing.article.title, d.channel_ids) for d in fresh] == [
         (stories["kremlin-talks"].title, [WORLD])
     ]
     assert (await service.history(GUILD)).total == 3
@@ -322,15 +326,15 @@ async def test_a_feed_two_servers_follow_is_fetched_and_briefed_once_and_reaches
     checks = len(news_site.statuses("/rss.xml"))  # each /feed add fetches the link once to check it
 
     deliveries = await service.poll_feeds()
-    assert sorted((d.brief.guild_id, d.brief.user_id, d.channel_ids) for d in deliveries) == [
+    assert sorted((d.outcome.brief.guild_id, d.outcome.brief.user_id, d.channel_ids) for d in deliveries) == [
         (GUILD, 3, [WORLD]),
         (OTHER_GUILD, 4, [77]),
     ]
     assert news_site.statuses("/rss.xml")[checks:] == [200]  # one poll for both servers
     assert news_site.statuses("/news/kremlin-truce.html") == [200]  # the article read and briefed once
     first, second = deliveries
-    assert first.brief.briefing.positions == second.brief.briefing.positions
-    ours = next(d.brief for d in deliveries if d.brief.guild_id == GUILD)
+    assert first.outcome.brief.briefing.positions == second.outcome.brief.briefing.positions
+    ours = next(d.outcome.brief for d in deliveries if d.outcome.brief.guild_id == GUILD)
     assert await service.get_brief(OTHER_GUILD, ours.id) is None  # each server sees its own brief only
     assert len(await service.list_feeds(GUILD)) == len(await service.list_feeds(OTHER_GUILD)) == 1
 
@@ -345,7 +349,7 @@ async def test_new_feed_starts_from_its_newest_items_and_leftovers_are_not_stran
     await service.add_feed(GUILD, url, user_id=3)
 
     first = await service.poll_feeds()
-    assert [d.brief.briefing.article.title for d in first] == [stories["kremlin-truce"].title]
+    assert [d.outcome.brief.briefing.article.title for d in first] == [stories["kremlin-truce"].title]
 
     news_site.rss(
         "/rss.xml",
@@ -358,11 +362,11 @@ async def test_new_feed_starts_from_its_newest_items_and_leftovers_are_not_stran
     )
     second = await service.poll_feeds()  # one item per poll: the newest new one
     third = await service.poll_feeds()  # the leftover: the feed is fetched in full again, not a 304
-    assert [d.brief.briefing.article.title for d in second] == [
+    assert [d.outcome.brief.briefing.article.title for d in second] == [
         stories["kremlin-truce"].title,  # still not confirmed by the bot: offered again
         stories["kremlin-talks"].title,
     ]
-    assert [d.brief.briefing.article.title for d in third][-1] == stories["celtic-manager"].title
+    assert [d.outcome.brief.briefing.article.title for d in third][-1] == stories["celtic-manager"].title
     assert [d.channel_ids for d in third][-1] == [SPORT]
     # Nothing new; pairs never confirmed with mark_delivered are offered three times, then dropped.
     later = [len(await service.poll_feeds()) for _ in range(3)]
@@ -380,7 +384,7 @@ async def test_atom_entries_are_briefed_from_their_own_text(
     await service.add_feed(GUILD, url, user_id=3)
     (delivery,) = await service.poll_feeds()
     assert delivery.channel_ids == [50]
-    assert "Ed Miliband" in delivery.brief.briefing.article.text
+    assert "Ed Miliband" in delivery.outcome.brief.briefing.article.text
     assert delivery.item_url == ""
 
 
@@ -430,7 +434,7 @@ async def test_open_starts_its_own_workers_and_first_brief_waits_for_the_models(
 ) -> None:
     service = await BriefingService.open(make_settings(tmp_path / "own.db"))
     try:
-        brief = await service.brief(text_request(stories["celtic-manager"]))
+        brief = (await service.brief(text_request(stories["celtic-manager"]))).brief
         assert "Brendan Rodgers" in [actor.name for actor in brief.briefing.actors]
     finally:
         await service.close()
@@ -467,28 +471,28 @@ async def test_private_brief_is_hidden_from_everyone_but_its_owner(
 ) -> None:
     service = await services.open()
     secret = await service.brief(text_request(stories["kremlin-truce"], user=OWNER, private=True))
-    assert secret.private and not secret.cached
+    assert secret.brief.private and not secret.cached
 
     assert (await service.history(GUILD)).rows == []
     assert (await service.history(GUILD, viewer_id=MEMBER)).total == 0
-    assert [row.id for row in (await service.history(GUILD, viewer_id=OWNER)).rows] == [secret.id]
+    assert [row.id for row in (await service.history(GUILD, viewer_id=OWNER)).rows] == [secret.brief.id]
     assert await service.search_briefs(GUILD, "", viewer_id=MEMBER) == []
-    assert [row.id for row in await service.search_briefs(GUILD, "", viewer_id=OWNER)] == [secret.id]
+    assert [row.id for row in await service.search_briefs(GUILD, "", viewer_id=OWNER)] == [secret.brief.id]
     assert await service.latest_brief_id(GUILD, CHANNEL, viewer_id=MEMBER) is None
-    assert await service.latest_brief_id(GUILD, CHANNEL, viewer_id=OWNER) == secret.id
-    assert await service.get_brief(GUILD, secret.id, viewer_id=MEMBER) is None
+    assert await service.latest_brief_id(GUILD, CHANNEL, viewer_id=OWNER) == secret.brief.id
+    assert await service.get_brief(GUILD, secret.brief.id, viewer_id=MEMBER) is None
     assert await service.actor_names(GUILD, "pesk") == []  # /actor is public: no private briefs at all
     assert await service.actor_timeline(GUILD, "Dmitry Peskov") == []
 
-    with pytest.raises(NotFound, match=f"brief #{secret.id}"):
-        await service.brief_to_ask(GUILD, secret.id, user_id=MEMBER)
-    owned = await service.brief_to_ask(GUILD, secret.id, user_id=OWNER)
+    with pytest.raises(NotFound, match=f"brief #{secret.brief.id}"):
+        await service.brief_to_ask(GUILD, secret.brief.id, user_id=MEMBER)
+    owned = await service.brief_to_ask(GUILD, secret.brief.id, user_id=OWNER)
     answer = await service.ask(owned, "What did Peskov say about a truce?", user_id=OWNER)
     assert "no plans for a truce" in answer.text
 
     # The owner asking privately again gets their own brief from the store.
     again = await service.brief(text_request(stories["kremlin-truce"], user=OWNER, private=True))
-    assert again.cached and again.id == secret.id and again.private
+    assert again.cached and again.brief.id == secret.brief.id and again.brief.private
 
 
 async def test_a_public_request_is_never_answered_with_a_private_brief(
@@ -498,21 +502,21 @@ async def test_a_public_request_is_never_answered_with_a_private_brief(
     secret = await service.brief(text_request(stories["kremlin-truce"], user=OWNER, private=True))
     for user in (MEMBER, OWNER):  # not even the owner's: the answer is about to be shown to everyone
         public = await service.brief(text_request(stories["kremlin-truce"], user=user))
-        assert public.id != secret.id and not public.private
+        assert public.brief.id != secret.brief.id and not public.brief.private
         if user == MEMBER:
             assert not public.cached  # a new public brief (the briefing itself is copied, not recomputed)
-            assert public.briefing.summary == secret.briefing.summary
+            assert public.brief.briefing.summary == secret.brief.briefing.summary
             first_public = public
         else:
-            assert public.cached and public.id == first_public.id
+            assert public.cached and public.brief.id == first_public.brief.id
     page = await service.history(GUILD, viewer_id=MEMBER)
-    assert page.total == 1 and page.rows[0].id == first_public.id and page.rows[0].user_id == MEMBER
+    assert page.total == 1 and page.rows[0].id == first_public.brief.id and page.rows[0].user_id == MEMBER
 
     # A private request may be answered from a public brief: it only narrows who sees it.
     private_copy = await service.brief(
         text_request(stories["kremlin-truce"], user=OTHER_MEMBER, private=True)
     )
-    assert private_copy.cached and private_copy.id == first_public.id
+    assert private_copy.cached and private_copy.brief.id == first_public.brief.id
 
 
 async def test_feeds_never_route_a_private_brief(
@@ -526,5 +530,5 @@ async def test_feeds_never_route_a_private_brief(
 
     (delivery,) = await service.poll_feeds()
     assert delivery.channel_ids == [SPORT]
-    assert delivery.brief.id != secret.id and not delivery.brief.private
-    assert delivery.brief.user_id == 3
+    assert delivery.outcome.brief.id != secret.brief.id and not delivery.outcome.brief.private
+    assert delivery.outcome.brief.user_id == 3

@@ -75,3 +75,42 @@ def test_an_invalid_value_names_its_setting(monkeypatch: pytest.MonkeyPatch) -> 
 def test_every_setting_has_a_key() -> None:
     keys = {".".join(path) for path in setting_keys()}
     assert {"queue_limit", "job_budget_s", "engine.max_sentence_chars", "engine.fetch.max_bytes"} <= keys
+
+
+def test_shards_are_unset_by_default_and_read_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    settings = load_settings()
+    assert (settings.shard_ids, settings.shard_count, settings.sharded) == (None, None, False)
+    monkeypatch.setenv("BRIEFBOT_SHARD_IDS", " 1, 0 ")
+    monkeypatch.setenv("BRIEFBOT_SHARD_COUNT", "4")
+    settings = load_settings()
+    assert (settings.shard_ids, settings.shard_count, settings.sharded) == ([0, 1], 4, True)
+    monkeypatch.delenv("BRIEFBOT_SHARD_IDS")
+    assert load_settings().shard_ids is None  # a count alone: this process runs every shard
+
+
+def test_shards_in_the_toml_file(clean_directory: Path) -> None:
+    (clean_directory / "settings.toml").write_text("shard_ids = [2, 3]\nshard_count = 4\n")
+    settings = load_settings()
+    assert (settings.shard_ids, settings.shard_count) == ([2, 3], 4)
+
+
+@pytest.mark.parametrize(
+    ("ids", "count", "message"),
+    [
+        ("0,4", "4", r"invalid value for shard_ids: .*from 0 to shard_count - 1 \(3\); \[4\] are outside"),
+        ("-1", "2", r"invalid value for shard_ids: .*\[-1\] are outside"),
+        ("1", None, r"invalid value for shard_ids: .*need shard_count too \(BRIEFBOT_SHARD_COUNT\)"),
+        ("0,0", "2", r"invalid value for shard_ids: .*repeated"),
+        ("zero", "2", r"invalid value for shard_ids\.0: .*valid integer"),
+        (None, "0", r"invalid value for shard_count: .*greater than or equal to 1"),
+    ],
+)
+def test_bad_shard_settings_are_refused_with_the_reason(
+    monkeypatch: pytest.MonkeyPatch, ids: str | None, count: str | None, message: str
+) -> None:
+    if ids is not None:
+        monkeypatch.setenv("BRIEFBOT_SHARD_IDS", ids)
+    if count is not None:
+        monkeypatch.setenv("BRIEFBOT_SHARD_COUNT", count)
+    with pytest.raises(SettingsError, match=message):
+        load_settings()

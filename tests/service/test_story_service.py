@@ -11,7 +11,7 @@ from story_articles import STORIES, unwrap
 
 from service.briefing_service import BriefingService
 from service.errors import InvalidSchedule, NotFound
-from service.records import BriefRequest
+from service.records import BriefOutcome, BriefRequest
 
 pytestmark = pytest.mark.slow
 GUILD, CHANNEL, USER, OTHER_USER = 1, 10, 7, 8
@@ -22,7 +22,7 @@ def publish(site: NewsSite, name: str) -> str:
     return site.publish(Page(name, title, unwrap(text).split("\n\n")))
 
 
-async def brief(service: BriefingService, url: str, **fields: object) -> object:
+async def brief(service: BriefingService, url: str, **fields: object) -> BriefOutcome:
     request = BriefRequest(guild_id=GUILD, channel_id=CHANNEL, user_id=USER, url=url, **fields)  # type: ignore[arg-type]
     return await service.brief(request)
 
@@ -37,7 +37,7 @@ async def test_two_outlets_of_one_event_share_a_story_and_another_event_does_not
     assert wire.story_id is not None and (wire.story_articles, local.story_articles) == (1, 2)
     assert local.story_id == wire.story_id and other.story_id != wire.story_id
 
-    view = await service.stories.find_story(GUILD, f"#{local.id}", viewer_id=None)
+    view = await service.stories.find_story(GUILD, f"#{local.brief.id}", viewer_id=None)
     assert view.story_id == wire.story_id and len(view.story.articles) == 2
     assert any(actor.statements for actor in view.story.actors)
     by_word = await service.stories.find_story(GUILD, "quake", viewer_id=None)
@@ -47,14 +47,14 @@ async def test_two_outlets_of_one_event_share_a_story_and_another_event_does_not
     with pytest.raises(NotFound):
         await service.stories.find_story(GUILD, "volcano", viewer_id=None)
     with pytest.raises(NotFound):
-        await service.stories.find_story(GUILD + 1, f"#{local.id}", viewer_id=None)
+        await service.stories.find_story(GUILD + 1, f"#{local.brief.id}", viewer_id=None)
 
     # Asked again, the brief comes from the store with the same story.
     again = await brief(service, publish(news_site, "aceh-local"))
     assert again.cached and again.story_id == wire.story_id and again.story_articles == 2
     # Refreshed, it is a new brief of the same article: the story still has two articles.
     refreshed = await brief(service, publish(news_site, "aceh-local"), refresh=True)
-    assert refreshed.id != again.id and refreshed.story_id == wire.story_id
+    assert refreshed.brief.id != again.brief.id and refreshed.story_id == wire.story_id
     assert refreshed.story_articles == 2
     shown = await service.stories.story(GUILD, wire.story_id, viewer_id=None)
     assert len(shown.story.articles) == 2
@@ -102,7 +102,7 @@ async def test_actor_on_topic_groups_statements_by_story(services: Services, new
     await brief(service, publish(news_site, "bank"))
     groups = await service.stories.actor_on_topic(GUILD, "Sutopo Purwo Nugroho", "earthquakes")
     assert [g.story_id for g in groups] == [wire.story_id]
-    assert all(s.brief_id == wire.id for s in groups[0].statements)
+    assert all(s.brief_id == wire.brief.id for s in groups[0].statements)
     assert await service.stories.actor_on_topic(GUILD, "Sutopo Purwo Nugroho", "banking profits") == []
     assert await service.stories.actor_on_topic(GUILD, "Nobody Atall", "earthquakes") == []
 

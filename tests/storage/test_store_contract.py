@@ -33,7 +33,6 @@ async def test_brief_round_trip_is_lossless_and_scoped_to_its_guild(store: Store
     assert (stored.guild_id, stored.channel_id, stored.user_id) == (GUILD, CHANNEL, USER)
     assert stored.briefing == briefing
     assert stored.created_at.tzinfo is not None
-    assert stored.cached is False
     assert await store.get_brief(OTHER_GUILD, brief_id) is None
 
 
