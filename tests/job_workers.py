@@ -74,14 +74,16 @@ def worker_allow_list() -> TaskAllowList:
     return TaskAllowList().with_tasks(*TEST_TASKS)
 
 
+_WORKER_MAIN = "import sys, job_workers; job_workers.main(sys.argv[1], float(sys.argv[2]))"
+
+
 def start_worker(dsn: str, *, budget_s: float = 30.0, log_path: Path) -> subprocess.Popen[bytes]:
     """A worker process running the stand-in tasks (stopped by SIGTERM, like `briefbot worker`)."""
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(REPO_ROOT), str(REPO_ROOT / "tests")])}
     with open(log_path, "ab") as log:
         return subprocess.Popen(
             # Imported by name, not run as __main__: the tasks must be `job_workers.…` here too.
-            [sys.executable, "-c", "import sys, job_workers; job_workers.main(sys.argv[1], float(sys.argv[2]))"]
-            + [dsn, str(budget_s)],
+            [sys.executable, "-c", _WORKER_MAIN, dsn, str(budget_s)],
             cwd=REPO_ROOT,
             env=env,
             stdout=log,

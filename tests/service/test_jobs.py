@@ -181,4 +181,3 @@ async def test_a_job_whose_worker_is_killed_runs_again_once(
         for worker in workers:
             if worker.poll() is None:
                 worker.kill()
-
