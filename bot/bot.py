@@ -63,8 +63,17 @@ class BriefTree(app_commands.CommandTree["BriefBot"]):
 class BriefBot(commands.Bot):
     """Slash commands only: no prefix commands, no mentions pinged by anything it posts."""
 
-    def __init__(self, settings: Settings, *, force_sync: bool = False, start_workers: bool = True) -> None:
-        """`start_workers=False` for a bot that only syncs its commands: no NLP process, no models."""
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        force_sync: bool = False,
+        start_workers: bool = True,
+        distributed: bool = False,
+    ) -> None:
+        """`start_workers=False` for a bot that only syncs its commands: no NLP process, no models.
+        `distributed=True` (`briefbot bot`): the NLP goes to `briefbot worker` processes through the
+        job queue, and `briefbot poller` processes poll the feeds."""
         super().__init__(
             command_prefix=commands.when_mentioned,
             help_command=None,
@@ -77,6 +86,7 @@ class BriefBot(commands.Bot):
         self.settings = settings
         self.force_sync = force_sync
         self.start_workers = start_workers
+        self.distributed = distributed
         self._service: BriefingService | None = None
         self._shutdown: asyncio.Future[None] | None = None
         self._in_flight: set[asyncio.Task[object]] = set()
@@ -88,7 +98,9 @@ class BriefBot(commands.Bot):
         return self._service
 
     async def setup_hook(self) -> None:
-        self._service = await BriefingService.open(self.settings, start_workers=self.start_workers)
+        self._service = await BriefingService.open(
+            self.settings, start_workers=self.start_workers, distributed=self.distributed
+        )
         for extension in EXTENSIONS:
             await self.load_extension(extension)
         self.add_dynamic_items(*DYNAMIC_ITEMS)
