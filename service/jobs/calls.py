@@ -4,7 +4,7 @@ arguments and results, read back with an unpickler that builds only known, inert
 A queued call names its task; a worker runs it only when the name is on its allow-list (by default the
 NLP tasks of service.worker), so a row in the database can never name an arbitrary callable. The
 unpickler refuses every global but the summarizer's and the service errors' classes, plain builtin
-containers and exceptions, and numpy arrays: a tampered row cannot run code either.
+containers and exceptions, dates and numpy arrays: a tampered row cannot run code either.
 """
 
 from __future__ import annotations
@@ -34,7 +34,11 @@ ENGINE_TASKS: tuple[Callable[..., Any], ...] = (
 
 # Our own classes: dataclasses and errors, nothing with side effects on construction.
 _TRUSTED_PREFIXES = ("summarizer.", "service.errors", "service.jobs.")
-_NUMPY = {
+_VALUES = {  # plain values: dates, and numpy arrays (sentence vectors, story signatures)
+    ("datetime", "datetime"),
+    ("datetime", "date"),
+    ("datetime", "timedelta"),
+    ("datetime", "timezone"),
     ("numpy", "dtype"),
     ("numpy", "ndarray"),
     ("numpy._core.numeric", "_frombuffer"),
@@ -80,7 +84,7 @@ class TaskAllowList:
 
 class _InertUnpickler(pickle.Unpickler):
     def find_class(self, module: str, name: str) -> Any:
-        trusted = module.startswith(_TRUSTED_PREFIXES) or (module, name) in _NUMPY
+        trusted = module.startswith(_TRUSTED_PREFIXES) or (module, name) in _VALUES
         if module == "builtins":
             value = getattr(builtins, name, None)
             trusted = name in _BUILTIN_TYPES or (isinstance(value, type) and issubclass(value, BaseException))
