@@ -29,13 +29,17 @@ def run_worker(settings: Settings, concurrency: int) -> int:
     """`briefbot worker`: run queued NLP jobs, `concurrency` at a time; each NLP process loads its
     models once."""
     setup_logging(_secrets(settings))
-    coroutine = serve_worker(
-        postgres_url(settings),
-        engine=settings.engine,
-        concurrency=concurrency,
-        budget_s=settings.job_budget_s,
-    )
-    return _run(coroutine, "worker")
+
+    async def serve() -> None:
+        await serve_worker(
+            postgres_url(settings),
+            _stop_on_signals(),
+            engine=settings.engine,
+            concurrency=concurrency,
+            budget_s=settings.job_budget_s,
+        )
+
+    return _run(serve(), "worker")
 
 
 def run_poller(settings: Settings) -> int:
@@ -43,13 +47,18 @@ def run_poller(settings: Settings) -> int:
     setup_logging(_secrets(settings))
 
     async def serve() -> None:
-        stop = asyncio.Event()
-        loop = asyncio.get_running_loop()
-        for signum in (signal.SIGINT, signal.SIGTERM):
-            loop.add_signal_handler(signum, stop.set)
-        await serve_poller(settings, stop)
+        await serve_poller(settings, _stop_on_signals())
 
     return _run(serve(), "poller")
+
+
+def _stop_on_signals() -> asyncio.Event:
+    """An event SIGINT and SIGTERM set (call it on the running loop)."""
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(signum, stop.set)
+    return stop
 
 
 def _run(coroutine: object, name: str) -> int:

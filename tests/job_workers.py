@@ -104,13 +104,18 @@ def stop_worker(process: subprocess.Popen[bytes], timeout: float = 20.0) -> int:
 
 def main(dsn: str, budget_s: float) -> None:
     logging.basicConfig(level=logging.INFO)
-    asyncio.run(
-        serve_worker(
+
+    async def serve() -> None:
+        stop = asyncio.Event()
+        asyncio.get_running_loop().add_signal_handler(signal.SIGTERM, stop.set)
+        await serve_worker(
             dsn,
+            stop,
             engine=EngineConfig(),
             allowed=worker_allow_list(),
             engine_factory=IdleEngine,  # type: ignore[arg-type]
             preload=("torch",),
             budget_s=budget_s,
         )
-    )
+
+    asyncio.run(serve())

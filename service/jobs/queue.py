@@ -42,6 +42,7 @@ STALLED_AFTER_S = 8.0  # silent this long: its jobs are retried elsewhere (well 
 REAP_EVERY_S = 3.0
 CALL_TTL_S = 3600.0  # calls nobody took by then are pruned (their callers crashed)
 SHUTDOWN_GRACE_S = 5.0  # after SIGTERM, running jobs get this long, then go back to the queue
+RESTART_S = 2.0  # between attempts to start the worker again after its database went away
 GAVE_UP_MESSAGE = (
     "The summarizer stopped unexpectedly several times while working on this, so I gave up on it. "
     "Please try again later."
@@ -131,6 +132,7 @@ async def _reap_forever(app: App, calls: JobCalls) -> None:
 
 async def serve_worker(
     dsn: str,
+    stop: asyncio.Event,
     *,
     engine: EngineConfig,
     concurrency: int = 1,
@@ -138,11 +140,12 @@ async def serve_worker(
     allowed: TaskAllowList | None = None,
     engine_factory: EngineFactory = build_engine,
     preload: tuple[str, ...] = ("summarizer.pipeline",),
-    install_signal_handlers: bool = True,
 ) -> None:
-    """`briefbot worker`: run queued NLP calls, `concurrency` at a time, until SIGINT or SIGTERM.
+    """`briefbot worker`: run queued NLP calls, `concurrency` at a time, until `stop` is set.
 
     On a stop, jobs still running after SHUTDOWN_GRACE_S go back to the queue for another worker.
+    When the database goes away, procrastinate's worker stops; it is started again (every
+    RESTART_S) until the database answers, with the models kept loaded meanwhile.
     """
     pool = WorkerPool(concurrency, engine, engine_factory, job_budget_s=budget_s, preload=preload)
     pool.start()  # the models load while the worker connects
@@ -154,17 +157,11 @@ async def serve_worker(
             runtime = WorkerRuntime(calls, pool, allowed or TaskAllowList())
             reaper = asyncio.create_task(_reap_forever(app, calls), name="reaper")
             try:
-                await app.run_worker_async(
-                    queues=[QUEUE],
-                    name=f"briefbot-worker-{os.getpid()}",
-                    concurrency=concurrency,
-                    additional_context={"runtime": runtime},
-                    install_signal_handlers=install_signal_handlers,
-                    update_heartbeat_interval=HEARTBEAT_S,
-                    stalled_worker_timeout=STALLED_AFTER_S,
-                    shutdown_graceful_timeout=SHUTDOWN_GRACE_S,
-                    delete_jobs="successful",
-                )
+                while not stop.is_set():
+                    await _work_until_stopped_or_lost(app, runtime, concurrency, stop)
+                    if not stop.is_set():
+                        with contextlib.suppress(TimeoutError):
+                            await asyncio.wait_for(stop.wait(), RESTART_S)
             finally:
                 reaper.cancel()
                 with contextlib.suppress(asyncio.CancelledError):
@@ -172,3 +169,37 @@ async def serve_worker(
     finally:
         await pool.close(grace_s=0.5)
         await calls.close()
+
+
+async def _work_until_stopped_or_lost(
+    app: App, runtime: WorkerRuntime, concurrency: int, stop: asyncio.Event
+) -> None:
+    worker = asyncio.create_task(
+        app.run_worker_async(
+            queues=[QUEUE],
+            name=f"briefbot-worker-{os.getpid()}",
+            concurrency=concurrency,
+            additional_context={"runtime": runtime},
+            install_signal_handlers=False,  # `stop` is ours: a stop cancels, a lost database returns
+            update_heartbeat_interval=HEARTBEAT_S,
+            stalled_worker_timeout=STALLED_AFTER_S,
+            shutdown_graceful_timeout=SHUTDOWN_GRACE_S,
+            delete_jobs="successful",
+        ),
+        name="procrastinate-worker",
+    )
+    stopping = asyncio.create_task(stop.wait())
+    await asyncio.wait({worker, stopping}, return_when=asyncio.FIRST_COMPLETED)
+    stopping.cancel()
+    if stop.is_set():
+        worker.cancel()  # procrastinate stops gracefully: running jobs get SHUTDOWN_GRACE_S
+    try:
+        await worker
+    except asyncio.CancelledError:
+        if not stop.is_set():
+            raise
+    except (psycopg.Error, ConnectorException) as err:
+        log.warning("The worker lost its database (%s); starting again in %.0f s", err, RESTART_S)
+    else:
+        if not stop.is_set():
+            log.warning("The worker stopped by itself; starting again in %.0f s", RESTART_S)

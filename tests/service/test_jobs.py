@@ -96,6 +96,20 @@ async def test_tasks_off_the_allow_list_are_refused(pool: JobPool) -> None:
         await pool.run(client_only_task)  # queued, but the worker's list does not have it
 
 
+async def test_work_resumes_after_every_database_connection_is_cut(pool: JobPool, worker_dsn: str) -> None:
+    """What a database restart does to the worker and the bot: their connections drop at once."""
+    assert await pool.run(add_task, 1, 1) == 2
+    with psycopg.connect(worker_dsn, autocommit=True) as conn:
+        cut = conn.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        ).fetchall()
+    assert len(cut) >= 3  # the worker's pool and listener, and this pool's
+    started = time.monotonic()
+    assert await asyncio.wait_for(pool.run(add_task, 5, 5), 60) == 10
+    assert time.monotonic() - started < 30
+
+
 async def test_a_call_nobody_runs_times_out_and_is_withdrawn(postgres_cluster: PostgresCluster) -> None:
     dsn = new_database(postgres_cluster)  # no worker here
     pool = await open_pool(dsn, budget_s=0.5, wait_s=0.5)
