@@ -74,16 +74,18 @@ def worker_allow_list() -> TaskAllowList:
     return TaskAllowList().with_tasks(*TEST_TASKS)
 
 
-_WORKER_MAIN = "import sys, job_workers; job_workers.main(sys.argv[1], float(sys.argv[2]))"
+_WORKER_MAIN = "import sys, job_workers; job_workers.main(sys.argv[1], float(sys.argv[2]), int(sys.argv[3]))"
 
 
-def start_worker(dsn: str, *, budget_s: float = 30.0, log_path: Path) -> subprocess.Popen[bytes]:
+def start_worker(
+    dsn: str, *, budget_s: float = 30.0, concurrency: int = 1, log_path: Path
+) -> subprocess.Popen[bytes]:
     """A worker process running the stand-in tasks (stopped by SIGTERM, like `briefbot worker`)."""
     env = {**os.environ, "PYTHONPATH": os.pathsep.join([str(REPO_ROOT), str(REPO_ROOT / "tests")])}
     with open(log_path, "ab") as log:
         return subprocess.Popen(
             # Imported by name, not run as __main__: the tasks must be `job_workers.…` here too.
-            [sys.executable, "-c", _WORKER_MAIN, dsn, str(budget_s)],
+            [sys.executable, "-c", _WORKER_MAIN, dsn, str(budget_s), str(concurrency)],
             cwd=REPO_ROOT,
             env=env,
             stdout=log,
@@ -102,7 +104,7 @@ def stop_worker(process: subprocess.Popen[bytes], timeout: float = 20.0) -> int:
         raise
 
 
-def main(dsn: str, budget_s: float) -> None:
+def main(dsn: str, budget_s: float, concurrency: int) -> None:
     logging.basicConfig(level=logging.INFO)
 
     async def serve() -> None:
@@ -116,6 +118,7 @@ def main(dsn: str, budget_s: float) -> None:
             engine_factory=IdleEngine,  # type: ignore[arg-type]
             preload=("torch",),
             budget_s=budget_s,
+            concurrency=concurrency,
         )
 
     asyncio.run(serve())
