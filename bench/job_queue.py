@@ -113,7 +113,7 @@ def main() -> None:
     bindir = server_bindir()
     if bindir is None:
         sys.exit("PostgreSQL is not installed (apt-get install postgresql)")
-    cluster = PostgresCluster(bindir, durable=False)  # fsync and synchronous commit on, as in production
+    cluster = PostgresCluster(bindir, durable=True)  # fsync and synchronous commit on, as in production
     cluster.start()
     processes = []
     try:
