@@ -9,6 +9,7 @@ import signal
 
 import psycopg
 import psycopg_pool
+from procrastinate.exceptions import ProcrastinateException
 
 from bot.logging import setup_logging
 from service.briefing_service import postgres_url
@@ -64,7 +65,7 @@ def _stop_on_signals() -> asyncio.Event:
 def _run(coroutine: object, name: str) -> int:
     try:
         asyncio.run(coroutine)  # type: ignore[arg-type]
-    except (psycopg.Error, psycopg_pool.PoolTimeout, OSError) as err:
+    except (psycopg.Error, psycopg_pool.PoolTimeout, ProcrastinateException, OSError) as err:
         log.error("The %s stopped: the database could not be reached (%s).", name, type(err).__name__)
         return 1
     except BriefError as err:

@@ -60,6 +60,7 @@ class JobPool:
         self._waiting: dict[str, asyncio.Future[Any]] = {}
         self._job_ids: dict[str, int] = {}
         self._accepting = True
+        self._closed = False
         self._listening = asyncio.Event()
         self._listener: asyncio.Task[None] | None = None
         self._background: set[asyncio.Task[Any]] = set()
@@ -136,8 +137,12 @@ class JobPool:
         return 0
 
     async def close(self, grace_s: float = 5.0) -> None:
-        """Give calls in flight up to `grace_s`, fail the rest with PoolClosed, stop listening."""
+        """Give calls in flight up to `grace_s`, fail the rest with PoolClosed, stop listening.
+        Closing again does nothing (a shutdown stops the workers, then closes the service)."""
         self._accepting = False
+        if self._closed:
+            return
+        self._closed = True
         pending = [future for future in self._waiting.values() if not future.done()]
         if pending:
             await asyncio.wait(pending, timeout=grace_s)

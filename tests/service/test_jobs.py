@@ -27,10 +27,12 @@ from job_workers import (
     value_error_task,
 )
 from postgres_cluster import PostgresCluster
+from procrastinate.jobs import Status
 
-from service.errors import JobTimedOut, PoolClosed
+from service.errors import JobTimedOut, PoolClosed, WorkerCrashed
 from service.jobs import JobPool, TaskAllowList, UnknownTask
 from service.jobs.calls import dumps
+from service.jobs.queue import RETRIES, queue_app, reap_stalled_jobs
 from storage.job_calls import JobCalls
 from summarizer.errors import EmptyInput
 from summarizer.models import Article
@@ -162,6 +164,43 @@ async def test_closing_fails_calls_still_waiting(postgres_cluster: PostgresClust
     with pytest.raises(PoolClosed):
         await asyncio.wait_for(waiting, 10)  # handed back: no worker had started it
     await pool.close(grace_s=0.1)
+    await pool.close()  # as a shutdown does: stop the workers, then close the service
+
+
+async def test_a_job_that_lost_its_worker_too_often_is_given_up_with_a_message(
+    postgres_cluster: PostgresCluster,
+) -> None:
+    """The reaper on its own, with a worker that claimed the job and went silent (no real process)."""
+    dsn = new_database(postgres_cluster)
+    pool = await open_pool(dsn)
+    app = queue_app(dsn)
+    calls = await JobCalls.open(dsn)
+    try:
+        async with app.open_async():
+            waiting = asyncio.ensure_future(pool.run(add_task, 1, 1))
+            silent = await app.job_manager.register_worker()
+            job = None
+            for _ in range(100):
+                if job := await app.job_manager.fetch_job(queues=None, worker_id=silent):
+                    break
+                await asyncio.sleep(0.05)
+            assert job is not None
+            with psycopg.connect(dsn, autocommit=True) as conn:
+                conn.execute("UPDATE procrastinate_workers SET last_heartbeat = now() - interval '1 hour'")
+            await reap_stalled_jobs(app, calls)  # first loss: back in the queue
+            assert await app.job_manager.get_job_status_async(job.id) == Status.TODO
+            assert not waiting.done()
+
+            assert await app.job_manager.fetch_job(queues=None, worker_id=silent) is not None
+            with psycopg.connect(dsn, autocommit=True) as conn:
+                conn.execute("UPDATE procrastinate_jobs SET attempts = %s", (RETRIES,))
+            await reap_stalled_jobs(app, calls)  # lost once too often: the caller is told
+            with pytest.raises(WorkerCrashed, match="gave up"):
+                await asyncio.wait_for(waiting, 10)
+            assert await app.job_manager.get_job_status_async(job.id) == Status.FAILED
+    finally:
+        await calls.close()
+        await pool.close()
 
 
 async def test_a_job_whose_worker_is_killed_runs_again_once(
