@@ -69,9 +69,13 @@ class BriefBot(commands.Bot):
         *,
         force_sync: bool = False,
         start_workers: bool = True,
+        distributed: bool = False,
         **client_options: object,
     ) -> None:
-        """`start_workers=False` for a bot that only syncs its commands: no NLP process, no models."""
+        """`start_workers=False` for a bot that only syncs its commands: no NLP process, no models.
+        `distributed=True` (`briefbot bot`): the NLP goes to `briefbot worker` processes through the
+        job queue, and `briefbot poller` processes poll the feeds. `client_options`: discord.py's
+        (the shards of ShardedBriefBot)."""
         super().__init__(
             **client_options,
             command_prefix=commands.when_mentioned,
@@ -85,6 +89,7 @@ class BriefBot(commands.Bot):
         self.settings = settings
         self.force_sync = force_sync
         self.start_workers = start_workers
+        self.distributed = distributed
         self._service: BriefingService | None = None
         self._shutdown: asyncio.Future[None] | None = None
         self._in_flight: set[asyncio.Task[object]] = set()
@@ -96,7 +101,9 @@ class BriefBot(commands.Bot):
         return self._service
 
     async def setup_hook(self) -> None:
-        self._service = await BriefingService.open(self.settings, start_workers=self.start_workers)
+        self._service = await BriefingService.open(
+            self.settings, start_workers=self.start_workers, distributed=self.distributed
+        )
         for extension in EXTENSIONS:
             await self.load_extension(extension)
         self.add_dynamic_items(*DYNAMIC_ITEMS)
@@ -178,11 +185,19 @@ class ShardedBriefBot(BriefBot, commands.AutoShardedBot):
     with different `shard_ids` (and one `shard_count`) share the servers between them.
     """
 
-    def __init__(self, settings: Settings, *, force_sync: bool = False, start_workers: bool = True) -> None:
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        force_sync: bool = False,
+        start_workers: bool = True,
+        distributed: bool = False,
+    ) -> None:
         super().__init__(
             settings,
             force_sync=force_sync,
             start_workers=start_workers,
+            distributed=distributed,
             shard_count=settings.shard_count,
             shard_ids=settings.shard_ids,
         )
@@ -192,7 +207,9 @@ class ShardedBriefBot(BriefBot, commands.AutoShardedBot):
         log.info("Running shards %s of %s.", sorted(self.shards), self.shard_count)
 
 
-def make_bot(settings: Settings, *, force_sync: bool = False, start_workers: bool = True) -> BriefBot:
+def make_bot(
+    settings: Settings, *, force_sync: bool = False, start_workers: bool = True, distributed: bool = False
+) -> BriefBot:
     """A sharded bot when the settings name a shard count, else the one-connection bot of old."""
     kind = ShardedBriefBot if settings.sharded else BriefBot
-    return kind(settings, force_sync=force_sync, start_workers=start_workers)
+    return kind(settings, force_sync=force_sync, start_workers=start_workers, distributed=distributed)

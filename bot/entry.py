@@ -57,8 +57,9 @@ def missing_token_exit() -> int:
     return 2
 
 
-def run_bot(settings: Settings) -> int:
+def run_bot(settings: Settings, *, distributed: bool = False) -> int:
     """`briefbot run` / `python -m bot`: serve until SIGINT or SIGTERM; returns the exit code.
+    `distributed=True` is `briefbot bot`: the NLP is queued for `briefbot worker` processes.
 
     A login or network failure is one readable line, never a traceback: discord.py's exceptions
     carry the server's answer, and a proxy that echoes request headers would put the token in it.
@@ -67,7 +68,7 @@ def run_bot(settings: Settings) -> int:
     if token is None:
         return missing_token_exit()
     try:
-        asyncio.run(_serve(settings, token))
+        asyncio.run(_serve(settings, token, distributed))
     except (discord.DiscordException, aiohttp.ClientError, OSError, TimeoutError) as err:
         log.error(connection_failure_message(err))
         return 1
@@ -108,8 +109,8 @@ def _status_text(status: int) -> str:
         return str(status)
 
 
-async def _serve(settings: Settings, token: str) -> None:
-    bot = make_bot(settings)
+async def _serve(settings: Settings, token: str, distributed: bool) -> None:
+    bot = make_bot(settings, distributed=distributed)
     loop = asyncio.get_running_loop()
     for signum in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(signum, bot.request_close)

@@ -30,7 +30,15 @@ from service.records import (
 )
 from service.settings import Settings
 from service.stories import StoryService
-from service.worker import EngineFactory, WorkerPool, answer_task, build_engine, match_task, signed_brief_task
+from service.worker import (
+    EngineFactory,
+    TaskRunner,
+    WorkerPool,
+    answer_task,
+    build_engine,
+    match_task,
+    signed_brief_task,
+)
 from storage import FeedFollower, FeedRoute, HistoryPage, NewBrief, PostgresStore, SqliteStore, Store
 from storage.errors import readable_database_errors
 from summarizer import sources
@@ -62,10 +70,15 @@ _NO_MATCH_REASON = "matched no subscribed topic"
 
 
 class BriefingService:
-    def __init__(self, settings: Settings, store: Store, pool: WorkerPool) -> None:
+    def __init__(
+        self, settings: Settings, store: Store, pool: TaskRunner, *, polls_feeds: bool = True
+    ) -> None:
+        """`polls_feeds=False` (distributed mode): `briefbot poller` processes poll the feeds, and
+        `poll_feeds` only hands over what they briefed for this process to post."""
         self._settings = settings
         self._store = store
         self._pool = pool
+        self._polls_feeds = polls_feeds
         self._cooldowns = Cooldowns(settings.user_cooldown_s)
         self._queue = QueueLimit(
             settings.queue_limit, settings.workers, initial_seconds=settings.job_budget_s
@@ -78,20 +91,36 @@ class BriefingService:
 
     @classmethod
     async def open(
-        cls, settings: Settings, *, engine_factory: EngineFactory = build_engine, start_workers: bool = True
+        cls,
+        settings: Settings,
+        *,
+        engine_factory: EngineFactory = build_engine,
+        start_workers: bool = True,
+        distributed: bool = False,
     ) -> BriefingService:
         """Open the store (migrating it) and start the workers; the models load in the background.
 
         `start_workers=False` is for callers that only need the store (`briefbot sync`): no process
         starts and no model loads, unless a task is run after all (then the first one waits for both).
+        `distributed=True` (`briefbot bot`, `briefbot poller`): the NLP is queued on PostgreSQL for
+        `briefbot worker` processes, no NLP runs in this process, and feeds are left to the pollers.
         """
         store = await open_store(settings)
-        pool = WorkerPool(
-            settings.workers, settings.engine, engine_factory, job_budget_s=settings.job_budget_s
-        )
-        if start_workers:
-            pool.start()
-        return cls(settings, store, pool)
+        if not distributed:
+            pool = WorkerPool(
+                settings.workers, settings.engine, engine_factory, job_budget_s=settings.job_budget_s
+            )
+            if start_workers:
+                pool.start()
+            return cls(settings, store, pool)
+        from service.jobs import JobPool  # only the distributed mode needs the queue library
+
+        try:
+            job_pool = await JobPool.open(postgres_url(settings), budget_s=settings.job_budget_s)
+        except BaseException:
+            await store.close()
+            raise
+        return cls(settings, store, job_pool, polls_feeds=False)
 
     def drain(self) -> int:
         """Shutting down: hand back every NLP task that has not started (its caller gets a polite
@@ -347,8 +376,9 @@ class BriefingService:
         of times, while delivered pairs never come back.
         """
         async with self._poll_lock:
-            for feed in await self._store.list_feeds():
-                await self._poll_feed(feed)
+            if self._polls_feeds:
+                for feed in await self._store.list_feeds():
+                    await self._poll_feed(feed)
             pending = await self._store.pending_deliveries(max_offers=DELIVERY_OFFERS)
             deliveries: dict[int, FeedDelivery] = {}
             for pair in pending:
@@ -361,6 +391,17 @@ class BriefingService:
                     deliveries[pair.brief_id] = FeedDelivery(outcome, pair.feed_url, pair.item_url, [])
                 deliveries[pair.brief_id].channel_ids.append(pair.channel_id)
             return list(deliveries.values())
+
+    async def poll_due_feeds(self, limit: int = 10) -> int:
+        """`briefbot poller`: lease up to `limit` feeds due for a poll and poll them; returns how many.
+
+        The lease marks them polled, so pollers running side by side never poll a feed twice in an
+        interval; what they brief waits in the store for a bot process to post (`poll_feeds`).
+        """
+        feeds = await self._store.lease_due_feeds(self._settings.feed_interval_s, limit)
+        for feed in feeds:
+            await self._poll_feed(feed)
+        return len(feeds)
 
     async def _poll_feed(self, feed: Feed) -> None:
         fetch_config = self._settings.engine.fetch
@@ -485,10 +526,14 @@ async def open_store(settings: Settings) -> Store:
     if settings.database_url is None:
         with readable_database_errors(settings.database_path):
             return await SqliteStore.open(settings.database_path)
-    url = settings.database_url.get_secret_value()
+    return await PostgresStore.open(postgres_url(settings))
+
+
+def postgres_url(settings: Settings) -> str:
+    url = settings.database_url.get_secret_value() if settings.database_url is not None else ""
     if not url.startswith(("postgresql://", "postgres://")):
         raise ValueError("BRIEFBOT_DATABASE_URL must be a postgresql:// URL")
-    return await PostgresStore.open(url)
+    return url
 
 
 class _Reporter:

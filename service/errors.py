@@ -25,6 +25,9 @@ class Busy(BriefError):
             message = f"I'm busy with other briefs right now — try again in {seconds} s."
         super().__init__(message)
 
+    def __reduce__(self) -> tuple[type[Busy], tuple[float, BusyReason]]:
+        return Busy, (self.retry_after, self.reason)
+
 
 class NotFound(BriefError):
     code = "not_found"
@@ -52,6 +55,9 @@ class JobTimedOut(BriefError):
             "Please send a shorter article or an excerpt."
         )
 
+    def __reduce__(self) -> tuple[type[JobTimedOut], tuple[float]]:
+        return JobTimedOut, (self.budget_s,)  # rebuilt from its budget when it crosses processes
+
 
 class PoolClosed(BriefError):
     """The bot is shutting down: work that had not started is handed back instead of waited for."""
@@ -62,6 +68,9 @@ class PoolClosed(BriefError):
         super().__init__(
             "I'm restarting right now, so I couldn't start on this. Please try again in a minute."
         )
+
+    def __reduce__(self) -> tuple[type[PoolClosed], tuple[()]]:
+        return PoolClosed, ()
 
 
 class InvalidSchedule(BriefError, ValueError):

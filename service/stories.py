@@ -19,7 +19,7 @@ from service.errors import NotFound
 from service.limits import QueueLimit
 from service.records import ActorStatement, BriefOutcome, StoredBrief
 from service.settings import Settings
-from service.worker import WorkerPool, digest_entry_task, merge_task, signature_task, topic_scores_task
+from service.worker import TaskRunner, digest_entry_task, merge_task, signature_task, topic_scores_task
 from storage import Store
 from storage.records import DigestSchedule
 from summarizer.digest import Digest, rank_stories
@@ -65,7 +65,7 @@ class StoryStatements:
 
 
 class StoryService:
-    def __init__(self, settings: Settings, store: Store, pool: WorkerPool, queue: QueueLimit) -> None:
+    def __init__(self, settings: Settings, store: Store, pool: TaskRunner, queue: QueueLimit) -> None:
         self._settings = settings
         self._store = store
         self._pool = pool

@@ -29,7 +29,7 @@ from contextlib import suppress
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
 from multiprocessing.process import BaseProcess
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from service.errors import JobTimedOut, PoolClosed, WorkerCrashed
 from summarizer.config import EngineConfig
@@ -46,6 +46,19 @@ log = logging.getLogger(__name__)
 
 EngineFactory = Callable[[EngineConfig], "Engine"]
 T = TypeVar("T")
+
+
+class TaskRunner(Protocol):
+    """Where the service sends its NLP: this WorkerPool (`briefbot run`), or service.jobs.JobPool
+    (the distributed mode: queued for `briefbot worker` processes)."""
+
+    def start(self) -> None: ...
+
+    async def run(self, task: Callable[..., T], *args: Any) -> T: ...
+
+    def drain(self) -> int: ...
+
+    async def close(self, grace_s: float = 5.0) -> None: ...
 
 
 def build_engine(config: EngineConfig) -> Engine:

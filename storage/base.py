@@ -158,6 +158,12 @@ class Store(ABC):
         """The feeds a guild follows, or (None) every feed someone follows: what the poller polls."""
 
     @abstractmethod
+    async def lease_due_feeds(self, interval_s: float, limit: int) -> list[Feed]:
+        """Up to `limit` followed feeds not polled for `interval_s` (never polled first), marked as
+        polled now: however many pollers ask at once, each feed goes to one of them per interval.
+        The feeds come back as they were before the lease (their last poll, their validators)."""
+
+    @abstractmethod
     async def feed_followers(self, feed_id: int) -> list[FeedFollower]: ...
 
     @abstractmethod

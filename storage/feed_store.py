@@ -4,6 +4,7 @@ seen and settled, and what was posted where. Mixed into SqlStore."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import timedelta
 
 from storage.codec import utc_now
 from storage.indexing import pack_briefs
@@ -65,6 +66,23 @@ class FeedSql(SqlBase):
                 "(SELECT feed_id FROM feed_follows WHERE guild_id = ?) ORDER BY id",
                 (guild_id,),
             )
+        return [self._feed(row) for row in rows]
+
+    async def lease_due_feeds(self, interval_s: float, limit: int) -> list[Feed]:
+        now = utc_now()
+        async with self._transaction() as tx:
+            rows = await tx.fetchall(
+                f"SELECT {_FEED_COLUMNS} FROM feeds WHERE (last_polled_at IS NULL OR last_polled_at <= ?) "
+                "AND EXISTS (SELECT 1 FROM feed_follows f WHERE f.feed_id = feeds.id) "
+                f"ORDER BY last_polled_at NULLS FIRST, id LIMIT ?{self.dialect.lock_rows_skip_locked}",
+                (self.dialect.time_param(now - timedelta(seconds=interval_s)), limit),
+            )
+            if rows:
+                membership, ids = self.dialect.in_list("id", [row["id"] for row in rows])
+                await tx.execute(
+                    f"UPDATE feeds SET last_polled_at = ? WHERE {membership}",
+                    (self.dialect.time_param(now), ids),
+                )
         return [self._feed(row) for row in rows]
 
     async def feed_followers(self, feed_id: int) -> list[FeedFollower]:

@@ -65,6 +65,7 @@ class PostgresTx(Tx):
 
 class PostgresDialect(Dialect):
     lock_rows = " FOR UPDATE"
+    lock_rows_skip_locked = " FOR UPDATE SKIP LOCKED"
 
     def in_list(self, column: str, values: Sequence[Any]) -> tuple[str, Any]:
         return f"{column} = ANY(?)", list(values)

@@ -53,6 +53,9 @@ class Dialect(ABC):
     # Appended to a SELECT that reads a row the transaction will rewrite (SQLite's writer lock is
     # the whole database already; PostgreSQL needs the row lock against a concurrent join).
     lock_rows = ""
+    # Rows another transaction has locked are left out instead of waited for (PostgreSQL's SKIP
+    # LOCKED: concurrent pollers each lease different feeds; SQLite has one writer anyway).
+    lock_rows_skip_locked = ""
 
     @abstractmethod
     def in_list(self, column: str, values: Sequence[Any]) -> tuple[str, Any]:

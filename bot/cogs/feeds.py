@@ -19,13 +19,18 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+DELIVERY_CHECK_S = 60.0  # distributed mode: how soon what a poller briefed is posted
+
 
 @app_commands.default_permissions(manage_channels=True)
 class Feeds(commands.GroupCog, group_name="feed", group_description="RSS and Atom feeds this server follows"):
     def __init__(self, bot: BriefBot) -> None:
         self.bot = bot
         super().__init__()
-        self.poll.change_interval(seconds=bot.settings.feed_interval_s)
+        interval = bot.settings.feed_interval_s
+        if bot.distributed:  # pollers brief the items; this loop only posts them, so it looks often
+            interval = min(interval, DELIVERY_CHECK_S)
+        self.poll.change_interval(seconds=interval)
 
     async def cog_unload(self) -> None:
         self.poll.cancel()

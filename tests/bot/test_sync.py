@@ -115,5 +115,5 @@ def test_briefbot_sync_opens_the_service_without_workers(
     monkeypatch.setattr("bot.entry.prepare_run", lambda settings: "token")
 
     assert sync_commands(Settings(discord_token=None, database_path=tmp_path / "db")) == 0
-    assert opened == [{"start_workers": False}]
+    assert opened == [{"start_workers": False, "distributed": False}]
     tree_sync.assert_awaited_once()

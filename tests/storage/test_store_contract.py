@@ -276,6 +276,21 @@ async def test_a_feed_is_one_row_per_url_followed_by_guilds_and_remembers_valida
     assert await store.list_feeds() == []  # nobody follows it: no longer polled
 
 
+async def test_due_feeds_are_leased_once_per_interval_never_polled_first(store: Store) -> None:
+    for n in range(3):
+        await store.add_feed(GUILD, f"https://news.example/{n}.xml", USER)
+    first, second, third = await store.list_feeds()
+    await store.feed_polled(second.id)  # polled just now: not due for an hour
+    leased = await store.lease_due_feeds(3600.0, limit=1)
+    assert [feed.id for feed in leased] == [first.id]
+    assert leased[0].last_polled_at is None  # as it was before the lease
+    assert [feed.id for feed in await store.lease_due_feeds(3600.0, limit=10)] == [third.id]
+    assert await store.lease_due_feeds(3600.0, limit=10) == []  # leased: not due again this interval
+    assert {feed.id for feed in await store.lease_due_feeds(0.0, limit=10)} == {first.id, second.id, third.id}
+    await store.remove_feed(GUILD, "https://news.example/0.xml")
+    assert first.id not in {feed.id for feed in await store.lease_due_feeds(0.0, limit=10)}
+
+
 async def test_feed_items_settle_once_and_failures_retry_then_give_up(store: Store) -> None:
     await store.add_feed(GUILD, FEED_URL, USER)
     (feed,) = await store.list_feeds(GUILD)
