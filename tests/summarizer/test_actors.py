@@ -2,16 +2,10 @@
 
 from __future__ import annotations
 
-import statistics
-import time
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from spacy.language import Language
-
-from summarizer.actors import extract_actors, first_name_gender, salience
-from summarizer.positions import extract_positions
-from summarizer.segmentation import segment
+from summarizer.actors import first_name_gender, salience
 
 if TYPE_CHECKING:
     from conftest import Analysis
@@ -262,19 +256,6 @@ def test_cnndm_business(analyse: Analyse, cnndm: dict[str, str]) -> None:
     goodwin = result.actor("Fred Goodwin")
     assert goodwin.role == "former RBS boss"
     assert {"Goodwin", "Mr Goodwin", "the disgraced former boss"} <= set(goodwin.aliases)
-
-
-def test_fast_enough_beyond_the_parse(nlp: Language, cnndm: dict[str, str]) -> None:
-    doc = nlp(cnndm[LOCKE_ID])  # 821 words
-    extract_actors(doc, segment(doc))  # first-name lists load once per process
-    timings = []
-    for _ in range(3):
-        started = time.perf_counter()
-        sentences = segment(doc)
-        index = extract_actors(doc, sentences)
-        extract_positions(doc, sentences, index)
-        timings.append(time.perf_counter() - started)
-    assert statistics.median(timings) < 0.05
 
 
 CLUBS = """\
