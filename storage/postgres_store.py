@@ -7,22 +7,26 @@ and privacy lexemes, so one match also filters by who may see a brief.
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Sequence
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Iterator, Sequence
+from contextlib import asynccontextmanager, contextmanager
 from datetime import datetime
 from typing import Any
 
+import psycopg
 from psycopg import AsyncConnection
 from psycopg.rows import dict_row
 from psycopg.types.json import Jsonb
-from psycopg_pool import AsyncConnectionPool
+from psycopg_pool import AsyncConnectionPool, PoolTimeout
 
+from storage.errors import DatabaseUnavailable
 from storage.indexing import search_words
 from storage.postgres_migrations import migrate
 from storage.sql import Dialect, Row, Tx
 from storage.sql_store import SqlStore
 
 POOL_SIZE = 8
+CONNECT_WAIT_S = 10.0  # for a free connection, or for the database to come back, before giving up
+UNREACHABLE = "I can't reach my database right now. Please try again in a minute."
 RECENT_SEARCH = 2000  # newest briefs a search walks before it asks the full-text index
 
 
@@ -167,10 +171,29 @@ class PostgresStore(SqlStore):
 
     @asynccontextmanager
     async def _read(self) -> AsyncIterator[Tx]:
-        async with self._pool.connection() as conn:
-            yield PostgresTx(conn)
+        with _reachable():
+            async with self._pool.connection(timeout=CONNECT_WAIT_S) as conn:
+                yield PostgresTx(conn)
 
     @asynccontextmanager
     async def _transaction(self) -> AsyncIterator[Tx]:
-        async with self._pool.connection() as conn, conn.transaction():
-            yield PostgresTx(conn)
+        with _reachable():
+            async with self._pool.connection(timeout=CONNECT_WAIT_S) as conn, conn.transaction():
+                yield PostgresTx(conn)
+
+
+@contextmanager
+def _reachable() -> Iterator[None]:
+    """A database that is down or restarting becomes DatabaseUnavailable (a BriefError: the user reads
+    a sentence, the poller tries again next round). Errors the server reports about a statement
+    (a deadlock, a constraint) are left as they are."""
+    try:
+        yield
+    except PoolTimeout as err:
+        raise DatabaseUnavailable(UNREACHABLE) from err
+    except psycopg.OperationalError as err:
+        # No SQLSTATE: the connection failed on our side; class 08: connection exception; 57P: the
+        # server is shutting down or starting up.
+        if err.sqlstate is None or err.sqlstate.startswith(("08", "57P")):
+            raise DatabaseUnavailable(UNREACHABLE) from err
+        raise
