@@ -5,9 +5,8 @@ grouping by subject alone fails. Topics are split deterministically into a dev h
 weights and every threshold are fitted there) and a test half (reported, never tuned on). Articles
 are fed one at a time in shuffled order, several seeds. Systems:
 
-- ours: `StoryGrouper` (lead embedding, actors, places, dates, numbers, content words, each weighted by
-  its rarity among the candidate stories; logistic weights fitted on dev, `--save-model` keeps them as
-  the defaults in summarizer/story_model.json);
+- ours: `StoryGrouper` (lead embedding, actors, places, dates, numbers; logistic weights fitted on dev,
+  `--save-model` keeps them as the defaults in summarizer/story_model.json);
 - TF-IDF: online, each article joins the story whose TF-IDF centroid is most cosine-similar if that
   reaches a threshold tuned on dev (IDF fitted on dev texts);
 - singletons: one story per article.
@@ -49,7 +48,6 @@ from summarizer.stories import (
     InMemoryStoryIndex,
     StoryGrouper,
     StoryProfile,
-    key_rarity,
     match_features,
 )
 from summarizer.story_merge import merge_story
@@ -271,10 +269,8 @@ def fit_params(dev: list[Item], seeds: Sequence[int]) -> GroupingParams:
         story_of: dict[str, StoryProfile] = {}
         for item in order:
             p = GroupingParams()
-            found = index.candidates(item.signature.keys, None, p.window, p.per_key, p.max_candidates)
-            rarity = key_rarity(item.signature, found)
-            for profile in found:
-                features.append(match_features(item.signature, profile, rarity))
+            for profile in index.candidates(item.signature.keys, None, p.window, p.per_key, p.max_candidates):
+                features.append(match_features(item.signature, profile))
                 labels.append(int(story_of.get(item.gold) is profile))
             profile = story_of.get(item.gold) or index.new_story()
             story_of[item.gold] = profile

@@ -3,15 +3,13 @@
 Incremental by design: a brief is compared only with the candidate stories a `StoryIndex` returns for
 its actor and place keys within the time window (at most CANDIDATES_PER_KEY per key, MAX_CANDIDATES in
 all), never with the history, so the work per join is bounded however many stories are stored. A story
-is kept as a `StoryProfile` of sums and counts (the lead-embedding sum, its last MEMBER_VECTORS leads,
-how many of its articles name each key, date, number and word), so adding a brief updates it in time
-proportional to the brief's signature, and a database can keep it as rows.
+is kept as a `StoryProfile` of sums and counts (the lead-embedding sum, how many of its articles name
+each key, date and number), so adding a brief updates it in time proportional to the brief's keys, and
+a database can keep it as rows.
 
-The match score is a logistic model over the FEATURES of (brief, story): lead-embedding cosine with the
-story centroid and with its nearest member lead, weighted overlap of actors and of places, how often the
-story names the brief's main person, shared dates, a year conflict, shared numbers, and the overlap of
-keys, numbers and content words each weighted by its rarity among the candidate stories (an online IDF:
-what every candidate shares, the subject, says least). Subject similarity alone cannot tell two
+The match score is a logistic model over seven features of (brief, story): lead-embedding cosine with
+the story centroid, weighted overlap of actors and of places, how often the story names the brief's
+main person, shared dates, a year conflict, shared numbers. Subject similarity alone cannot tell two
 earthquakes apart; the places, dates, people and numbers can. The weights and the join threshold are
 data (story_model.json), fitted by bench/stories.py on the dev half of the ECB+ stories only (the test
 half is reported, never tuned on).
@@ -21,7 +19,7 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -31,20 +29,7 @@ import numpy as np
 
 from summarizer.story_signature import StorySignature
 
-FEATURES = (
-    "lead_cosine",
-    "actors",
-    "places",
-    "main_actor",
-    "dates_shared",
-    "year_conflict",
-    "numbers",
-    "lead_nearest",
-    "rare_keys",
-    "rare_numbers",
-    "words",
-    "small_story",
-)
+FEATURES = ("lead_cosine", "actors", "places", "main_actor", "dates_shared", "year_conflict", "numbers")
 # Fitted on the ECB+ dev half by `python bench/stories.py --save-model` (logistic regression on
 # brief/story pairs, then the threshold that maximises dev B-cubed F1 of the online grouping over 5
 # shuffled orders).
@@ -53,8 +38,6 @@ DEFAULT_WINDOW = timedelta(days=4)  # a story's articles are published within da
 CANDIDATES_PER_KEY = 32  # the most recently updated stories per key: bounds the work for common keys
 MAX_CANDIDATES = 128
 TYPICAL_YEAR_SHARE = 0.25
-MAX_STORY_WORDS = 400  # a story keeps the counts of its most widely used words only
-MEMBER_VECTORS = 16  # the most recent leads a story keeps for nearest-member similarity
 
 
 @dataclass(slots=True)
@@ -67,10 +50,8 @@ class StoryProfile:
     key_counts: dict[str, int] = field(default_factory=dict)  # actor/place key -> articles naming it
     date_counts: dict[str, int] = field(default_factory=dict)
     number_counts: dict[str, int] = field(default_factory=dict)
-    word_counts: dict[str, int] = field(default_factory=dict)
     first_published: datetime | None = None
     last_published: datetime | None = None
-    members: list[np.ndarray] = field(default_factory=list)  # the last MEMBER_VECTORS leads, oldest first
 
     def centroid(self) -> np.ndarray:
         assert self.vector_sum is not None, "an empty story has no centroid"
@@ -84,18 +65,12 @@ class StoryProfile:
         self.size += 1
         vector = signature.vector.astype(np.float64)
         self.vector_sum = vector.copy() if self.vector_sum is None else self.vector_sum + vector
-        self.members = [*self.members[-(MEMBER_VECTORS - 1) :], signature.vector.astype(np.float32)]
         for key in signature.keys:
             self.key_counts[key] = self.key_counts.get(key, 0) + 1
         for date in signature.dates:
             self.date_counts[date] = self.date_counts.get(date, 0) + 1
         for number in signature.numbers:
             self.number_counts[number] = self.number_counts.get(number, 0) + 1
-        for word in signature.words:
-            self.word_counts[word] = self.word_counts.get(word, 0) + 1
-        if len(self.word_counts) > MAX_STORY_WORDS:
-            kept = sorted(self.word_counts.items(), key=lambda item: (-item[1], item[0]))[:MAX_STORY_WORDS]
-            self.word_counts = dict(kept)
         when = signature.ref.published
         if when is not None:
             self.first_published = min(filter(None, (self.first_published, when)))
@@ -227,19 +202,15 @@ class StoryGrouper:
     ) -> tuple[StoryProfile | None, float]:
         """The best of candidates fetched elsewhere (an async store): join it when the probability
         reaches `params.threshold`, else start a story."""
-        found = list(candidates)
-        rarity = key_rarity(signature, found)
         best, best_probability = None, 0.0
-        for profile in found:
-            probability = self.probability(signature, profile, rarity)
+        for profile in candidates:
+            probability = self.probability(signature, profile)
             if probability > best_probability:
                 best, best_probability = profile, probability
         return best, best_probability
 
-    def probability(
-        self, signature: StorySignature, profile: StoryProfile, rarity: Mapping[str, float] | None = None
-    ) -> float:
-        z = self.params.bias + float(self._weights @ match_features(signature, profile, rarity))
+    def probability(self, signature: StorySignature, profile: StoryProfile) -> float:
+        z = self.params.bias + float(self._weights @ match_features(signature, profile))
         return 1.0 / (1.0 + math.exp(-z))
 
     def add(self, signature: StorySignature) -> Placement:
@@ -251,13 +222,9 @@ class StoryGrouper:
         return Placement(profile.story_id, new, round(probability, 4), considered)
 
 
-def match_features(
-    signature: StorySignature, profile: StoryProfile, rarity: Mapping[str, float] | None = None
-) -> np.ndarray:
-    """The features of FEATURES, each roughly on 0..1. `rarity` weighs the brief's keys by how few of
-    the candidate stories name them (`key_rarity`); without it every key weighs the same."""
+def match_features(signature: StorySignature, profile: StoryProfile) -> np.ndarray:
+    """The features of FEATURES, each roughly on 0..1."""
     cosine = float(signature.vector @ profile.centroid())
-    nearest = max((float(signature.vector @ m) for m in profile.members), default=cosine)
     return np.array(
         [
             cosine,
@@ -267,49 +234,8 @@ def match_features(
             _typical(signature.dates, profile.date_counts, profile.size),
             float(_year_conflict(signature.dates, profile)),
             _typical(signature.numbers, profile.number_counts, profile.size),
-            nearest,
-            _rare_overlap(signature, profile, rarity or {}),
-            _rare_typical(signature.numbers, profile.number_counts, profile.size, rarity or {}),
-            _rare_typical(signature.words, profile.word_counts, profile.size, rarity or {}),
-            1.0 / max(profile.size, 1),
         ]
     )
-
-
-def key_rarity(signature: StorySignature, candidates: Sequence[StoryProfile]) -> dict[str, float]:
-    """An inverse story frequency of each of the brief's keys over the candidate stories: a key that
-    every candidate names (the country both earthquakes struck) tells them apart less than one only a
-    single candidate names (the district). The candidates are the stories seen so far that could take
-    the brief, so this is an online IDF over them, at no extra lookup."""
-    n = len(candidates)
-
-    def idf(value: str, counts_of: Callable[[StoryProfile], dict[str, int]]) -> float:
-        return math.log((n + 1) / (sum(1 for p in candidates if value in counts_of(p)) + 1)) + 1.0
-
-    rarity = {key: idf(key, lambda p: p.key_counts) for key in signature.keys}
-    rarity |= {number: idf(number, lambda p: p.number_counts) for number in signature.numbers}
-    rarity |= {word: idf(word, lambda p: p.word_counts) for word in signature.words}
-    return rarity
-
-
-def _rare_typical(
-    values: frozenset[str], counts: dict[str, int], size: int, rarity: Mapping[str, float]
-) -> float:
-    """`_typical` with each value weighted by its rarity among the candidates."""
-    total = sum(rarity.get(v, 1.0) for v in values)
-    if not total:
-        return 0.0
-    return sum(rarity.get(v, 1.0) * counts.get(v, 0) for v in values) / (total * max(size, 1))
-
-
-def _rare_overlap(signature: StorySignature, profile: StoryProfile, rarity: Mapping[str, float]) -> float:
-    """Like `_key_overlap` over actors and places together, each key also weighted by its rarity."""
-    total = weighted = 0.0
-    for key, salience in (*signature.actors, *signature.places):
-        weight = max(salience, 0.05) * rarity.get(key, 1.0)
-        total += weight
-        weighted += weight * profile.share(key)
-    return weighted / total if total else 0.0
 
 
 def _typical(values: frozenset[str], counts: dict[str, int], size: int) -> float:

@@ -7,8 +7,6 @@ it uses is computed once per brief and kept small enough to store beside it:
 - actor keys and place keys from the engine's key actors: who and where, the facts that separate two
   events of the same kind (two earthquakes, two rehab stays) when the subject alone cannot;
 - the dates and numbers the text mentions (years, "June 13", magnitudes, ages, death tolls);
-- its most frequent content words, which name the teams, towns and objects of an event however each
-  outlet spells the names of the actors;
 - the publication time, when known, for the time window.
 
 Keys are plain strings ("person:lohan", "place:malibu") so a database can index them as they are.
@@ -35,7 +33,6 @@ MAX_ACTOR_KEYS = 8  # the most salient people/organisations; the long tail is mo
 MAX_PLACE_KEYS = 5
 MAX_NUMBERS = 24
 MAX_DATES = 24
-MAX_WORDS = 48
 
 _MONTHS = (
     "january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
@@ -55,7 +52,6 @@ _SMALL_NUMBERS = (
 _NUMBER_WORDS = {word: str(value) for value, word in enumerate(_SMALL_NUMBERS)}
 _SPELLED_NUMBER = re.compile(rf"(?<!-)\b({'|'.join(_NUMBER_WORDS)})\b(?!-)", re.IGNORECASE)
 _NAME_PART = re.compile(r"[^\W_]+")
-_WORD = re.compile(r"[^\W\d_][^\W_]*(?:['’-][^\W\d_]+)*")
 _NAME_SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv"})
 _PARTICLES = frozenset({"the", "of", "and", "de", "la", "le", "al", "el", "von", "van", "der"})
 
@@ -80,7 +76,6 @@ class StorySignature:
     places: tuple[tuple[str, float], ...]
     dates: frozenset[str]  # "y:2013", "md:06-13"
     numbers: frozenset[str]  # "6.1", "1200", "33"
-    words: frozenset[str] = frozenset()  # "jaguars", "quake", "rehab"
 
     @property
     def keys(self) -> list[str]:
@@ -102,7 +97,6 @@ def signature_of(briefing: Briefing, encoder: Encoder) -> StorySignature:
         places=_actor_keys([a for a in briefing.actors if a.kind == "place"], MAX_PLACE_KEYS),
         dates=frozenset(mentioned_dates(f"{article.title} {text}", article.date)),
         numbers=frozenset(mentioned_numbers(f"{article.title} {text}")),
-        words=frozenset(content_words(f"{article.title} {text}")),
     )
 
 
@@ -176,19 +170,6 @@ def mentioned_numbers(text: str) -> set[str]:
         if value not in numbers:
             numbers.append(value)
     return set(numbers[:MAX_NUMBERS])
-
-
-def content_words(text: str, limit: int = MAX_WORDS) -> list[str]:
-    """The article's most frequent words of three letters or more that are not stop words, folded, most
-    frequent first (ties: first seen first)."""
-    from spacy.lang.en.stop_words import STOP_WORDS  # the bot's process imports this module, not spaCy
-
-    counts: dict[str, int] = {}
-    for match in _WORD.finditer(_fold(text)):
-        word = match.group(0)
-        if len(word) >= 3 and word not in STOP_WORDS:
-            counts[word] = counts.get(word, 0) + 1
-    return sorted(counts, key=lambda w: -counts[w])[:limit]
 
 
 def _actor_keys(actors: list[Actor], limit: int) -> tuple[tuple[str, float], ...]:

@@ -3,10 +3,11 @@ same kind (another earthquake, elsewhere, another year) starts its own story."""
 
 from __future__ import annotations
 
+import json
 import random
 from collections.abc import Callable
-from dataclasses import replace
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -14,13 +15,12 @@ import pytest
 from summarizer.models import Briefing
 from summarizer.stories import (
     FEATURES,
-    MAX_STORY_WORDS,
-    MEMBER_VECTORS,
+    MODEL_PATH,
     GroupingParams,
     InMemoryStoryIndex,
     StoryGrouper,
     StoryProfile,
-    key_rarity,
+    load_model,
     match_features,
 )
 from summarizer.story_signature import ArticleRef, StorySignature, signature_of
@@ -104,72 +104,21 @@ def test_profile_sums_and_shares() -> None:
     assert features["lead_cosine"] == pytest.approx(np.sqrt(0.5))  # halfway between the two leads
 
 
-def test_the_nearest_member_lead_counts_beside_the_centroid() -> None:
-    profile = StoryProfile(story_id=1)
-    for direction in (0, 0, 1):
-        profile.absorb(signature(["person:lohan"], direction=direction))
-    brief = signature(["person:lohan"], direction=1)
-    features = dict(zip(FEATURES, match_features(brief, profile), strict=True))
-    assert features["lead_nearest"] == pytest.approx(1.0)  # the same as one member's lead
-    assert features["lead_cosine"] == pytest.approx(1 / np.sqrt(5))  # far from the centroid
+def test_the_default_weights_are_the_fitted_model_shipped_as_data() -> None:
+    model = load_model()
+    params = GroupingParams()
+    assert params.weights == tuple(model["weights"]) and len(params.weights) == len(FEATURES)
+    assert (params.bias, params.threshold) == (model["bias"], model["threshold"])
+    assert 0.0 < params.threshold < 1.0
 
 
-def test_a_story_keeps_only_its_most_recent_member_leads() -> None:
-    profile = StoryProfile(story_id=1)
-    for n in range(MEMBER_VECTORS + 5):
-        profile.absorb(signature(["person:lohan"], direction=n % DIM))
-    assert profile.size == MEMBER_VECTORS + 5 and len(profile.members) == MEMBER_VECTORS
-    assert int(np.argmax(profile.members[-1])) == (MEMBER_VECTORS + 4) % DIM
-
-
-def test_keys_every_candidate_names_weigh_less_than_keys_one_candidate_names() -> None:
-    aceh = StoryProfile(story_id=1)
-    aceh.absorb(signature(["place:indonesia", "place:aceh"]))
-    papua = StoryProfile(story_id=2)
-    papua.absorb(signature(["place:indonesia", "place:papua"]))
-    brief = signature(["place:indonesia", "place:aceh"])
-    rarity = key_rarity(brief, [aceh, papua])
-    assert rarity["place:aceh"] > rarity["place:indonesia"]
-    rare = FEATURES.index("rare_keys")
-    to_aceh, to_papua = (match_features(brief, p, rarity)[rare] for p in (aceh, papua))
-    assert to_aceh == 1.0 and 0.0 < to_papua < 0.5
-    assert match_features(brief, papua)[rare] == pytest.approx(0.5)  # without rarity: plain overlap
-
-
-def test_numbers_and_words_every_candidate_shares_weigh_less() -> None:
-    """Two football games of one team: the team and the usual numbers are in both stories, the
-    opponent and the score in one."""
-    game = {"words": frozenset({"colts", "jaguars", "playoff"}), "numbers": frozenset({"31", "24", "16"})}
-    other = {"words": frozenset({"colts", "chiefs", "playoff"}), "numbers": frozenset({"20", "13", "16"})}
-    stories = []
-    for n, facts in enumerate((game, other), start=1):
-        profile = StoryProfile(story_id=n)
-        profile.absorb(replace(signature(["org:colts"]), **facts))
-        stories.append(profile)
-    brief = replace(signature(["org:colts"]), **game)
-    rarity = key_rarity(brief, stories)
-    assert rarity["jaguars"] > rarity["colts"] and rarity["31"] > rarity["16"]
-    words, numbers = FEATURES.index("words"), FEATURES.index("rare_numbers")
-    same, different = (match_features(brief, p, rarity) for p in stories)
-    assert same[words] == same[numbers] == 1.0
-    assert different[words] < 2 / 3 and different[numbers] < 1 / 3  # below the unweighted shares
-
-
-def test_a_story_keeps_the_counts_of_its_most_used_words_only() -> None:
-    profile = StoryProfile(story_id=1)
-    for n in range(MAX_STORY_WORDS):
-        profile.absorb(replace(signature(["org:colts"]), words=frozenset({"colts", f"word{n}"})))
-    assert len(profile.word_counts) <= MAX_STORY_WORDS and profile.word_counts["colts"] == MAX_STORY_WORDS
-
-
-def test_small_stories_are_told_apart_by_a_feature_of_their_own() -> None:
-    profile = StoryProfile(story_id=1)
-    small = FEATURES.index("small_story")
-    profile.absorb(signature(["person:lohan"]))
-    assert match_features(signature(["person:lohan"]), profile)[small] == 1.0
-    for _ in range(3):
-        profile.absorb(signature(["person:lohan"]))
-    assert match_features(signature(["person:lohan"]), profile)[small] == 0.25
+def test_a_model_fitted_on_other_features_is_refused(tmp_path: Path) -> None:
+    model = json.loads(MODEL_PATH.read_text(encoding="utf-8"))
+    model["features"] = [*model["features"][:-1], "something else"]
+    other = tmp_path / "story_model.json"
+    other.write_text(json.dumps(model), encoding="utf-8")
+    with pytest.raises(ValueError, match="something else"):
+        load_model(other)
 
 
 @pytest.fixture(scope="module")
