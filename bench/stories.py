@@ -5,7 +5,8 @@ grouping by subject alone fails. Topics are split deterministically into a dev h
 weights and every threshold are fitted there) and a test half (reported, never tuned on). Articles
 are fed one at a time in shuffled order, several seeds. Systems:
 
-- ours: `StoryGrouper` (lead embedding, actors, places, dates, numbers; logistic weights fitted on dev);
+- ours: `StoryGrouper` (lead embedding, actors, places, dates, numbers; logistic weights fitted on dev,
+  `--save-model` keeps them as the defaults in summarizer/story_model.json);
 - TF-IDF: online, each article joins the story whose TF-IDF centroid is most cosine-similar if that
   reaches a threshold tuned on dev (IDF fitted on dev texts);
 - singletons: one story per article.
@@ -14,7 +15,7 @@ The corpus has no human multi-document summaries, so story summaries are not sco
 Also measured: the cost of joining against 1K..100K stored stories (candidate retrieval, no scan) and
 the time to build and render a digest of 50 stories.
 
-    python bench/stories.py [--seeds 5] [--briefs-cache PATH]
+    python bench/stories.py [--seeds 5] [--briefs-cache PATH] [--save-model]
 """
 
 from __future__ import annotations
@@ -42,6 +43,7 @@ from summarizer.models import Article, Briefing
 from summarizer.pipeline import Engine
 from summarizer.stories import (
     FEATURES,
+    MODEL_PATH,
     GroupingParams,
     InMemoryStoryIndex,
     StoryGrouper,
@@ -80,6 +82,11 @@ def main() -> None:
         default=None,
         help="reuse/keep the engine's briefs in this JSON-lines file",
     )
+    parser.add_argument(
+        "--save-model",
+        action="store_true",
+        help=f"write the weights, bias and threshold fitted on dev to {MODEL_PATH.name} (the defaults)",
+    )
     args = parser.parse_args()
     engine = Engine()
     started = time.perf_counter()
@@ -94,6 +101,8 @@ def main() -> None:
     ours = replace(
         ours, threshold=tune(lambda t: ours_grouping(replace(ours, threshold=t)), dev, seeds, THRESHOLDS)
     )
+    if args.save_model:
+        save_model(ours, seeds)
     vectorizer = TfidfVectorizer(sublinear_tf=True, stop_words="english").fit([i.text for i in dev])
     tfidf_threshold = tune(lambda t: tfidf_grouping(vectorizer, t), dev, seeds, TFIDF_THRESHOLDS)
     systems: dict[str, Callable[[list[Item]], list[int]]] = {
@@ -131,6 +140,18 @@ def main() -> None:
     }
     print(json.dumps({"fitted": payload["fitted"], "join_cost": scale, "digest": digest}, indent=2))
     print(f"results: {write_results('stories', payload)}")
+
+
+def save_model(params: GroupingParams, seeds: Sequence[int]) -> None:
+    model = {
+        "features": list(FEATURES),
+        "weights": [round(w, 4) for w in params.weights],
+        "bias": round(params.bias, 4),
+        "threshold": params.threshold,
+        "fitted_on": f"ECB+ dev half (bench/stories.py), seeds {seeds[0]}-{seeds[-1]}",
+    }
+    MODEL_PATH.write_text(json.dumps(model, indent=2) + "\n", encoding="utf-8")
+    print(f"model: {MODEL_PATH}")
 
 
 def load_items(path: Path, engine: Engine, cache: Path | None) -> list[Item]:

@@ -3,9 +3,11 @@ same kind (another earthquake, elsewhere, another year) starts its own story."""
 
 from __future__ import annotations
 
+import json
 import random
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -13,10 +15,12 @@ import pytest
 from summarizer.models import Briefing
 from summarizer.stories import (
     FEATURES,
+    MODEL_PATH,
     GroupingParams,
     InMemoryStoryIndex,
     StoryGrouper,
     StoryProfile,
+    load_model,
     match_features,
 )
 from summarizer.story_signature import ArticleRef, StorySignature, signature_of
@@ -98,6 +102,23 @@ def test_profile_sums_and_shares() -> None:
     assert features["actors"] == 1.0 and features["main_actor"] == 1.0 and features["places"] == 0.0
     assert features["year_conflict"] == 1.0 and features["dates_shared"] == 0.0 and features["numbers"] == 0.0
     assert features["lead_cosine"] == pytest.approx(np.sqrt(0.5))  # halfway between the two leads
+
+
+def test_the_default_weights_are_the_fitted_model_shipped_as_data() -> None:
+    model = load_model()
+    params = GroupingParams()
+    assert params.weights == tuple(model["weights"]) and len(params.weights) == len(FEATURES)
+    assert (params.bias, params.threshold) == (model["bias"], model["threshold"])
+    assert 0.0 < params.threshold < 1.0
+
+
+def test_a_model_fitted_on_other_features_is_refused(tmp_path: Path) -> None:
+    model = json.loads(MODEL_PATH.read_text(encoding="utf-8"))
+    model["features"] = [*model["features"][:-1], "something else"]
+    other = tmp_path / "story_model.json"
+    other.write_text(json.dumps(model), encoding="utf-8")
+    with pytest.raises(ValueError, match="something else"):
+        load_model(other)
 
 
 @pytest.fixture(scope="module")
