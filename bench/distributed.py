@@ -362,10 +362,192 @@ async def feed_fanout(args: argparse.Namespace) -> dict[str, Any]:
     }
 
 
+# -- throughput -----------------------------------------------------------------------------------
+
+THROUGHPUT_SERVERS = 40
+SHARDS = 2
+NLP_PROCESSES = 3
+ACK_TARGET_S = 3.0
+HEARTBEAT_TARGET_MS = 50.0
+RATIO_TARGET = 0.8
+BRIEF_TIMEOUT_S = 900.0  # bounds the wait for one reply; a reply that never comes counts as lost
+# Both modes take every brief sent (the bound on briefs in flight is the sender's --in-flight).
+LOAD_ENV = {**QUIET_ENV, "BRIEFBOT_QUEUE_LIMIT": "1000"}
+
+
+def sharded_world(servers: int) -> World:
+    """`servers` servers alternating between shards 0 and 1 of 2, each with #general and alice."""
+    world = World()
+    owner, alice = world.add_user("owner"), world.add_user("alice")
+    for n in range(servers):
+        guild = world.add_guild(f"Load {n}", owner, shard=(n % SHARDS, SHARDS))
+        guild.add_member(alice)
+        guild.add_text_channel("general")
+    return world
+
+
+def is_final(message: Message) -> bool:
+    """The reply's last state: the brief, or a message that is not a progress note ("Fetching…")."""
+    return bool(message.embeds) or bool(message.content and not message.content.endswith("…"))
+
+
+def distinct_pages(fake: FakeDiscord, rows: list[dict[str, str]], count: int, prefix: str) -> list[str]:
+    """`count` article pages; past the data's end an article comes back with a note in front, so
+    that every page has its own content hash (no brief is a cache hit)."""
+    urls = []
+    for n in range(count):
+        row = rows[n % len(rows)]
+        text = row["article"] if n < len(rows) else f"Republished, copy {n // len(rows)}. {row['article']}"
+        urls.append(serve_article(fake, f"{prefix}/{n}.html", {"article": text}))
+    return urls
+
+
+def percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(fraction * len(ordered)))] if ordered else float("nan")
+
+
+async def brief_load(fake: FakeDiscord, urls: list[str], in_flight: int) -> dict[str, Any]:
+    """Send a /brief per URL across the servers, `in_flight` at a time; measure what came back."""
+    channels = [fake.channel("general", fake.guild(f"Load {n}")) for n in range(THROUGHPUT_SERVERS)]
+    gate = asyncio.Semaphore(in_flight)
+    replies: dict[int, Message | None] = {}
+    handles = []
+
+    async def one(n: int) -> None:
+        async with gate:
+            handle = await fake.slash(
+                "brief", {"url": urls[n]}, user="alice", channel=channels[n % len(channels)]
+            )
+            handles.append(handle)
+            try:
+                replies[handle.id] = await fake.interaction_response(
+                    handle, until=is_final, timeout=BRIEF_TIMEOUT_S
+                )
+            except TimeoutError:
+                replies[handle.id] = None
+
+    since = time.monotonic()
+    await asyncio.gather(*(one(n) for n in range(len(urls))))
+    elapsed = time.monotonic() - since
+    await asyncio.sleep(3.0)  # a late second post would show up by now
+    acks = [fake.interaction(h).ack_latency_s for h in handles]
+    ack_s = [a for a in acks if a is not None]
+    briefed = [m for m in replies.values() if m is not None and m.embeds]
+    posted = sum(len(bot_posts(fake, c.id, after=0)) for c in channels)
+    heartbeats = fake.heartbeat_delays(since=since)
+    violations = Counter(v.kind for v in fake.take_violations())
+    return {
+        "briefs": len(urls),
+        "lost": sum(1 for m in replies.values() if m is None),
+        "answered_without_brief": sum(1 for m in replies.values() if m is not None and not m.embeds),
+        "briefed": len(briefed),
+        "duplicate_messages": posted - sum(1 for m in replies.values() if m is not None),
+        "unacknowledged": len(acks) - len(ack_s),
+        "ack_max_s": round(max(ack_s, default=float("nan")), 3),
+        "ack_p95_s": round(percentile(ack_s, 0.95), 3),
+        "heartbeat_lateness_max_ms": round(max(heartbeats, default=float("nan")), 1),
+        "heartbeat_lateness_p95_ms": round(percentile(heartbeats, 0.95), 1),
+        "violations": dict(violations),
+        "wall_s": round(elapsed, 1),
+        "briefs_per_min": round(60 * len(briefed) / elapsed, 2),
+    }
+
+
+async def warm_up(fake: FakeDiscord, urls: list[str]) -> float:
+    """One brief per NLP process at once, so that every process has loaded its models."""
+    started = time.monotonic()
+    channels = [fake.channel("general", fake.guild(f"Load {n}")) for n in range(len(urls))]
+    handles = [await fake.slash("brief", {"url": u}, channel=c) for u, c in zip(urls, channels, strict=True)]
+    for handle in handles:
+        await fake.interaction_response(handle, until=is_final, timeout=WARM_UP_TIMEOUT_S)
+    return time.monotonic() - started
+
+
+async def distributed_load(args: argparse.Namespace, rows: list[dict[str, str]]) -> dict[str, Any]:
+    with running_stack(
+        sharded_world(THROUGHPUT_SERVERS), shard_count=SHARDS, keep_logs=args.keep_logs
+    ) as stack:
+        stack.start_database()
+        start_workers(stack, NLP_PROCESSES)
+        for n in range(2):
+            stack.start_process(f"poller{n}", ["poller"])
+        for shard in range(SHARDS):
+            shard_env = {**LOAD_ENV, "BRIEFBOT_SHARD_IDS": str(shard), "BRIEFBOT_SHARD_COUNT": str(SHARDS)}
+            stack.start_bot(f"bot{shard}", "bot", shard_env)
+        fake = stack.fake
+        warm_s = await warm_up(fake, distinct_pages(fake, rows[::-1], NLP_PROCESSES, "warm"))
+        load_before = load_average()
+        outcome = await brief_load(fake, distinct_pages(fake, rows, args.briefs, "load"), args.in_flight)
+    return {**outcome, "warm_up_s": round(warm_s, 1), "load_average": [load_before, load_average()]}
+
+
+async def embedded_load(args: argparse.Namespace, rows: list[dict[str, str]]) -> dict[str, Any]:
+    with running_stack(
+        sharded_world(THROUGHPUT_SERVERS), shard_count=SHARDS, keep_logs=args.keep_logs
+    ) as stack:
+        stack.start_bot("run", "run", {**LOAD_ENV, "BRIEFBOT_WORKERS": str(NLP_PROCESSES)})
+        fake = stack.fake
+        warm_s = await warm_up(fake, distinct_pages(fake, rows[::-1], NLP_PROCESSES, "warm"))
+        load_before = load_average()
+        outcome = await brief_load(fake, distinct_pages(fake, rows, args.briefs, "load"), args.in_flight)
+    return {**outcome, "warm_up_s": round(warm_s, 1), "load_average": [load_before, load_average()]}
+
+
+async def throughput(args: argparse.Namespace) -> dict[str, Any]:
+    checks = Checks()
+    rows = articles(args.data)
+    modes = {"distributed": await distributed_load(args, rows), "embedded": await embedded_load(args, rows)}
+    ratio = modes["distributed"]["briefs_per_min"] / max(modes["embedded"]["briefs_per_min"], 1e-9)
+    for mode, outcome in modes.items():
+        checks.expect(outcome["lost"] == 0, f"{mode}: {outcome['lost']} briefs lost")
+        checks.expect(
+            outcome["duplicate_messages"] == 0, f"{mode}: {outcome['duplicate_messages']} duplicates"
+        )
+        checks.expect(outcome["unacknowledged"] == 0, f"{mode}: {outcome['unacknowledged']} not acknowledged")
+        checks.expect(outcome["ack_max_s"] <= ACK_TARGET_S, f"{mode}: an ack took {outcome['ack_max_s']} s")
+    rows_out: list[tuple[str, object, str]] = []
+    for key, target in (
+        ("briefs", ""),
+        ("briefed", ""),
+        ("lost", "must be 0"),
+        ("answered_without_brief", "errors, busy"),
+        ("duplicate_messages", "must be 0"),
+        ("unacknowledged", "must be 0"),
+        ("ack_max_s", f"<= {ACK_TARGET_S:.0f}"),
+        ("ack_p95_s", ""),
+        ("heartbeat_lateness_max_ms", f"< {HEARTBEAT_TARGET_MS:.0f} (not bot.latency)"),
+        ("heartbeat_lateness_p95_ms", ""),
+        ("wall_s", ""),
+        ("briefs_per_min", ""),
+    ):
+        rows_out.append((key, f"{modes['distributed'][key]} / {modes['embedded'][key]}", target))
+    rows_out.append(("ratio distributed/embedded", round(ratio, 3), f">= {RATIO_TARGET}"))
+    print_table(
+        f"throughput: {args.briefs} /briefs over {THROUGHPUT_SERVERS} servers, {args.in_flight} in flight "
+        f"(distributed: 2 shard processes, {NLP_PROCESSES} workers, 2 pollers / embedded: briefbot run, "
+        f"BRIEFBOT_WORKERS={NLP_PROCESSES})",
+        rows_out,
+    )
+    for mode, outcome in modes.items():
+        load, violations = outcome["load_average"], outcome["violations"]
+        print(f"  {mode}: load average before/after {load}, violations {violations}")
+    return {
+        **modes,
+        "ratio": round(ratio, 3),
+        "ratio_target_met": ratio >= RATIO_TARGET,
+        "failed": checks.failed,
+    }
+
+
 # -- driver ---------------------------------------------------------------------------------------
 
 Scenario = Callable[[argparse.Namespace], Coroutine[Any, Any, dict[str, Any]]]
-SCENARIOS: dict[str, Scenario] = {"kill-worker": kill_worker, "feed-fanout": feed_fanout}
+SCENARIOS: dict[str, Scenario] = {
+    "kill-worker": kill_worker,
+    "feed-fanout": feed_fanout,
+    "throughput": throughput,
+}
 
 
 def previous_results() -> dict[str, Any]:
@@ -383,6 +565,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--items", type=int, default=100, help="feed-fanout: new feed items (%(default)s)")
     parser.add_argument(
         "--feed-interval", type=float, default=5.0, help="feed-fanout: BRIEFBOT_FEED_INTERVAL_S (%(default)s)"
+    )
+    parser.add_argument("--briefs", type=int, default=200, help="throughput: /briefs per mode (%(default)s)")
+    parser.add_argument(
+        "--in-flight", type=int, default=20, help="throughput: briefs awaited at once (%(default)s)"
     )
     parser.add_argument("--data", type=Path, default=ARTICLES, help="CNN/DM JSON lines (%(default)s)")
     parser.add_argument("--keep-logs", action="store_true", help="keep the processes' logs and databases")
