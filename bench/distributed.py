@@ -434,7 +434,8 @@ async def brief_load(fake: FakeDiscord, urls: list[str], in_flight: int) -> dict
     acks = [fake.interaction(h).ack_latency_s for h in handles]
     ack_s = [a for a in acks if a is not None]
     briefed = [m for m in replies.values() if m is not None and m.embeds]
-    posted = sum(len(bot_posts(fake, c.id, after=0)) for c in channels)
+    first = min(h.id for h in handles)  # the warm-up replies came before
+    posted = sum(len(bot_posts(fake, c.id, after=first)) for c in channels)
     heartbeats = fake.heartbeat_delays(since=since)
     violations = Counter(v.kind for v in fake.take_violations())
     return {
@@ -456,8 +457,13 @@ async def brief_load(fake: FakeDiscord, urls: list[str], in_flight: int) -> dict
 
 async def warm_up(fake: FakeDiscord, urls: list[str]) -> float:
     """One brief per NLP process at once, so that every process has loaded its models."""
-    started = time.monotonic()
     channels = [fake.channel("general", fake.guild(f"Load {n}")) for n in range(len(urls))]
+    return await warm_up_channels(fake, urls, channels)
+
+
+async def warm_up_channels(fake: FakeDiscord, urls: list[str], channels: list[Any]) -> float:
+    started = time.monotonic()
+    channels = channels[: len(urls)]
     handles = [await fake.slash("brief", {"url": u}, channel=c) for u, c in zip(urls, channels, strict=True)]
     for handle in handles:
         await fake.interaction_response(handle, until=is_final, timeout=WARM_UP_TIMEOUT_S)
@@ -536,6 +542,125 @@ async def throughput(args: argparse.Namespace) -> dict[str, Any]:
         **modes,
         "ratio": round(ratio, 3),
         "ratio_target_met": ratio >= RATIO_TARGET,
+        "failed": checks.failed,
+    }
+
+
+# -- pg-outage ------------------------------------------------------------------------------------
+
+OUTAGE_S = 10.0
+BEFORE_OUTAGE_S = 10.0
+AFTER_OUTAGE_S = 20.0
+SEND_EVERY_S = 1.0
+OUTAGE_CHANNELS = 4
+OUTAGE_REPLY_TIMEOUT_S = 300.0
+
+
+async def pg_outage(args: argparse.Namespace) -> dict[str, Any]:
+    """Stop PostgreSQL for OUTAGE_S while a /brief is sent every SEND_EVERY_S, then start it again."""
+    checks = Checks()
+    rows = articles(args.data)
+    with running_stack(one_server_world(channels=OUTAGE_CHANNELS), keep_logs=args.keep_logs) as stack:
+        dsn = stack.start_database()
+        start_workers(stack, 2)
+        stack.start_bot("bot", "bot", LOAD_ENV)
+        fake = stack.fake
+        cluster = stack.cluster
+        assert cluster is not None
+        desks = [fake.channel(f"desk{n}") for n in range(OUTAGE_CHANNELS)]
+        warm_s = await warm_up_channels(fake, distinct_pages(fake, rows[::-1], 2, "warm"), desks)
+        total = int((BEFORE_OUTAGE_S + OUTAGE_S + AFTER_OUTAGE_S) / SEND_EVERY_S)
+        urls = distinct_pages(fake, rows, total, "load")
+        sent: list[tuple[float, Any]] = []
+        replies: dict[int, Message | None] = {}
+
+        async def one(n: int) -> None:
+            handle = await fake.slash("brief", {"url": urls[n]}, user="alice", channel=desks[n % len(desks)])
+            sent.append((time.monotonic(), handle))
+            try:
+                replies[handle.id] = await fake.interaction_response(
+                    handle, until=is_final, timeout=OUTAGE_REPLY_TIMEOUT_S
+                )
+            except TimeoutError:
+                replies[handle.id] = None
+
+        async def outage() -> tuple[float, float]:
+            await asyncio.sleep(BEFORE_OUTAGE_S)
+            stopped_at = time.monotonic()
+            await asyncio.to_thread(cluster.stop_server)
+            await asyncio.sleep(max(0.0, OUTAGE_S - (time.monotonic() - stopped_at)))
+            await asyncio.to_thread(cluster.start_server)
+            return stopped_at, time.monotonic()
+
+        outage_task = asyncio.ensure_future(outage())
+        senders = []
+        for n in range(total):
+            senders.append(asyncio.ensure_future(one(n)))
+            await asyncio.sleep(SEND_EVERY_S)
+        stopped_at, started_at = await outage_task
+        await asyncio.gather(*senders)
+        await asyncio.sleep(3.0)  # a late second post would show up by now
+        left_in_queue = int(
+            sql_one(dsn, "SELECT count(*) FROM procrastinate_jobs WHERE status IN ('todo', 'doing')")  # type: ignore[arg-type]
+        )
+        posted = sum(len(bot_posts(fake, d.id, after=0)) for d in desks)
+        violations = Counter(v.kind for v in fake.take_violations())
+        during = [h for at, h in sent if stopped_at <= at <= started_at]
+        during_acks = [fake.interaction(h).ack_latency_s for h in during]
+        outage_messages = Counter(
+            (m.content or "(brief)") if m is not None else "(no reply)"
+            for m in (replies[h.id] for h in during)
+        )
+        after = [replies[h.id] for at, h in sent if at > started_at]
+        resumed = [m.versions[-1].at for m in after if m is not None and m.embeds]
+        first_brief_after = min(resumed, default=None)
+        all_acks = [fake.interaction(h).ack_latency_s for _, h in sent]
+
+    lost = sum(1 for m in replies.values() if m is None)
+    acked_during = sum(1 for a in during_acks if a is not None and a <= ACK_TARGET_S)
+    replied = sum(1 for m in replies.values() if m is not None)
+    duplicates = posted - replied - 2  # the two warm-up replies
+    resume_s = None if first_brief_after is None else first_brief_after - started_at
+    checks.expect(lost == 0, f"{lost} /briefs never answered")
+    checks.expect(left_in_queue == 0, f"{left_in_queue} jobs still queued or running at the end")
+    checks.expect(
+        acked_during == len(during), f"{len(during) - acked_during} not acknowledged in 3 s during the outage"
+    )
+    checks.expect(
+        all(a is not None and a <= ACK_TARGET_S for a in all_acks),
+        "an interaction was not acknowledged in 3 s",
+    )
+    checks.expect(duplicates == 0, f"{duplicates} duplicate messages")
+    checks.expect(resume_s is not None, "no brief was answered after PostgreSQL came back")
+    print_table(
+        f"pg-outage: PostgreSQL stopped {started_at - stopped_at:.1f} s (pg_ctl -m fast) while a /brief "
+        f"is sent every {SEND_EVERY_S:.0f} s (bot + 2 workers)",
+        [
+            ("/briefs sent", len(sent), ""),
+            ("sent during the outage", len(during), ""),
+            ("acknowledged within 3 s during it", acked_during, "all"),
+            ("never answered (lost)", lost, "must be 0"),
+            ("jobs left in the queue", left_in_queue, "must be 0"),
+            ("duplicate messages", duplicates, "must be 0"),
+            ("briefs answered after restart", len(resumed), ""),
+            ("s from restart to first brief", resume_s if resume_s is not None else "-", ""),
+        ],
+    )
+    for message, count in outage_messages.most_common():
+        print(f"  during the outage, {count} x: {message[:150]}")
+    return {
+        "outage_s": round(started_at - stopped_at, 1),
+        "sent": len(sent),
+        "sent_during_outage": len(during),
+        "acknowledged_during_outage": acked_during,
+        "outage_replies": dict(outage_messages),
+        "lost": lost,
+        "jobs_left_in_queue": left_in_queue,
+        "duplicate_messages": duplicates,
+        "answered_with_brief_after_restart": len(resumed),
+        "resume_s": None if resume_s is None else round(resume_s, 1),
+        "violations": dict(violations),
+        "warm_up_s": round(warm_s, 1),
         "failed": checks.failed,
     }
 
