@@ -141,3 +141,28 @@ def running_stack(world: World, *, shard_count: int = 1, keep_logs: bool = False
         if not keep_logs:
             for path in stack.folder.rglob("*.db*"):
                 path.unlink()
+
+
+WORKER_REGISTER_TIMEOUT_S = 120.0
+
+
+def registered(dsn: str, worker_id: int) -> bool:
+    """Whether procrastinate worker `worker_id` exists (the first worker creates the tables)."""
+    try:
+        return sql_one(dsn, "SELECT 1 FROM procrastinate_workers WHERE id = %s", (worker_id,)) == 1
+    except psycopg.errors.UndefinedTable:
+        return False
+
+
+def start_workers(stack: Stack, count: int) -> dict[int, int]:
+    """`briefbot worker` processes, each started once the previous one registered with procrastinate,
+    so that procrastinate's worker ids (1, 2, …) map to processes: {worker id: pid}."""
+    pids: dict[int, int] = {}
+    for n in range(count):
+        pids[n + 1] = stack.start_process(f"worker{n}", ["worker"])
+        deadline = time.monotonic() + WORKER_REGISTER_TIMEOUT_S
+        while not registered(stack.dsn, n + 1):
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"worker{n} did not register within {WORKER_REGISTER_TIMEOUT_S:.0f} s")
+            time.sleep(0.1)
+    return pids
