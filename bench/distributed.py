@@ -62,7 +62,9 @@ def main(argv: list[str] | None = None) -> int:
         "--in-flight", type=int, default=20, help="throughput: briefs awaited at once (%(default)s)"
     )
     parser.add_argument("--data", type=Path, default=ARTICLES, help="CNN/DM JSON lines (%(default)s)")
-    parser.add_argument("--keep-logs", action="store_true", help="keep the processes' logs and databases")
+    parser.add_argument(
+        "--keep-logs", action="store_true", help="also keep the SQLite files (the logs are always kept)"
+    )
     args = parser.parse_args(argv)
     names = list(SCENARIOS) if args.scenario == "all" else [args.scenario]
     results = previous_results()

@@ -19,6 +19,7 @@ from distributed_kit import (
     articles,
     bot_posts,
     distinct_pages,
+    duplicate_posts,
     has_embeds,
     is_final,
     one_server_world,
@@ -201,7 +202,7 @@ async def pg_outage(args: argparse.Namespace) -> dict[str, Any]:
         left_in_queue = int(
             sql_one(dsn, "SELECT count(*) FROM procrastinate_jobs WHERE status IN ('todo', 'doing')")  # type: ignore[arg-type]
         )
-        posted = sum(len(bot_posts(fake, d.id, after=0)) for d in desks)
+        duplicates = duplicate_posts([m for d in desks for m in bot_posts(fake, d.id, after=0)])
         violations = Counter(v.kind for v in fake.take_violations())
         during = [h for at, h in sent if stopped_at <= at <= started_at]
         during_acks = [fake.interaction(h).ack_latency_s for h in during]
@@ -217,8 +218,6 @@ async def pg_outage(args: argparse.Namespace) -> dict[str, Any]:
 
     lost = sum(1 for m in replies.values() if m is None)
     acked_during = sum(1 for a in during_acks if a is not None and a <= ACK_TARGET_S)
-    replied = sum(1 for m in replies.values() if m is not None)
-    duplicates = posted - replied - 2  # the two warm-up replies
     resume_s = None if first_brief_after is None else first_brief_after - started_at
     checks.expect(lost == 0, f"{lost} /briefs never answered")
     checks.expect(left_in_queue == 0, f"{left_in_queue} jobs still queued or running at the end")

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import sys
 import time
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
@@ -54,6 +55,13 @@ def bot_posts(fake: FakeDiscord, channel_id: int, after: int) -> list[Message]:
         for m in fake.messages(channel_id)
         if m.author_id == fake.bot_user.id and m.id > after and not m.deleted and not m.loading
     ]
+
+
+def duplicate_posts(messages: list[Message]) -> int:
+    """Messages beyond one per interaction: a /brief's reply is its interaction's only message in
+    the channel (these scenarios follow no topics), so any other is a second post."""
+    per_interaction = Counter(m.interaction_id for m in messages)
+    return sum(count if key is None else count - 1 for key, count in per_interaction.items())
 
 
 def one_server_world(channels: int = 1) -> World:

@@ -16,6 +16,7 @@ from distributed_kit import (
     articles,
     bot_posts,
     distinct_pages,
+    duplicate_posts,
     is_final,
     percentile,
     print_table,
@@ -71,7 +72,7 @@ async def brief_load(fake: FakeDiscord, urls: list[str], in_flight: int) -> dict
     ack_s = [a for a in acks if a is not None]
     briefed = [m for m in replies.values() if m is not None and m.embeds]
     first = min(h.id for h in handles)  # the warm-up replies came before
-    posted = sum(len(bot_posts(fake, c.id, after=first)) for c in channels)
+    posts = [m for c in channels for m in bot_posts(fake, c.id, after=first)]
     heartbeats = fake.heartbeat_delays(since=since)
     violations = Counter(v.kind for v in fake.take_violations())
     return {
@@ -79,7 +80,7 @@ async def brief_load(fake: FakeDiscord, urls: list[str], in_flight: int) -> dict
         "lost": sum(1 for m in replies.values() if m is None),
         "answered_without_brief": sum(1 for m in replies.values() if m is not None and not m.embeds),
         "briefed": len(briefed),
-        "duplicate_messages": posted - sum(1 for m in replies.values() if m is not None),
+        "duplicate_messages": duplicate_posts(posts),
         "unacknowledged": len(acks) - len(ack_s),
         "ack_max_s": round(max(ack_s, default=float("nan")), 3),
         "ack_p95_s": round(percentile(ack_s, 0.95), 3),
