@@ -63,12 +63,21 @@ class PostgresCluster:
 
     def start(self) -> None:
         self._run("initdb", "-D", str(self._data), "-A", "trust", "-U", SUPERUSER, "-E", "UTF8", "--no-sync")
+        self.start_server()
+
+    def start_server(self) -> None:
+        """Start the server on the cluster's port (again, after `stop_server()`)."""
         options = f"-p {self.port} -k {self._folder} -c listen_addresses=127.0.0.1 -c max_connections=200"
         if not self._durable:
             options += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
         self._run(
             "pg_ctl", "-D", str(self._data), "-o", options, "-l", str(self._folder / "log"), "-w", "start"
         )
+
+    def stop_server(self) -> None:
+        """Stop the server as an administrator's restart does (`-m fast`: sessions are cut, the data
+        kept), for fault tests; `start_server()` brings it back on the same port."""
+        self._run("pg_ctl", "-D", str(self._data), "-m", "fast", "-w", "stop")
 
     def dsn(self, database: str = "postgres") -> str:
         return f"postgresql://{SUPERUSER}@127.0.0.1:{self.port}/{database}"
