@@ -552,10 +552,14 @@ def subscriptions_embed(subscriptions: Sequence[Subscription], channel_id: int) 
 
 def feeds_embed(feeds: Sequence[Feed]) -> discord.Embed:
     lines = []
+    now = discord.utils.utcnow()
     for feed in feeds:
-        polled = (
-            discord.utils.format_dt(feed.last_polled_at, "R") if feed.last_polled_at else "not yet polled"
-        )
+        if feed.last_polled_at is None:
+            polled = "not yet polled"
+        elif feed.last_polled_at > now:  # leased by a poller until its poll ends (distributed mode)
+            polled = "being polled now"
+        else:
+            polled = discord.utils.format_dt(feed.last_polled_at, "R")
         status = f" · ⚠️ {escape(feed.last_error)}" if feed.last_error else ""
         lines.append(f"{link(feed.url)} · {polled}{status}")
     return discord.Embed(

@@ -66,6 +66,11 @@ FEED_ITEM_ATTEMPTS = 3  # a feed item whose link keeps failing is given up after
 DELIVERY_OFFERS = 3  # a (brief, channel) pair the bot keeps failing to post is dropped after this
 ABSTRACTIVE_RETRY_S = 600.0  # after a fallback, go straight to extractive for this long
 _BACKLOG_REASON = "already in the feed when it was added"
+# How long a leased feed's poll may take at most, so no other poller takes the feed meanwhile: the
+# feed and its pages fetched, then per item a brief, a topic match and a story signature, each waited
+# for up to twice the job budget (distributed mode). A poller that dies frees its feeds after that.
+FEED_FETCH_HOLD_S = 60.0
+ITEM_HOLD_BUDGETS = 6
 _NO_MATCH_REASON = "matched no subscribed topic"
 
 
@@ -395,10 +400,15 @@ class BriefingService:
     async def poll_due_feeds(self, limit: int = 10) -> int:
         """`briefbot poller`: lease up to `limit` feeds due for a poll and poll them; returns how many.
 
-        The lease marks them polled, so pollers running side by side never poll a feed twice in an
-        interval; what they brief waits in the store for a bot process to post (`poll_feeds`).
+        The lease marks them polled as of when a poll of theirs ends at the latest (each item briefed
+        within its budget), so pollers running side by side never poll a feed twice in an interval,
+        nor brief the items of a poll still running; what they brief waits in the store for a bot
+        process to post (`poll_feeds`).
         """
-        feeds = await self._store.lease_due_feeds(self._settings.feed_interval_s, limit)
+        settings = self._settings
+        per_item_s = ITEM_HOLD_BUDGETS * settings.job_budget_s
+        hold_s = FEED_FETCH_HOLD_S + settings.feed_max_items_per_poll * per_item_s
+        feeds = await self._store.lease_due_feeds(settings.feed_interval_s, limit, hold_s)
         for feed in feeds:
             await self._poll_feed(feed)
         return len(feeds)

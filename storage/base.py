@@ -158,10 +158,12 @@ class Store(ABC):
         """The feeds a guild follows, or (None) every feed someone follows: what the poller polls."""
 
     @abstractmethod
-    async def lease_due_feeds(self, interval_s: float, limit: int) -> list[Feed]:
+    async def lease_due_feeds(self, interval_s: float, limit: int, hold_s: float = 0.0) -> list[Feed]:
         """Up to `limit` followed feeds not polled for `interval_s` (never polled first), marked as
-        polled now: however many pollers ask at once, each feed goes to one of them per interval.
-        The feeds come back as they were before the lease (their last poll, their validators)."""
+        polled `hold_s` from now: however many pollers ask at once, each feed goes to one of them, and
+        no other poller gets it again while its poll may still be running (until `feed_polled` marks
+        the poll done, or `hold_s` plus an interval has passed: a poller that died). The feeds come
+        back as they were before the lease (their last poll, their validators)."""
 
     @abstractmethod
     async def feed_followers(self, feed_id: int) -> list[FeedFollower]: ...

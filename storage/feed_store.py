@@ -68,7 +68,7 @@ class FeedSql(SqlBase):
             )
         return [self._feed(row) for row in rows]
 
-    async def lease_due_feeds(self, interval_s: float, limit: int) -> list[Feed]:
+    async def lease_due_feeds(self, interval_s: float, limit: int, hold_s: float = 0.0) -> list[Feed]:
         now = utc_now()
         async with self._transaction() as tx:
             rows = await tx.fetchall(
@@ -81,7 +81,7 @@ class FeedSql(SqlBase):
                 membership, ids = self.dialect.in_list("id", [row["id"] for row in rows])
                 await tx.execute(
                     f"UPDATE feeds SET last_polled_at = ? WHERE {membership}",
-                    (self.dialect.time_param(now), ids),
+                    (self.dialect.time_param(now + timedelta(seconds=hold_s)), ids),
                 )
         return [self._feed(row) for row in rows]
 

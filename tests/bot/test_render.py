@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import discord
 import pytest
@@ -298,6 +298,12 @@ class TestOtherEmbeds:
         description = render.feeds_embed(feeds).description or ""
         assert "<https://example.org/rss> · not yet polled" in description
         assert "⚠️ HTTP 500" in description
+
+    def test_a_feed_leased_by_a_poller_reads_as_being_polled(self) -> None:
+        created = datetime(2026, 11, 24, tzinfo=UTC)
+        leased_until = datetime.now(UTC) + timedelta(minutes=10)
+        feeds = [Feed(1, "https://example.org/rss", created, None, None, leased_until, "")]
+        assert "· being polled now" in (render.feeds_embed(feeds).description or "")
 
     def test_choice_names_fit(self) -> None:
         row = BriefRow(7, "A" * 300, "pasted", "text", datetime(2026, 1, 1, tzinfo=UTC), 1, 1)

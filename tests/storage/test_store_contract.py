@@ -291,6 +291,15 @@ async def test_due_feeds_are_leased_once_per_interval_never_polled_first(store: 
     assert first.id not in {feed.id for feed in await store.lease_due_feeds(0.0, limit=10)}
 
 
+async def test_a_feed_leased_with_a_hold_is_not_due_until_its_poll_ends(store: Store) -> None:
+    """A poll that runs longer than the interval must not let a second poller brief the same items."""
+    await store.add_feed(GUILD, FEED_URL, USER)
+    [feed] = await store.lease_due_feeds(0.0, limit=1, hold_s=600.0)
+    assert await store.lease_due_feeds(0.0, limit=1, hold_s=600.0) == []  # its poll may still run
+    await store.feed_polled(feed.id)  # the poll ended
+    assert [due.id for due in await store.lease_due_feeds(0.0, limit=1)] == [feed.id]
+
+
 async def test_feed_items_settle_once_and_failures_retry_then_give_up(store: Store) -> None:
     await store.add_feed(GUILD, FEED_URL, USER)
     (feed,) = await store.list_feeds(GUILD)
