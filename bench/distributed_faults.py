@@ -152,7 +152,8 @@ def answer(fake: FakeDiscord, handle: InteractionHandle) -> Message | None:
 
 def left_in_progress(fake: FakeDiscord, handle: InteractionHandle) -> bool:
     original = fake.interaction(handle).original
-    return original is not None and not is_final(original)
+    # A deleted reply is not left behind: an error deletes the public note and answers privately.
+    return original is not None and not original.deleted and not is_final(original)
 
 
 async def pg_outage(args: argparse.Namespace) -> dict[str, Any]:
