@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import time
+from typing import Any
 
 import discord
 from discord import app_commands
@@ -185,19 +186,11 @@ class ShardedBriefBot(BriefBot, commands.AutoShardedBot):
     with different `shard_ids` (and one `shard_count`) share the servers between them.
     """
 
-    def __init__(
-        self,
-        settings: Settings,
-        *,
-        force_sync: bool = False,
-        start_workers: bool = True,
-        distributed: bool = False,
-    ) -> None:
+    def __init__(self, settings: Settings, **options: Any) -> None:
+        """`options`: BriefBot's."""
         super().__init__(
             settings,
-            force_sync=force_sync,
-            start_workers=start_workers,
-            distributed=distributed,
+            **options,
             shard_count=settings.shard_count,
             shard_ids=settings.shard_ids,
         )

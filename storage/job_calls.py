@@ -16,11 +16,10 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from typing import Any
 
 from psycopg import AsyncConnection
-from psycopg.rows import dict_row
-from psycopg_pool import AsyncConnectionPool
+
+from storage.postgres_pool import Pool, open_pool
 
 DONE_CHANNEL = "briefbot_job_done"
 _SCHEMA_LOCK = 0x6A6F6273  # "jobs": processes starting together create the schema once
@@ -55,23 +54,14 @@ class CallOutcome:
 class JobCalls:
     """The calls table through a small psycopg 3 pool, plus one LISTEN connection per listener."""
 
-    def __init__(self, dsn: str, pool: AsyncConnectionPool[AsyncConnection[dict[str, Any]]]) -> None:
+    def __init__(self, dsn: str, pool: Pool) -> None:
         self._dsn = dsn
         self._pool = pool
 
     @classmethod
     async def open(cls, dsn: str, *, pool_size: int = POOL_SIZE) -> JobCalls:
-        pool: AsyncConnectionPool[AsyncConnection[dict[str, Any]]] = AsyncConnectionPool(
-            dsn,
-            min_size=1,
-            max_size=pool_size,
-            open=False,
-            kwargs={"autocommit": True, "row_factory": dict_row},
-            # A connection the server dropped (a restart) is replaced before use, not failed on:
-            # one more round trip per statement, which is what keeps calls working across a restart.
-            check=AsyncConnectionPool.check_connection,
-        )
-        await pool.open(wait=True, timeout=30)
+        # Calls must keep working across a database restart: dropped connections are replaced.
+        pool = await open_pool(dsn, pool_size, check_connections=True)
         return cls(dsn, pool)
 
     async def close(self) -> None:

@@ -14,13 +14,13 @@ from typing import Any
 
 import psycopg
 from psycopg import AsyncConnection
-from psycopg.rows import dict_row
 from psycopg.types.json import Jsonb
-from psycopg_pool import AsyncConnectionPool, PoolTimeout
+from psycopg_pool import PoolTimeout
 
 from storage.errors import DatabaseUnavailable
 from storage.indexing import search_words
 from storage.postgres_migrations import migrate
+from storage.postgres_pool import Pool, open_pool
 from storage.sql import Dialect, Row, Tx
 from storage.sql_store import SqlStore
 
@@ -143,21 +143,14 @@ POSTGRES = PostgresDialect()
 class PostgresStore(SqlStore):
     dialect = POSTGRES
 
-    def __init__(self, pool: AsyncConnectionPool[AsyncConnection[dict[str, Any]]]) -> None:
+    def __init__(self, pool: Pool) -> None:
         super().__init__()
         self._pool = pool
 
     @classmethod
     async def open(cls, dsn: str, *, pool_size: int = POOL_SIZE) -> PostgresStore:
         """Connect and migrate (processes starting together migrate once: see postgres_migrations)."""
-        pool: AsyncConnectionPool[AsyncConnection[dict[str, Any]]] = AsyncConnectionPool(
-            dsn,
-            min_size=1,
-            max_size=pool_size,
-            open=False,
-            kwargs={"autocommit": True, "row_factory": dict_row},
-        )
-        await pool.open(wait=True, timeout=30)
+        pool = await open_pool(dsn, pool_size)
         try:
             async with pool.connection() as conn:
                 await migrate(conn)
