@@ -5,7 +5,9 @@ shipped in bench/data/briefing-samples.jsonl) varied so every brief is a distinc
 actors: 20,000 actor names drawn Zipf-distributed, 30 servers of Zipf-distributed size, 3% private
 briefs, 5% from feeds. At each size the benchmark times, on the largest server, every interactive
 query path (median and p95 over many calls), and reports the insert rate and the bytes per brief
-beyond the article text (which is stored once, compressed).
+beyond the article text (which is stored once, compressed). Briefs are saved as the bot saves what it
+computed: packed by the NLP worker (that CPU is reported apart); `--packed-by store` measures saves that
+pack in the saving process, as for a computation reused from the store.
 
     python bench/store_scale.py                    # both stores: 10 K, 100 K, 1 M briefs (about 1 h)
     python bench/store_scale.py --stores sqlite    # SQLite only (PostgreSQL: a throwaway local cluster)
@@ -37,6 +39,7 @@ from common import DEFAULT_DATA, ROOT, as_article, load_rows, write_results
 from faker import Faker
 
 from storage import NewBrief, PostgresStore, SqliteStore, Store
+from storage.packing import pack_briefing
 from summarizer.models import Briefing
 
 sys.path.insert(0, str(ROOT / "tests"))  # the throwaway PostgreSQL cluster the tests use
@@ -123,15 +126,27 @@ def _slots(cls: type) -> tuple[str, ...]:
 
 
 async def fill(
-    store: Store, history: History, target: int, server_cpu: Callable[[], float] | None = None
+    store: Store,
+    history: History,
+    target: int,
+    server_cpu: Callable[[], float] | None = None,
+    packed_by: str = "worker",
 ) -> dict[str, float]:
     """Save briefs until `target`: briefs per second of saving (drawing them is not counted), this
     process's CPU per save (all its threads; on a busy machine the rate falls, the CPU cost does not),
-    a database server's CPU per save when `server_cpu` reads it, and the load average meanwhile."""
-    spent = cpu = server = 0.0
+    a database server's CPU per save when `server_cpu` reads it, and the load average meanwhile.
+
+    `packed_by="worker"` is how the bot saves a brief it computed: the NLP worker packed it in its own
+    process, so that CPU is counted apart (`worker_pack_cpu_ms_per_brief`), not in the saves.
+    `"store"` saves briefs without their packing, as for a computation reused from the store."""
+    spent = cpu = server = packing = 0.0
     added = 0
     while history.count < target:
         batch = [history.next() for _ in range(min(BATCH, target - history.count))]
+        if packed_by == "worker":
+            started_cpu = time.process_time()
+            batch = [replace(new, packed=pack_briefing(new.briefing)) for new in batch]
+            packing += time.process_time() - started_cpu
         started, started_cpu = time.perf_counter(), time.process_time()
         started_server = server_cpu() if server_cpu else 0.0
         await store.save_briefs(batch)
@@ -139,11 +154,14 @@ async def fill(
         cpu += time.process_time() - started_cpu
         server += server_cpu() - started_server if server_cpu else 0.0
         added += len(batch)
-    row = {
+    row: dict[str, Any] = {
+        "packed_by": packed_by,
         "saves_per_s": round(added / spent),
         "client_cpu_ms_per_save": round(cpu / added * 1000, 3),
         "load_average_1min": round(os.getloadavg()[0], 2),
     }
+    if packed_by == "worker":
+        row["worker_pack_cpu_ms_per_brief"] = round(packing / added * 1000, 3)
     if server_cpu:
         row["server_cpu_ms_per_save"] = round(server / added * 1000, 3)
     return row
@@ -257,6 +275,7 @@ async def run_store(
     samples: list[Briefing],
     measure_bytes: Callable[[], dict[str, float]],
     server_cpu: Callable[[], float] | None = None,
+    packed_by: str = "worker",
 ) -> list[dict[str, Any]]:
     """Fill to each size, then measure bytes (which also refreshes the planner's statistics, as
     SQLite's ANALYZE and PostgreSQL's autovacuum would on a live database) and the queries."""
@@ -264,7 +283,7 @@ async def run_store(
     rows = []
     try:
         for size in sizes:
-            saving = await fill(store, history, size, server_cpu)
+            saving = await fill(store, history, size, server_cpu, packed_by)
             size_row = measure_bytes()
             queries = await measure_queries(store, history)
             load = round(os.getloadavg()[0], 2)
@@ -292,13 +311,13 @@ async def requery_sqlite(samples: list[Briefing], path: Path, count: int) -> lis
 
 
 async def run_all(
-    samples: list[Briefing], sizes: list[int], folder: Path, stores: list[str]
+    samples: list[Briefing], sizes: list[int], folder: Path, stores: list[str], packed_by: str
 ) -> list[dict[str, Any]]:
     rows = []
     if "sqlite" in stores:
         path = folder / "scale.db"
         store = await SqliteStore.open(path)
-        rows += await run_store("sqlite", store, sizes, samples, lambda: sqlite_bytes(path))
+        rows += await run_store("sqlite", store, sizes, samples, lambda: sqlite_bytes(path), None, packed_by)
     if "postgres" in stores:
         bindir = server_bindir()
         if bindir is None:
@@ -310,7 +329,13 @@ async def run_all(
             store = await PostgresStore.open(dsn)
             empty = postgres_size(dsn)  # migrated, no brief yet
             rows += await run_store(
-                "postgresql", store, sizes, samples, lambda: postgres_bytes(dsn, empty), cluster.cpu_seconds
+                "postgresql",
+                store,
+                sizes,
+                samples,
+                lambda: postgres_bytes(dsn, empty),
+                cluster.cpu_seconds,
+                packed_by,
             )
         finally:
             cluster.stop()
@@ -321,8 +346,14 @@ def print_row(row: dict[str, Any]) -> None:
     saving = (
         "queries re-timed, "
         if row.get("requeried")
-        else f"{row['saves_per_s']:,} saves/s ({row['client_cpu_ms_per_save']} ms client CPU per save, "
+        else f"{row['saves_per_s']:,} saves/s packed by the {row['packed_by']} "
+        f"({row['client_cpu_ms_per_save']} ms client CPU per save, "
         + (f"{row['server_cpu_ms_per_save']} ms server CPU, " if "server_cpu_ms_per_save" in row else "")
+        + (
+            f"{row['worker_pack_cpu_ms_per_brief']} ms worker CPU packing, "
+            if "worker_pack_cpu_ms_per_brief" in row
+            else ""
+        )
         + f"load {row['load_average_1min']}), "
     )
     print(
@@ -367,6 +398,13 @@ def main() -> None:
     parser.add_argument("--stores", default="sqlite,postgres", help="which stores to fill (comma-separated)")
     parser.add_argument("--make-samples", action="store_true", help="recompute the sample briefings")
     parser.add_argument(
+        "--packed-by",
+        choices=("worker", "store"),
+        default="worker",
+        help="who packs a brief: the NLP worker that computed it, as for every brief the bot computes "
+        "(default), or the store at save time, as for a computation reused from the store",
+    )
+    parser.add_argument(
         "--data", type=Path, default=DEFAULT_DATA, help="CNN/DM JSON lines for --make-samples"
     )
     parser.add_argument(
@@ -396,12 +434,13 @@ def main() -> None:
         rows = asyncio.run(requery_sqlite(samples, path, count))
     elif args.folder is not None:
         args.folder.mkdir(parents=True, exist_ok=True)
-        rows = asyncio.run(run_all(samples, sizes, args.folder, stores))
+        rows = asyncio.run(run_all(samples, sizes, args.folder, stores, args.packed_by))
     else:
         with tempfile.TemporaryDirectory(prefix="briefbot-scale-") as folder:
-            rows = asyncio.run(run_all(samples, sizes, Path(folder), stores))
+            rows = asyncio.run(run_all(samples, sizes, Path(folder), stores, args.packed_by))
     path = write_results(
-        f"store_scale-{args.stores.replace(',', '-')}{'-requery' if args.requery else ''}",
+        f"store_scale-{args.stores.replace(',', '-')}{'-requery' if args.requery else ''}"
+        f"{'-store-packed' if args.packed_by == 'store' else ''}",
         {"guilds": GUILDS, "actor_names": ACTOR_NAMES, "rows": rows},
     )
     print(f"\nwritten to {path}")

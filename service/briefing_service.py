@@ -41,6 +41,7 @@ from service.worker import (
 )
 from storage import FeedFollower, FeedRoute, HistoryPage, NewBrief, PostgresStore, SqliteStore, Store
 from storage.errors import readable_database_errors
+from storage.packing import PackedBriefing
 from summarizer import sources
 from summarizer.cleaning import printable
 from summarizer.errors import (
@@ -201,7 +202,9 @@ class BriefingService:
             if known is not None:
                 return BriefOutcome(known, cached=True, fallback_note=fallback_note), None
         await progress("summarizing")
-        briefing, note, signature = await self._compute(article, req.sentences, method, reuse=not req.refresh)
+        briefing, note, signature, packed = await self._compute(
+            article, req.sentences, method, reuse=not req.refresh
+        )
         stored = await self._store.save_brief(
             NewBrief(
                 req.guild_id,
@@ -211,6 +214,7 @@ class BriefingService:
                 req.sentences,
                 urls=links,
                 private=req.private,
+                packed=packed,
             )
         )
         return BriefOutcome(stored, fallback_note=note or fallback_note), signature
@@ -227,9 +231,10 @@ class BriefingService:
 
     async def _compute(
         self, article: Article, sentences: int, method: SummaryMethod, *, reuse: bool
-    ) -> tuple[Briefing, str, StorySignature | None]:
+    ) -> tuple[Briefing, str, StorySignature | None, PackedBriefing | None]:
         """The briefing, why abstractive fell back to extractive (if it did), and the story signature
-        computed in the same worker task (none for a computation reused from the store)."""
+        and the store's packing, made in the same worker task (none for a computation reused from the
+        store)."""
         if reuse:
             # The same text briefed before (another guild, or a private brief): the NLP is
             # deterministic, so reuse it. Only the briefing is copied, never who asked or where.
@@ -237,14 +242,16 @@ class BriefingService:
                 article.content_hash, method=method, sentences=sentences
             )
             if known is not None:
-                return replace(known, article=article), "", None
+                return replace(known, article=article), "", None, None
         started = time.perf_counter()
-        briefing, note, signature = await self._pool.run(signed_brief_task, article, sentences, method)
+        briefing, note, signature, packed = await self._pool.run(
+            signed_brief_task, article, sentences, method
+        )
         self._queue.record_work(time.perf_counter() - started)
         if note:
             self._abstractive_unavailable = note
             self._abstractive_retry_at = time.monotonic() + ABSTRACTIVE_RETRY_S
-        return briefing, note, signature
+        return briefing, note, signature, packed
 
     # Reads take `viewer_id`, the user asking: they see public briefs and their own private ones.
     # None (the default) means public briefs only.
@@ -452,6 +459,7 @@ class BriefingService:
             article, links = await self._feed_article(feed, item)
             briefing: Briefing | None = None
             signature: StorySignature | None = None
+            packed: PackedBriefing | None = None
             routes: list[FeedRoute] = []
             for follower in followers:
                 known = await self._store.find_brief(
@@ -467,13 +475,21 @@ class BriefingService:
                         routes.append(FeedRoute(known.id, [hit.channel_id for hit in hits]))
                     continue
                 if briefing is None:
-                    briefing, _, signature = await self._compute(article, sentences, "extractive", reuse=True)
+                    briefing, _, signature, packed = await self._compute(
+                        article, sentences, "extractive", reuse=True
+                    )
                 hits = await self.matching_channels(follower.guild_id, briefing)
                 if hits:
                     # The brief belongs to the first channel it is posted in, on behalf of who
                     # followed the feed in that server.
                     new = NewBrief(
-                        follower.guild_id, hits[0].channel_id, follower.added_by, briefing, sentences, links
+                        follower.guild_id,
+                        hits[0].channel_id,
+                        follower.added_by,
+                        briefing,
+                        sentences,
+                        links,
+                        packed=packed,
                     )
                     routes.append(FeedRoute(new, [hit.channel_id for hit in hits]))
             if not routes:

@@ -32,6 +32,7 @@ from multiprocessing.process import BaseProcess
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from service.errors import JobTimedOut, PoolClosed, WorkerCrashed
+from storage.packing import PackedBriefing, pack_briefing
 from summarizer.config import EngineConfig
 from summarizer.errors import BriefError, ModelUnavailable
 from summarizer.models import Answer, Article, Briefing, SummaryMethod
@@ -117,13 +118,14 @@ def brief_task(article: Article, sentences: int, method: SummaryMethod) -> tuple
 
 def signed_brief_task(
     article: Article, sentences: int, method: SummaryMethod
-) -> tuple[Briefing, str, StorySignature]:
-    """`brief_task` plus the brief's story signature, in the same task: the brief's answer never waits
-    behind other queued briefs for a second trip through the queue."""
+) -> tuple[Briefing, str, StorySignature, PackedBriefing]:
+    """`brief_task` plus the brief's story signature, in the same task (the brief's answer never waits
+    behind other queued briefs for a second trip through the queue), and the briefing packed for the
+    store here, where the CPU is, rather than in the process that saves it."""
     from summarizer.story_signature import signature_of
 
     briefing, note = brief_task(article, sentences, method)
-    return briefing, note, signature_of(briefing, _ready_engine().encoder)
+    return briefing, note, signature_of(briefing, _ready_engine().encoder), pack_briefing(briefing)
 
 
 def answer_task(briefing: Briefing, question: str) -> Answer:

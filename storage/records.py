@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from storage.packing import PackedBriefing
 from summarizer.models import Answer, Briefing, Position
 
 
@@ -19,6 +20,7 @@ class NewBrief:
     sentences: int  # the length asked for: part of the cache key with the method
     urls: tuple[str, ...] = ()  # links known to lead to this article: a /brief of one is answered at once
     private: bool = False  # seen only by `user_id`
+    packed: PackedBriefing | None = None  # `briefing` packed by the worker that computed it, if it did
 
 
 @dataclass(slots=True)

@@ -12,7 +12,6 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from itertools import islice
 
 from storage.codec import READING_KEYS, reading_of
 from storage.indexing import PackedBrief, actor_index_rows, guild_key, search_scope, term_rows
@@ -42,7 +41,7 @@ GUILD_ACTOR_COLUMNS = (
     "speaks integer",
     "last_brief_id bigint",
 )
-NameRow = tuple[int, str, str]  # guild, a name key the actor is found under, actor key
+GuildNames = dict[int, set[tuple[str, str]]]  # guild -> (a name key the actor is found under, actor key)
 
 
 class WrittenNames:
@@ -53,32 +52,38 @@ class WrittenNames:
     terms out. A name is only remembered once all its terms are committed, and terms are never
     deleted, so a name found here has its rows in the database; one evicted, or written by another
     process, is upserted again (`ON CONFLICT DO NOTHING`): the cache only ever saves work, it never
-    loses a row.
+    loses a row. Kept per guild, so a batch's check is one set difference per guild; past `capacity`
+    names, the guilds written to least recently are forgotten first.
     """
 
     def __init__(self, capacity: int = 100_000) -> None:
-        self._rows: dict[NameRow, None] = {}
+        self._guilds: GuildNames = {}
+        self._size = 0
         self._capacity = capacity
 
     def __len__(self) -> int:
-        return len(self._rows)
+        return self._size
 
-    def unwritten(self, rows: Sequence[NameRow]) -> list[NameRow]:
-        return [row for row in rows if row not in self._rows]
+    def unwritten(self, names: GuildNames) -> GuildNames:
+        unwritten = {guild: pairs - self._guilds.get(guild, set()) for guild, pairs in names.items()}
+        return {guild: pairs for guild, pairs in unwritten.items() if pairs}
 
-    def remember(self, rows: Sequence[NameRow]) -> None:
-        """Call after the transaction that wrote `rows` has committed."""
-        for row in rows:
-            self._rows.pop(row, None)
-            self._rows[row] = None  # the newest at the end: the oldest are evicted first
-        for row in list(islice(self._rows, max(0, len(self._rows) - self._capacity))):
-            del self._rows[row]
+    def remember(self, names: GuildNames) -> None:
+        """Call after the transaction that wrote `names` has committed."""
+        for guild, pairs in names.items():
+            known = self._guilds.pop(guild, set())  # re-inserted at the end: the newest
+            self._size += len(pairs - known)
+            known |= pairs
+            self._guilds[guild] = known
+        while self._size > self._capacity:
+            oldest = next(iter(self._guilds))
+            self._size -= len(self._guilds.pop(oldest))
 
 
 @dataclass(slots=True, frozen=True)
 class Inserted:
     ids: list[int]
-    names: list[NameRow]  # names whose terms were written: for `WrittenNames.remember` once committed
+    names: GuildNames  # names whose terms were written: for `WrittenNames.remember` once committed
 
 
 async def insert_briefs(
@@ -92,7 +97,7 @@ async def insert_briefs(
     """Insert packed briefs with everything they need: their ids (given `ids`, those) and the names
     whose prefix terms were written, skipping those `written_names` knows."""
     if not batch:
-        return Inserted([], [])
+        return Inserted([], {})
     dialect = tx.dialect
     now = dialect.time_param(created_at)
     article_ids = await _article_ids(tx, batch, now)

@@ -3,8 +3,9 @@ arguments and results, read back with an unpickler that builds only known, inert
 
 A queued call names its task; a worker runs it only when the name is on its allow-list (by default the
 NLP tasks of service.worker), so a row in the database can never name an arbitrary callable. The
-unpickler refuses every global but the summarizer's and the service errors' classes, plain builtin
-containers and exceptions, dates and numpy arrays: a tampered row cannot run code either.
+unpickler refuses every global but the summarizer's, the service errors' and the packed briefing's
+classes, plain builtin containers and exceptions, dates and numpy arrays: a tampered row cannot run
+code either.
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ ENGINE_TASKS: tuple[Callable[..., Any], ...] = (
 )
 
 # Our own classes: dataclasses and errors, nothing with side effects on construction.
-_TRUSTED_PREFIXES = ("summarizer.", "service.errors", "service.jobs.")
+_TRUSTED_PREFIXES = ("summarizer.", "service.errors", "service.jobs.", "storage.packing")
 _VALUES = {  # plain values: dates, and numpy arrays (sentence vectors, story signatures)
     ("datetime", "datetime"),
     ("datetime", "date"),

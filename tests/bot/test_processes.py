@@ -18,6 +18,7 @@ from postgres_cluster import PostgresCluster
 from bot.cli import main
 from service.jobs import JobPool
 from service.worker import answer_task, signed_brief_task
+from storage.packing import pack_briefing
 from summarizer import sources
 from summarizer.config import EngineConfig
 
@@ -82,13 +83,14 @@ async def test_a_worker_process_briefs_an_article_queued_by_a_job_pool(
     article = sources.load_text(text, EngineConfig())
     pool = await JobPool.open(dsn, budget_s=300.0, wait_s=120.0)  # the first job waits for the models
     try:
-        briefing, note, signature = await pool.run(signed_brief_task, article, 3, "extractive")
+        briefing, note, signature, packed = await pool.run(signed_brief_task, article, 3, "extractive")
         assert note == ""
         assert briefing.article.content_hash == article.content_hash
         assert briefing.article.title  # made by the worker's engine from the lead
         assert len(briefing.summary.sentences) == 3
         assert briefing.actors and briefing.sentence_vectors is not None
         assert signature.vector.shape == (384,)  # MiniLM, through the restricted unpickler
+        assert packed == pack_briefing(briefing)  # packed by the worker, as the store would have
         question = "Who will be confirmed as manager?"
         answer = await pool.run(answer_task, briefing, question)
         assert answer.question == question and answer.text

@@ -20,6 +20,7 @@ from store_builders import (
 )
 
 from storage import FeedRoute, NewBrief, PostedMessage, Store
+from storage.packing import pack_briefing
 from summarizer.models import Answer, Position
 
 # --- briefs ------------------------------------------------------------------------------------
@@ -177,6 +178,22 @@ async def test_a_name_already_indexed_in_one_guild_is_indexed_again_in_the_next(
     await save(store, kremlin_briefing(), guild_id=OTHER_GUILD)
     assert await store.actor_names(OTHER_GUILD, "pes", limit=25) == ["Dmitry Peskov"]
     assert await store.actor_names(OTHER_GUILD, "kul", limit=25) == ["Dmytro Kuleba"]
+
+
+async def test_a_brief_packed_by_its_worker_is_stored_as_if_the_store_had_packed_it(store: Store) -> None:
+    """The worker packs what it computed; the store writes that packing and reads back the briefing,
+    its listing and its directory entries just as from a brief it packed itself. Private briefs stay
+    out of the directory even though their packing lists actors."""
+    briefing = kremlin_briefing()
+    public = await save(store, briefing, packed=pack_briefing(briefing))
+    private = await save(store, briefing, guild_id=OTHER_GUILD, private=True, packed=pack_briefing(briefing))
+    stored = await store.get_brief(GUILD, public)
+    assert stored is not None and stored.briefing == briefing
+    assert (await store.history(GUILD, limit=5)).rows[0].title == briefing.article.title
+    assert await store.actor_names(GUILD, "kul", limit=25) == ["Dmytro Kuleba"]
+    assert await store.actor_names(OTHER_GUILD, "kul", limit=25) == []
+    mine = await store.get_brief(OTHER_GUILD, private, viewer_id=USER)
+    assert mine is not None and mine.briefing == briefing
 
 
 async def test_a_batch_naming_one_actor_twice_counts_both_briefs(store: Store) -> None:

@@ -4,33 +4,34 @@ from __future__ import annotations
 
 from store_builders import kremlin_briefing, summit_briefing
 
-from storage.indexing import actor_entries, term_rows
+from storage.indexing import term_rows
+from storage.packing import actor_entries
 from storage.writes import WrittenNames
 
-PESKOV = (1, "peskov", "dmitry peskov")  # an alias
-DMITRY = (1, "dmitry peskov", "dmitry peskov")
-KULEBA = (1, "kuleba", "dmytro kuleba")
+PESKOV = ("peskov", "dmitry peskov")  # an alias
+DMITRY = ("dmitry peskov", "dmitry peskov")
+KULEBA = ("kuleba", "dmytro kuleba")
 
 
-def test_remembered_rows_are_skipped_others_kept_in_order() -> None:
+def test_remembered_names_are_skipped_per_guild() -> None:
     written = WrittenNames()
-    assert written.unwritten([DMITRY, PESKOV]) == [DMITRY, PESKOV]
-    written.remember([PESKOV])
-    assert written.unwritten([DMITRY, KULEBA, PESKOV]) == [DMITRY, KULEBA]
-    assert written.unwritten([(2, "peskov", "dmitry peskov")]) == [(2, "peskov", "dmitry peskov")]
+    assert written.unwritten({1: {DMITRY, PESKOV}}) == {1: {DMITRY, PESKOV}}
+    written.remember({1: {PESKOV}})
+    assert written.unwritten({1: {DMITRY, KULEBA, PESKOV}, 2: {PESKOV}}) == {1: {DMITRY, KULEBA}, 2: {PESKOV}}
+    assert written.unwritten({1: {PESKOV}}) == {}  # nothing left to write in that guild
 
 
-def test_the_least_recently_written_rows_are_evicted_first() -> None:
-    written = WrittenNames(capacity=2)
-    written.remember([PESKOV, DMITRY])
-    written.remember([PESKOV])  # written again: now the newest
-    written.remember([KULEBA])
-    assert len(written) == 2
-    assert written.unwritten([PESKOV, DMITRY, KULEBA]) == [DMITRY]
+def test_the_guilds_written_to_least_recently_are_forgotten_first() -> None:
+    written = WrittenNames(capacity=3)
+    written.remember({1: {PESKOV, DMITRY}, 2: {KULEBA}})
+    written.remember({1: {PESKOV}})  # written again: guild 1 is now the newest
+    written.remember({3: {KULEBA}})  # four names: guild 2, the oldest, goes
+    assert len(written) == 3
+    assert written.unwritten({1: {PESKOV, DMITRY}, 2: {KULEBA}, 3: {KULEBA}}) == {2: {KULEBA}}
 
 
 def test_each_name_becomes_the_terms_of_its_words_per_guild_sorted() -> None:
-    names = [(2, "peskov", "dmitry peskov"), DMITRY, (1, "peskov", "dmitry peskov")]
+    names = {2: {PESKOV}, 1: {DMITRY, PESKOV}}
     assert term_rows(names) == [
         (1, "dmitry peskov", "dmitry peskov"),
         (1, "peskov", "dmitry peskov"),  # from the full name and from the alias: one row
