@@ -131,6 +131,7 @@ async def fill(
     target: int,
     server_cpu: Callable[[], float] | None = None,
     packed_by: str = "worker",
+    writers: int = 1,
 ) -> dict[str, float]:
     """Save briefs until `target`: briefs per second of saving (drawing them is not counted), this
     process's CPU per save (all its threads; on a busy machine the rate falls, the CPU cost does not),
@@ -138,24 +139,29 @@ async def fill(
 
     `packed_by="worker"` is how the bot saves a brief it computed: the NLP worker packed it in its own
     process, so that CPU is counted apart (`worker_pack_cpu_ms_per_brief`), not in the saves.
-    `"store"` saves briefs without their packing, as for a computation reused from the store."""
+    `"store"` saves briefs without their packing, as for a computation reused from the store.
+    `writers` batches are saved at once, as concurrent requests (or several bot processes) save."""
     spent = cpu = server = packing = 0.0
     added = 0
     while history.count < target:
-        batch = [history.next() for _ in range(min(BATCH, target - history.count))]
+        batches = []
+        for _ in range(writers):
+            if history.count < target:
+                batches.append([history.next() for _ in range(min(BATCH, target - history.count))])
         if packed_by == "worker":
             started_cpu = time.process_time()
-            batch = [replace(new, packed=pack_briefing(new.briefing)) for new in batch]
+            batches = [[replace(new, packed=pack_briefing(new.briefing)) for new in b] for b in batches]
             packing += time.process_time() - started_cpu
         started, started_cpu = time.perf_counter(), time.process_time()
         started_server = server_cpu() if server_cpu else 0.0
-        await store.save_briefs(batch)
+        await asyncio.gather(*(store.save_briefs(batch) for batch in batches))
         spent += time.perf_counter() - started
         cpu += time.process_time() - started_cpu
         server += server_cpu() - started_server if server_cpu else 0.0
-        added += len(batch)
+        added += sum(len(batch) for batch in batches)
     row: dict[str, Any] = {
         "packed_by": packed_by,
+        "writers": writers,
         "saves_per_s": round(added / spent),
         "client_cpu_ms_per_save": round(cpu / added * 1000, 3),
         "load_average_1min": round(os.getloadavg()[0], 2),
@@ -276,6 +282,7 @@ async def run_store(
     measure_bytes: Callable[[], dict[str, float]],
     server_cpu: Callable[[], float] | None = None,
     packed_by: str = "worker",
+    writers: int = 1,
 ) -> list[dict[str, Any]]:
     """Fill to each size, then measure bytes (which also refreshes the planner's statistics, as
     SQLite's ANALYZE and PostgreSQL's autovacuum would on a live database) and the queries."""
@@ -283,7 +290,7 @@ async def run_store(
     rows = []
     try:
         for size in sizes:
-            saving = await fill(store, history, size, server_cpu, packed_by)
+            saving = await fill(store, history, size, server_cpu, packed_by, writers)
             size_row = measure_bytes()
             queries = await measure_queries(store, history)
             load = round(os.getloadavg()[0], 2)
@@ -311,13 +318,20 @@ async def requery_sqlite(samples: list[Briefing], path: Path, count: int) -> lis
 
 
 async def run_all(
-    samples: list[Briefing], sizes: list[int], folder: Path, stores: list[str], packed_by: str
+    samples: list[Briefing],
+    sizes: list[int],
+    folder: Path,
+    stores: list[str],
+    packed_by: str,
+    writers: int,
 ) -> list[dict[str, Any]]:
     rows = []
     if "sqlite" in stores:
         path = folder / "scale.db"
         store = await SqliteStore.open(path)
-        rows += await run_store("sqlite", store, sizes, samples, lambda: sqlite_bytes(path), None, packed_by)
+        rows += await run_store(
+            "sqlite", store, sizes, samples, lambda: sqlite_bytes(path), None, packed_by, writers
+        )
     if "postgres" in stores:
         bindir = server_bindir()
         if bindir is None:
@@ -336,6 +350,7 @@ async def run_all(
                 lambda: postgres_bytes(dsn, empty),
                 cluster.cpu_seconds,
                 packed_by,
+                writers,
             )
         finally:
             cluster.stop()
@@ -346,7 +361,8 @@ def print_row(row: dict[str, Any]) -> None:
     saving = (
         "queries re-timed, "
         if row.get("requeried")
-        else f"{row['saves_per_s']:,} saves/s packed by the {row['packed_by']} "
+        else f"{row['saves_per_s']:,} saves/s packed by the {row['packed_by']}, "
+        f"{row['writers']} writer{'s' if row['writers'] > 1 else ''} "
         f"({row['client_cpu_ms_per_save']} ms client CPU per save, "
         + (f"{row['server_cpu_ms_per_save']} ms server CPU, " if "server_cpu_ms_per_save" in row else "")
         + (
@@ -405,6 +421,12 @@ def main() -> None:
         "(default), or the store at save time, as for a computation reused from the store",
     )
     parser.add_argument(
+        "--writers",
+        type=int,
+        default=1,
+        help="batches saved at once (concurrent requests, several bot processes); default 1",
+    )
+    parser.add_argument(
         "--data", type=Path, default=DEFAULT_DATA, help="CNN/DM JSON lines for --make-samples"
     )
     parser.add_argument(
@@ -434,13 +456,14 @@ def main() -> None:
         rows = asyncio.run(requery_sqlite(samples, path, count))
     elif args.folder is not None:
         args.folder.mkdir(parents=True, exist_ok=True)
-        rows = asyncio.run(run_all(samples, sizes, args.folder, stores, args.packed_by))
+        rows = asyncio.run(run_all(samples, sizes, args.folder, stores, args.packed_by, args.writers))
     else:
         with tempfile.TemporaryDirectory(prefix="briefbot-scale-") as folder:
-            rows = asyncio.run(run_all(samples, sizes, Path(folder), stores, args.packed_by))
+            rows = asyncio.run(run_all(samples, sizes, Path(folder), stores, args.packed_by, args.writers))
     path = write_results(
         f"store_scale-{args.stores.replace(',', '-')}{'-requery' if args.requery else ''}"
-        f"{'-store-packed' if args.packed_by == 'store' else ''}",
+        f"{'-store-packed' if args.packed_by == 'store' else ''}"
+        f"{f'-{args.writers}-writers' if args.writers > 1 else ''}",
         {"guilds": GUILDS, "actor_names": ACTOR_NAMES, "rows": rows},
     )
     print(f"\nwritten to {path}")
