@@ -146,18 +146,28 @@ async def insert_briefs(
         counts[guild, new.user_id if new.private else 0] += 1
     await tx.insert_rows("briefs", BRIEF_COLUMNS, rows)
     await dialect.index_search(tx, search_rows)
-    await tx.insert_rows(
-        "brief_counts",
-        ("guild_id bigint", "owner_id bigint", "briefs bigint"),
-        sorted((guild, owner, n) for (guild, owner), n in counts.items()),
-        "ON CONFLICT (guild_id, owner_id) DO UPDATE SET briefs = brief_counts.briefs + excluded.briefs",
-    )
     index = actor_index_rows(
         [
             (guild_key(item.new.guild_id), brief_id, item.actors)
             for item, brief_id in zip(batch, brief_ids, strict=True)
         ]
     )
+    await tx.insert_rows(
+        "speakers",
+        ("guild_id bigint", "key text", "brief_id bigint"),
+        index.speakers,
+        "ON CONFLICT DO NOTHING",
+    )
+    names = index.names if written_names is None else written_names.unwritten(index.names)
+    await tx.insert_rows(
+        "actor_terms",
+        ("guild_id bigint", "term text", "key text"),
+        term_rows(names),
+        "ON CONFLICT DO NOTHING",
+    )
+    # Last: every save of a guild updates the same directory and count rows, and a concurrent save
+    # (PostgreSQL) waits for those row locks until this transaction commits; taken here, it has done
+    # everything else by then.
     last_brief = dialect.greatest("guild_actors.last_brief_id", "excluded.last_brief_id")
     await tx.insert_rows(
         "guild_actors",
@@ -167,18 +177,11 @@ async def insert_briefs(
         "briefs = guild_actors.briefs + excluded.briefs, speaks = guild_actors.speaks + excluded.speaks, "
         f"last_brief_id = {last_brief}",
     )
-    names = index.names if written_names is None else written_names.unwritten(index.names)
     await tx.insert_rows(
-        "actor_terms",
-        ("guild_id bigint", "term text", "key text"),
-        term_rows(names),
-        "ON CONFLICT DO NOTHING",
-    )
-    await tx.insert_rows(
-        "speakers",
-        ("guild_id bigint", "key text", "brief_id bigint"),
-        index.speakers,
-        "ON CONFLICT DO NOTHING",
+        "brief_counts",
+        ("guild_id bigint", "owner_id bigint", "briefs bigint"),
+        sorted((guild, owner, n) for (guild, owner), n in counts.items()),
+        "ON CONFLICT (guild_id, owner_id) DO UPDATE SET briefs = brief_counts.briefs + excluded.briefs",
     )
     return Inserted(brief_ids, names)
 
