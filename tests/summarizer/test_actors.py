@@ -347,3 +347,29 @@ def test_a_person_the_tagger_missed_is_kept_with_their_full_name(analyse: Analys
     # "Mrs May said" is a statement (her name is no modal verb), and so is what she is confident of
     assert {p.actor for p in result.positions} == {"Theresa May"}
     assert any(p.cue == "said" for p in result.positions)
+
+
+def test_role_after_a_name_and_its_home_state(analyse: Analyse) -> None:
+    """ "Rep. Ann Lowe of Ohio, the chairwoman of ...": the parser hangs the role on the place."""
+    result = analyse(
+        "The rule may yet be reversed. Rep. Ann Lowe of Ohio, the chairwoman of the House Energy "
+        "Committee, says that she will try to overturn it."
+    )
+    assert result.actor("Ann Lowe").role == "chairwoman of the House Energy Committee"
+
+
+def test_a_short_relative_clause_is_part_of_the_role(analyse: Analyse) -> None:
+    result = analyse(
+        'The boy was pulled from the rubble after three days. "He survived by sheer willpower," said '
+        "Ravi Mehta, a doctor who treated the boy."
+    )
+    assert result.actor("Ravi Mehta").role == "doctor who treated the boy"
+
+
+def test_agency_and_council_titles_before_a_name(analyse: Analyse) -> None:
+    result = analyse(
+        "Six men were arrested on Sunday. FBI Special Agent Mark Dillon described the arrests at a press "
+        "conference. City Councilman Joe Ruiz called for calm in the neighbourhood."
+    )
+    assert result.actor("Mark Dillon").role == "FBI Special Agent"
+    assert result.actor("Joe Ruiz").role == "City Councilman"
