@@ -28,6 +28,8 @@ from summarizer.models import Actor, Position, Sentence
 _PRONOUN_KINDS = {"it": ("organization", "place"), "they": ("organization", "group")}
 _MID_SENTENCE_KEY = "briefbot.mid_sentence_words"
 _REFER_BACK_SENTENCES = 4  # how far back "the party" may reach for its organisation
+# What an organisation issues in its own name: "a statement said" is the organisation speaking.
+_ISSUED_NOUNS = frozenset({"statement", "release", "update", "announcement", "communique", "communiqué"})
 _GROUP_NOUNS = frozenset({"party", "union", "movement", "coalition", "alliance", "group"})
 
 
@@ -214,10 +216,28 @@ def name_for(context: Context, token: Token) -> str:
     inside = _name_inside(context, token)
     if inside:
         return inside
+    issuer = _issuer_of_statement(context, token)
+    if issuer:
+        return issuer
     referred = _referred_actor(context, token)
     if referred is not None:
         return referred.name
     return _described(context, token)
+
+
+def _issuer_of_statement(context: Context, head: Token) -> str:
+    """ "NASA said ... 'The spacecraft was not carrying ...,' a statement said": a statement with no
+    author of its own is the organisation that has just been speaking."""
+    if head.lemma_ not in _ISSUED_NOUNS or any(c.dep_ in ("poss", "prep", "compound") for c in head.children):
+        return ""
+    sentence = context.sentence_of[head.i]
+    recent = [
+        p.actor
+        for p in context.found
+        if sentence - 2 <= p.sentence <= sentence and p.actor in context.actor_names
+    ]
+    issuers = [a for a in recent if a not in context.person_names]
+    return issuers[-1] if issuers else ""
 
 
 def _previous_topic(context: Context, sentence: int, kinds: tuple[str, ...]) -> Actor | None:

@@ -373,3 +373,27 @@ def test_agency_and_council_titles_before_a_name(analyse: Analyse) -> None:
     )
     assert result.actor("Mark Dillon").role == "FBI Special Agent"
     assert result.actor("Joe Ruiz").role == "City Councilman"
+
+
+def test_a_common_word_capitalised_only_where_every_word_is_is_no_actor(analyse: Analyse) -> None:
+    """ "Cheetah" opening sentences and captions of a story about a cheetah is not an organisation;
+    "Labour", capitalised inside sentences too, stays a party."""
+    result = analyse(
+        "A boy fell into the cheetah enclosure at the zoo on Saturday. Cheetah experts said the animals "
+        "did not approach him. Cheetah: the zoo said the cat was calm. Labour councillors said the zoo "
+        "must explain, and the labour market was not affected, said Joe Pratt of Labour."
+    )
+    names = {a.name for a in result.index.actors}
+    assert "Cheetah" not in names
+    assert "Labour" in names
+
+
+def test_a_short_first_name_is_the_same_person(analyse: Analyse) -> None:
+    """ "Andy Luger" and "Andrew M. Luger" are one person; "Mark Hale" and "Maria Hale" are two."""
+    result = analyse(
+        "U.S. Attorney Andrew M. Luger announced the charges on Monday. Andy Luger said the men had planned "
+        "to travel abroad. Mark Hale and his wife, Maria Hale, attended the hearing."
+    )
+    names = {a.name for a in result.index.actors}
+    assert "Andy Luger" not in names and "Andrew M. Luger" in names
+    assert {"Mark Hale", "Maria Hale"} <= names
