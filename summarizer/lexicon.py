@@ -37,6 +37,11 @@ STANCE_OBJECT_VERBS = frozenset({
 # Verbs that describe their object as something: "called the plan 'illogical'", "branded audiences ignorant".
 NAMING_VERBS = frozenset({"call", "brand", "label", "dub", "describe", "dismiss", "condemn", "hail", "term"})
 SPEECH_VERBS = COMMUNICATION_VERBS | COGNITION_VERBS | STANCE_OBJECT_VERBS | NAMING_VERBS
+# Verbs that state something only with their particle: "Stancil fired back", "the campaign shot back".
+PHRASAL_SPEECH_VERBS = frozenset({
+    ("fire", "back"), ("hit", "back"), ("shoot", "back"), ("snap", "back"), ("write", "back"),
+    ("push", "back"), ("lash", "out"), ("speak", "out"), ("chime", "in"), ("weigh", "in"),
+})  # fmt: skip
 # Verbs that do not state anything unless their subject is a source (a document, an outlet):
 # "FEC records show ...", "a study found ..." - but not "the cat showed no fear".
 SOURCE_ONLY_VERBS = frozenset({"show", "find", "rule", "indicate", "suggest", "conclude", "reveal", "tip"})

@@ -20,6 +20,7 @@ from summarizer.lexicon import (
     DOCUMENT_NOUNS,
     NAMING_VERBS,
     ORGANISATION_NOUNS,
+    PHRASAL_SPEECH_VERBS,
     SOURCE_ONLY_VERBS,
     STANCE_OBJECT_VERBS,
     STATEMENT_NOUNS,
@@ -30,6 +31,7 @@ from summarizer.speakers import (
     is_speech_verb,
     name_for,
     outer_speech_verb,
+    quoting_source,
     speaker_of,
     subject_token,
     verb_lemma,
@@ -101,6 +103,8 @@ def _reported_clause(context: Context, verb: Token) -> Found | None:
     subject = subject_token(verb)
     if subject is None or subject.lower_ in _NOT_A_SOURCE:
         return None  # "That said, ...", "is said to be", "I think"
+    if subject.i in context.quoted or _in_quote_marks(subject):
+        return None  # "dismissed as 'complete nonsense' claims that ...": a quoted phrase speaks for no one
     if verb_lemma(verb) in SOURCE_ONLY_VERBS and not _is_source(context, subject):
         return None  # "the cat showed no fear"
     complement = _complement(verb)
@@ -119,7 +123,25 @@ def _reported_clause(context: Context, verb: Token) -> Found | None:
     if not text or not speaker:
         return None
     cue = " ".join(context.doc[verb.i : cue_end + 1].text.split()) if cue_end > verb.i else cue_text(verb)
-    return found_at(context, speaker, text, "reported", cue, verb.i)
+    item = found_at(context, speaker, text, "reported", cue, verb.i)
+    outlet = quoting_source(verb)
+    if outlet is not None:
+        item.position.via = name_for(context, outlet)  # "Der Spiegel quoted X as saying ..."
+    return item
+
+
+def _phrasal_particle(verb: Token, child: Token) -> bool:
+    """ "back" in "fired back", parsed as an adverb."""
+    return (verb.lemma_, child.lower_) in PHRASAL_SPEECH_VERBS
+
+
+def _in_quote_marks(token: Token) -> bool:
+    """Is the phrase this token heads set in quotation marks ('complete nonsense')?"""
+    doc = token.doc
+    start, end = token.left_edge.i, token.right_edge.i
+    if start == 0 or doc[start - 1].text not in _OPENING_MARKS:
+        return False
+    return doc[end].text in _CLOSING_MARKS or (end + 1 < len(doc) and doc[end + 1].text in _CLOSING_MARKS)
 
 
 def _asks(words: list[Token]) -> bool:
@@ -185,7 +207,7 @@ def _statement_noun(context: Context, noun: Token) -> Found | None:
     """ "Israel's assertion that it is going to extraordinary lengths", "his warning that ..."."""
     owner = next((c for c in noun.children if c.dep_ == "poss"), None)
     clause = next((c for c in noun.children if c.dep_ in ("acl", "ccomp")), None)
-    if owner is None or clause is None:
+    if owner is None or clause is None or _in_quote_marks(owner):
         return None
     if not any(t.lower_ == "that" and t.dep_ == "mark" for t in clause.children):
         return None
@@ -393,7 +415,7 @@ def cue_text(verb: Token) -> str:
     """The speech verb as written, with its particle and, for "told", its audience."""
     end = verb.i
     for child in verb.children:
-        if child.dep_ == "prt" and child.i == end + 1:
+        if child.i == end + 1 and (child.dep_ == "prt" or _phrasal_particle(verb, child)):
             end = child.i
         elif verb_lemma(verb) in AUDIENCE_VERBS and child.dep_ in ("dobj", "dative") and child.i <= end + 3:
             end = child.i  # "told reporters", "told the BBC"; not "told Sportsmail of his relief"

@@ -18,6 +18,7 @@ from summarizer.actors import ActorIndex
 from summarizer.lexicon import (
     DOCUMENT_NOUNS,
     ORGANISATION_NOUNS,
+    PHRASAL_SPEECH_VERBS,
     SPEECH_LEMMA_OF_FORM,
     SPEECH_VERBS,
     STATEMENT_NOUNS,
@@ -27,6 +28,8 @@ from summarizer.models import Actor, Position, Sentence
 _PRONOUN_KINDS = {"it": ("organization", "place"), "they": ("organization", "group")}
 _MID_SENTENCE_KEY = "briefbot.mid_sentence_words"
 _REFER_BACK_SENTENCES = 4  # how far back "the party" may reach for its organisation
+# What an organisation issues in its own name: "a statement said" is the organisation speaking.
+_ISSUED_NOUNS = frozenset({"statement", "release", "update", "announcement", "communique", "communiqué"})
 _GROUP_NOUNS = frozenset({"party", "union", "movement", "coalition", "alliance", "group"})
 
 
@@ -52,7 +55,17 @@ def verb_lemma(token: Token) -> str:
 
 
 def is_speech_verb(token: Token) -> bool:
-    return token.pos_ == "VERB" and verb_lemma(token) in SPEECH_VERBS
+    if token.pos_ != "VERB":
+        return False
+    if verb_lemma(token) in SPEECH_VERBS:
+        return True
+    # "fired back": the particle makes a speech verb of a verb that is none alone
+    return any(
+        c.dep_ in ("prt", "advmod")
+        and c.i == token.i + 1
+        and (token.lemma_, c.lower_) in PHRASAL_SPEECH_VERBS
+        for c in token.children
+    )
 
 
 def subject_token(verb: Token) -> Token | None:
@@ -72,6 +85,9 @@ def subject_and_distance(verb: Token) -> tuple[Token | None, int]:
             return subject, steps
         head = verb.head
         if verb.dep_ == "pcomp" and head.lower_ == "as":  # "quoted as saying"
+            quoted = quoted_person(verb)
+            if quoted is not None:
+                return quoted, steps
             verb = head.head
             continue
         if verb.dep_ == "acl" and head.lemma_ in STATEMENT_NOUNS | DOCUMENT_NOUNS and head.dep_ == "dobj":
@@ -81,6 +97,22 @@ def subject_and_distance(verb: Token) -> tuple[Token | None, int]:
             return None, steps
         verb = outer_speech_verb(verb) or head
     return None, 4
+
+
+def quoted_person(verb: Token) -> Token | None:
+    """ "Der Spiegel quoted Nikos Theocharakis as saying ...": the person quoted speaks (the outlet
+    quoting them is the `via`, see `quoting_source`)."""
+    head = verb.head
+    if verb.dep_ != "pcomp" or head.lower_ != "as" or verb_lemma(head.head) != "quote":
+        return None
+    return next((c for c in head.head.children if c.dep_ == "dobj"), None)
+
+
+def quoting_source(verb: Token) -> Token | None:
+    """The outlet or document that quotes the speaker of "as saying" (see `quoted_person`)."""
+    if quoted_person(verb) is None:
+        return None
+    return next((c for c in verb.head.head.children if c.dep_ == "nsubj"), None)
 
 
 def _main_subject(verb: Token) -> Token | None:
@@ -130,6 +162,15 @@ def speaker_of(context: Context, verb: Token, quote: str = "") -> str:
     return name
 
 
+def _called_name(token: Token) -> Token | None:
+    """ "a military spokesman called Abu Ubaida", "a man named John Hale": the name the phrase gives."""
+    for t in token.subtree:
+        naming = t.head.dep_ in ("acl", "relcl") and t.head.lemma_ in ("call", "name")
+        if t.dep_ == "oprd" and t.pos_ == "PROPN" and naming:
+            return t
+    return None
+
+
 def _names_in(name: str, quote: str) -> bool:
     words = set(quote.replace("’", "'").split())
     return any(part in words or part + "'s" in words for part in name.split())
@@ -145,6 +186,10 @@ def name_for(context: Context, token: Token) -> str:
     actor = index.actor_at(token)
     if people and (actor is None or actor.kind != "person"):
         return people[0].name
+    called = _called_name(token)
+    if called is not None and actor is None:
+        known = index.actor_at(called)
+        return known.name if known is not None else _proper_name(called)
     if actor is not None:
         return actor.name
     word = token.lower_
@@ -171,10 +216,28 @@ def name_for(context: Context, token: Token) -> str:
     inside = _name_inside(context, token)
     if inside:
         return inside
+    issuer = _issuer_of_statement(context, token)
+    if issuer:
+        return issuer
     referred = _referred_actor(context, token)
     if referred is not None:
         return referred.name
     return _described(context, token)
+
+
+def _issuer_of_statement(context: Context, head: Token) -> str:
+    """ "NASA said ... 'The spacecraft was not carrying ...,' a statement said": a statement with no
+    author of its own is the organisation that has just been speaking."""
+    if head.lemma_ not in _ISSUED_NOUNS or any(c.dep_ in ("poss", "prep", "compound") for c in head.children):
+        return ""
+    sentence = context.sentence_of[head.i]
+    recent = [
+        p.actor
+        for p in context.found
+        if sentence - 2 <= p.sentence <= sentence and p.actor in context.actor_names
+    ]
+    issuers = [a for a in recent if a not in context.person_names]
+    return issuers[-1] if issuers else ""
 
 
 def _previous_topic(context: Context, sentence: int, kinds: tuple[str, ...]) -> Actor | None:

@@ -39,6 +39,8 @@ TITLES: dict[str, Gender | None] = {
     "sister": "f", "brother": "m", "uncle": "m", "aunt": "f", "grandmother": "f", "grandfather": "m",
     "fusilier": None, "trooper": None, "gunner": None, "sapper": None, "marine": None, "airman": None,
     "seaman": None, "lance": None, "bombardier": None, "guardsman": "m", "rifleman": "m",
+    "agent": None, "councilman": "m", "councilwoman": "f", "assemblyman": "m", "assemblywoman": "f",
+    "alderman": None, "commander": None,
 }  # fmt: skip
 
 # Words that only occur inside a multi-word title ("Prime Minister", "Vice President").

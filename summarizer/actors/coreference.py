@@ -136,7 +136,18 @@ def _name_words(name: str) -> list[str]:
 
 
 def _compatible_first(a: str, b: str) -> bool:
-    return a == b or (len(a) == 1 and b.startswith(a)) or (len(b) == 1 and a.startswith(b))
+    if a == b or (len(a) == 1 and b.startswith(a)) or (len(b) == 1 and a.startswith(b)):
+        return True
+    return _short_form_of(a, b) or _short_form_of(b, a)
+
+
+def _short_form_of(short: str, full: str) -> bool:
+    """ "Andy" for "Andrew", "Chris" for "Christopher": a short first name sharing the full one's first
+    three letters, and not a name of the other gender ("Mark" is not "Maria")."""
+    if not 3 <= len(short) < len(full) or short[:3] != full[:3]:
+        return False
+    genders = {first_name_gender(short.title()), first_name_gender(full.title())}
+    return len(genders - {None}) <= 1
 
 
 def _person_for_short_name(clusters: list[Cluster], mention: Mention) -> Cluster | None:

@@ -77,6 +77,8 @@ _ORGANISATION_WORDS = frozenset({
 
 _MISLABELLED_NAME_LABELS = frozenset({"PRODUCT", "WORK_OF_ART", "EVENT", "LAW", "LANGUAGE"})
 
+_CAPTION_BREAKS = frozenset({":", '"', "“", "‘", "'", "(", "-", "—", "–"})
+
 _SCORE = re.compile(r"^\d+-\d+$")
 
 _DATELINE = re.compile(
@@ -127,6 +129,11 @@ def name_mentions(doc: Doc, sentence_of: list[int], skipped: set[int]) -> list[M
     mentions: list[Mention] = []
     taken: set[int] = set()
     lower_words = {t.text for t in doc if t.is_lower}
+    starts = {sentence.start for sentence in doc.sents}
+    # Capitalised words written inside a sentence, not only where every word is (sentence starts, captions)
+    capitalised_inside = {
+        t.lower_ for t in doc if t.is_title and t.i not in starts and doc[t.i - 1].text not in _CAPTION_BREAKS
+    }
     thing_names = [[t.text for t in e] for e in doc.ents if e.label_ in ("ORG", "GPE", "FAC", "LOC", "EVENT")]
     for ent in doc.ents:
         kind = _KIND_OF_LABEL.get(ent.label_)
@@ -136,6 +143,8 @@ def name_mentions(doc: Doc, sentence_of: list[int], skipped: set[int]) -> list[M
         if kind is None or ent.start in taken or any(i in skipped for i in range(ent.start, ent.end)):
             continue
         span = _clean_span(doc, ent, kind, lower_words, thing_names)
+        if span is not None and _capitalised_only_as_a_first_word(span, lower_words, capitalised_inside):
+            continue
         if span is None:
             continue
         if kind == "person" and not tentative:
@@ -371,6 +380,13 @@ def _clean_span(
     ):
         return None
     return span
+
+
+def _capitalised_only_as_a_first_word(span: Span, lower_words: set[str], mid_sentence: set[str]) -> bool:
+    """ "Cheetah" opening a sentence (or a caption) in a story about a cheetah: a common word that the
+    article never capitalises inside a sentence is no organisation's or person's name."""
+    word = span.text.lower()
+    return len(span) == 1 and span[0].is_title and word in lower_words and word not in mid_sentence
 
 
 def _part_of_title(doc: Doc, span: Span) -> bool:

@@ -136,7 +136,7 @@ def _roles_around(
     premodifier = _premodifier_role(doc, title_start, mention.start, mention.end, skipped)
     if premodifier:
         roles.append((premodifier, set(range(title_start, mention.start))))
-    for child in root.children:
+    for child in [*root.children, *_appositions_after_place(root)]:
         if child.dep_ != "appos" or child.i < mention.end:
             continue
         organisation_type = _names_organisation_type(child)  # "Roscosmos (the Russian Federal Space Agency)"
@@ -161,6 +161,19 @@ def _roles_around(
         if role:
             roles.append((role, {t.i for t in head.subtree} - set(range(mention.start, mention.end))))
     return roles
+
+
+def _appositions_after_place(root: Token) -> list[Token]:
+    """ "Nick Rahall of West Virginia, the chairman of ...": the parser hangs the role on the place
+    that follows the name; a common noun in apposition there is the person's role."""
+    found: list[Token] = []
+    for prep in root.children:
+        if prep.dep_ != "prep" or prep.lower_ not in ("of", "from"):
+            continue
+        for place in prep.children:
+            if place.dep_ == "pobj" and place.ent_type_ in ("GPE", "LOC"):
+                found += [c for c in place.children if c.dep_ == "appos" and c.pos_ == "NOUN" and c.is_lower]
+    return found
 
 
 def _names_organisation_type(head: Token) -> bool:
@@ -218,6 +231,8 @@ def _premodifier_role(doc: Doc, title_start: int, name_start: int, name_end: int
         )
     ):
         start += 1
+    if start == title_start:
+        return ""  # the title alone is kept as a title: an apposition may give the fuller role
     words = [t for t in doc[start:name_start] if t.lower_.rstrip(".") not in HONORIFICS and not t.is_space]
     if not words or not any(_role_word(t) for t in words):
         return ""
@@ -262,7 +277,26 @@ def _phrase(doc: Doc, head: Token, exclude: Span) -> str:
     A second role coordinated with the first ("the most senior leader of Hamas in the strip and a
     hardliner in the movement") is left out when both together are too long to read as one."""
     role = _phrase_words(doc, head, exclude, keep_coordinated=True)
-    return role if role is not None else _phrase_words(doc, head, exclude, keep_coordinated=False) or ""
+    role = role if role is not None else _phrase_words(doc, head, exclude, keep_coordinated=False) or ""
+    return _with_short_clause(doc, head, role, exclude)
+
+
+def _with_short_clause(doc: Doc, head: Token, role: str, exclude: Span) -> str:
+    """ "a doctor who treated Khanal": a short relative or participle clause right after the role
+    noun says which one, and is part of the role as written (a long one is a description)."""
+    if not role:
+        return role
+    clause = next((c for c in head.rights if c.dep_ in ("relcl", "acl") and c.i > head.i), None)
+    if clause is None:
+        return role
+    words = sorted(clause.subtree, key=lambda t: t.i)
+    contiguous = words[-1].i - words[0].i + 1 == len(words) and words[0].i == head.i + 1
+    inside = any(exclude.start <= t.i < exclude.end for t in words)
+    if not contiguous or inside or any(t.is_punct for t in words):
+        return role
+    if len(role.split()) + len(words) > _ROLE_WORDS:
+        return role
+    return role + " " + "".join(t.text_with_ws for t in words).strip()
 
 
 def _phrase_words(doc: Doc, head: Token, exclude: Span, *, keep_coordinated: bool) -> str | None:

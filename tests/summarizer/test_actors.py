@@ -347,3 +347,53 @@ def test_a_person_the_tagger_missed_is_kept_with_their_full_name(analyse: Analys
     # "Mrs May said" is a statement (her name is no modal verb), and so is what she is confident of
     assert {p.actor for p in result.positions} == {"Theresa May"}
     assert any(p.cue == "said" for p in result.positions)
+
+
+def test_role_after_a_name_and_its_home_state(analyse: Analyse) -> None:
+    """ "Rep. Ann Lowe of Ohio, the chairwoman of ...": the parser hangs the role on the place."""
+    result = analyse(
+        "The rule may yet be reversed. Rep. Ann Lowe of Ohio, the chairwoman of the House Energy "
+        "Committee, says that she will try to overturn it."
+    )
+    assert result.actor("Ann Lowe").role == "chairwoman of the House Energy Committee"
+
+
+def test_a_short_relative_clause_is_part_of_the_role(analyse: Analyse) -> None:
+    result = analyse(
+        'The boy was pulled from the rubble after three days. "He survived by sheer willpower," said '
+        "Ravi Mehta, a doctor who treated the boy."
+    )
+    assert result.actor("Ravi Mehta").role == "doctor who treated the boy"
+
+
+def test_agency_and_council_titles_before_a_name(analyse: Analyse) -> None:
+    result = analyse(
+        "Six men were arrested on Sunday. FBI Special Agent Mark Dillon described the arrests at a press "
+        "conference. City Councilman Joe Ruiz called for calm in the neighbourhood."
+    )
+    assert result.actor("Mark Dillon").role == "FBI Special Agent"
+    assert result.actor("Joe Ruiz").role == "City Councilman"
+
+
+def test_a_common_word_capitalised_only_where_every_word_is_is_no_actor(analyse: Analyse) -> None:
+    """ "Cheetah" opening sentences and captions of a story about a cheetah is not an organisation;
+    "Labour", capitalised inside sentences too, stays a party."""
+    result = analyse(
+        "A boy fell into the cheetah enclosure at the zoo on Saturday. Cheetah experts said the animals "
+        "did not approach him. Cheetah: the zoo said the cat was calm. Labour councillors said the zoo "
+        "must explain, and the labour market was not affected, said Joe Pratt of Labour."
+    )
+    names = {a.name for a in result.index.actors}
+    assert "Cheetah" not in names
+    assert "Labour" in names
+
+
+def test_a_short_first_name_is_the_same_person(analyse: Analyse) -> None:
+    """ "Andy Luger" and "Andrew M. Luger" are one person; "Mark Hale" and "Maria Hale" are two."""
+    result = analyse(
+        "U.S. Attorney Andrew M. Luger announced the charges on Monday. Andy Luger said the men had planned "
+        "to travel abroad. Mark Hale and his wife, Maria Hale, attended the hearing."
+    )
+    names = {a.name for a in result.index.actors}
+    assert "Andy Luger" not in names and "Andrew M. Luger" in names
+    assert {"Mark Hale", "Maria Hale"} <= names

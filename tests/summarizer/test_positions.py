@@ -469,3 +469,27 @@ def test_it_speaks_for_the_organisation_the_previous_sentence_is_about(analyse: 
     )
     (position,) = [p for p in result.positions if p.text.startswith("it had given")]
     assert position.actor == "World Food Programme"
+
+
+def test_a_cue_made_by_its_particle_takes_the_quote(analyse: Analyse) -> None:
+    """ "Stancil fired back": a verb that states only with its particle is the quote's own cue, so the
+    quote is not the previous speaker's."""
+    result = analyse(
+        "Judge Arnold Jones interjected, pointing out that the maximum sentence is life in prison. "
+        '"Yes, I know that," Marcus Doyle fired back. "I knew what I was doing."'
+    )
+    quotes = {p.text: p.actor for p in result.positions if p.kind == "direct"}
+    assert quotes.get("Yes, I know that") == "Marcus Doyle"
+    assert quotes.get("I knew what I was doing.") == "Marcus Doyle"
+    assert [p.cue for p in result.positions if p.text == "Yes, I know that"] == ["fired back"]
+
+
+def test_a_statement_with_no_author_is_the_organisation_speaking(analyse: Analyse) -> None:
+    """Documents as sources: "a statement said" right after the agency spoke is the agency's."""
+    result = analyse(
+        "The cargo ship lost contact with ground control on Tuesday. The crew is not at risk, the European "
+        'Space Agency said. "The ship was not carrying any supplies critical for the station," a statement '
+        "said."
+    )
+    quote = next(p for p in result.positions if p.kind == "direct")
+    assert quote.actor == "the European Space Agency" or quote.actor == "European Space Agency"

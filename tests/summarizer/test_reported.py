@@ -120,3 +120,32 @@ def test_a_speaker_named_like_a_modal_verb(analyse: Analyse) -> None:
     assert [(p.actor.split()[-1], p.text) for p in result.positions] == [
         ("May", "the current rules had been written for a different world")
     ]
+
+
+def test_a_quoted_phrase_is_never_the_speaker(analyse: Analyse) -> None:
+    """ "dismissed as 'complete nonsense' claims that ...": the parser may make the quoted words the
+    subject of "claims"; they speak for no one."""
+    result = analyse(
+        "The council has been accused of neglecting the libraries. Last year the previous leader, Ann "
+        "Hart, dismissed as 'complete nonsense' claims that the service was being run down."
+    )
+    assert not [p for p in result.positions if "nonsense" in p.actor.lower()]
+
+
+def test_an_outlet_quoting_a_person_is_the_via(analyse: Analyse) -> None:
+    """Nested attribution: "The Herald quoted X as saying ..." - X speaks, the outlet carries it."""
+    result = analyse(
+        "The finance ministry faces a cash crunch this spring. The Herald newspaper quoted the ministry's "
+        "general secretary, Paul Anders, as saying the government would miss next week's payment."
+    )
+    position = next(p for p in result.positions if p.text.startswith("the government would miss"))
+    assert position.actor == "Paul Anders"
+    assert "Herald" in position.via
+
+
+def test_a_speaker_introduced_by_called_is_the_name(analyse: Analyse) -> None:
+    result = analyse(
+        "Fighting continued overnight near the border. Another rebel figure, a military spokesman called "
+        "Omar Haddad, said thousands of fighters were waiting to advance."
+    )
+    assert ("Omar Haddad", "thousands of fighters were waiting to advance") in said(result)
