@@ -119,6 +119,26 @@ class Stack:
                 process.wait(timeout=STOP_TIMEOUT_S)
         return process.returncode
 
+    def cpu_seconds(self) -> dict[str, float]:
+        """CPU time (user + system) used so far by each kind of process of the stack, children (NLP
+        processes) included, and PostgreSQL's server: what a brief costs whatever else runs."""
+        roots: list[tuple[str, int]] = [
+            (bot.command[-1], bot.process.pid) for bot in self.bots if bot.process is not None and bot.running
+        ]
+        live = [(name, process) for name, process in self.processes.items() if process.poll() is None]
+        roots += [(name.rstrip("0123456789"), process.pid) for name, process in live]
+        used: dict[str, float] = {}
+        for kind, pid in roots:
+            with contextlib.suppress(psutil.NoSuchProcess):
+                root = psutil.Process(pid)
+                for process in (root, *root.children(recursive=True)):
+                    with contextlib.suppress(psutil.NoSuchProcess):
+                        times = process.cpu_times()
+                        used[kind] = used.get(kind, 0.0) + times.user + times.system
+        if self.cluster is not None:
+            used["postgres"] = self.cluster.cpu_seconds()
+        return used
+
     def close(self) -> None:
         for bot in self.bots:
             bot.stop(timeout=STOP_TIMEOUT_S)
