@@ -20,16 +20,20 @@ import contextlib
 import logging
 import os
 from dataclasses import dataclass
+from typing import Any
 
 import psycopg
 from procrastinate import App, JobContext, PsycopgConnector, RetryStrategy
 from procrastinate.exceptions import ConnectorException
 from procrastinate.jobs import Status
+from psycopg import AsyncConnection
+from psycopg_pool import AsyncConnectionPool
 
 from service.errors import PoolClosed, WorkerCrashed
 from service.jobs.calls import TaskAllowList, dumps, loads, portable_error
 from service.worker import EngineFactory, WorkerPool, build_engine
 from storage.job_calls import JobCalls
+from storage.postgres_pool import check_when_signalled
 from summarizer.config import EngineConfig
 
 log = logging.getLogger(__name__)
@@ -50,8 +54,16 @@ GAVE_UP_MESSAGE = (
 
 
 def queue_app(dsn: str) -> App:
-    """The procrastinate app both sides use: the bot defers through it, the worker runs it."""
-    app = App(connector=PsycopgConnector(conninfo=dsn, min_size=1, max_size=4))
+    """The procrastinate app both sides use: the bot defers through it, the worker runs it.
+
+    Its statements are single calls of procrastinate's SQL functions, so its connections run in
+    autocommit: one round trip each instead of BEGIN, the call and COMMIT. And they are checked only
+    when the server has signalled something (`check_when_signalled`), not with a round trip per use.
+    """
+    connector = PsycopgConnector(
+        conninfo=dsn, min_size=1, max_size=4, configure=_autocommit, pool_factory=_queue_pool
+    )
+    app = App(connector=connector)
     app.task(
         name=TASK_NAME,
         queue=QUEUE,
@@ -59,6 +71,16 @@ def queue_app(dsn: str) -> App:
         retry=RetryStrategy(max_attempts=RETRIES, wait=1),  # an error outside the task: the database
     )(run_engine_task)
     return app
+
+
+async def _autocommit(conn: AsyncConnection[Any]) -> None:
+    # Not `kwargs={"autocommit": True}`: procrastinate opens its LISTEN connection with those
+    # kwargs plus its own autocommit=True, which would be given twice.
+    await conn.set_autocommit(True)
+
+
+def _queue_pool(**options: Any) -> AsyncConnectionPool[Any]:
+    return AsyncConnectionPool(**{**options, "check": check_when_signalled})
 
 
 async def prepare_queue(app: App, calls: JobCalls) -> None:
