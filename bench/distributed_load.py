@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import time
 from collections import Counter
 from typing import Any
@@ -28,6 +29,7 @@ from fake_discord import FakeDiscord, Message, World
 THROUGHPUT_SERVERS = 40
 SHARDS = 2
 NLP_PROCESSES = 3
+SHARED_TORCH_THREADS = max(1, (os.cpu_count() or 1) // NLP_PROCESSES)  # what `briefbot run` gives each
 HEARTBEAT_TARGET_MS = 50.0
 RATIO_TARGET = 0.8
 BRIEF_TIMEOUT_S = 900.0  # bounds the wait for one reply; a reply that never comes counts as lost
@@ -111,7 +113,9 @@ async def distributed_load(args: argparse.Namespace, rows: list[dict[str, str]])
         sharded_world(THROUGHPUT_SERVERS), shard_count=SHARDS, keep_logs=args.keep_logs
     ) as stack:
         stack.start_database()
-        start_workers(stack, NLP_PROCESSES)
+        # As `briefbot run` does for its own NLP processes: the cores shared among them, not every
+        # core for each (the default of a lone `briefbot worker`), which would oversubscribe them.
+        start_workers(stack, NLP_PROCESSES, {"BRIEFBOT_TORCH_THREADS": str(SHARED_TORCH_THREADS)})
         for n in range(2):
             stack.start_process(f"poller{n}", ["poller"])
         for shard in range(SHARDS):

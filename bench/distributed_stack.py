@@ -174,12 +174,12 @@ def registered(dsn: str, worker_id: int) -> bool:
         return False
 
 
-def start_workers(stack: Stack, count: int) -> dict[int, int]:
+def start_workers(stack: Stack, count: int, env: dict[str, str] | None = None) -> dict[int, int]:
     """`briefbot worker` processes, each started once the previous one registered with procrastinate,
     so that procrastinate's worker ids (1, 2, …) map to processes: {worker id: pid}."""
     pids: dict[int, int] = {}
     for n in range(count):
-        pids[n + 1] = stack.start_process(f"worker{n}", ["worker"])
+        pids[n + 1] = stack.start_process(f"worker{n}", ["worker"], env)
         deadline = time.monotonic() + WORKER_REGISTER_TIMEOUT_S
         while not registered(stack.dsn, n + 1):
             if time.monotonic() > deadline:

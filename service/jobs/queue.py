@@ -162,6 +162,7 @@ async def serve_worker(
     allowed: TaskAllowList | None = None,
     engine_factory: EngineFactory = build_engine,
     preload: tuple[str, ...] = ("summarizer.pipeline",),
+    torch_threads: int | None = None,
 ) -> None:
     """`briefbot worker`: run queued NLP calls, `concurrency` at a time, until `stop` is set.
 
@@ -169,7 +170,14 @@ async def serve_worker(
     When the database goes away, procrastinate's worker stops; it is started again (every
     RESTART_S) until the database answers, with the models kept loaded meanwhile.
     """
-    pool = WorkerPool(concurrency, engine, engine_factory, job_budget_s=budget_s, preload=preload)
+    pool = WorkerPool(
+        concurrency,
+        engine,
+        engine_factory,
+        job_budget_s=budget_s,
+        preload=preload,
+        torch_threads=torch_threads,
+    )
     pool.start()  # the models load while the worker connects
     app = queue_app(dsn)
     calls = await JobCalls.open(dsn)
