@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import time
 from collections import Counter
 from typing import Any
@@ -22,12 +23,13 @@ from distributed_kit import (
     print_table,
     warm_up_channels,
 )
-from distributed_stack import load_average, running_stack, start_workers
+from distributed_stack import Stack, load_average, running_stack, start_workers
 from fake_discord import FakeDiscord, Message, World
 
 THROUGHPUT_SERVERS = 40
 SHARDS = 2
 NLP_PROCESSES = 3
+SHARED_TORCH_THREADS = max(1, (os.cpu_count() or 1) // NLP_PROCESSES)  # what `briefbot run` gives each
 HEARTBEAT_TARGET_MS = 50.0
 RATIO_TARGET = 0.8
 BRIEF_TIMEOUT_S = 900.0  # bounds the wait for one reply; a reply that never comes counts as lost
@@ -44,8 +46,10 @@ def sharded_world(servers: int) -> World:
     return world
 
 
-async def brief_load(fake: FakeDiscord, urls: list[str], in_flight: int) -> dict[str, Any]:
-    """Send a /brief per URL across the servers, `in_flight` at a time; measure what came back."""
+async def brief_load(stack: Stack, urls: list[str], in_flight: int) -> dict[str, Any]:
+    """Send a /brief per URL across the servers, `in_flight` at a time; measure what came back, and
+    the CPU the stack's processes used per brief (load-independent, unlike briefs per minute)."""
+    fake = stack.fake
     channels = [fake.channel("general", fake.guild(f"Load {n}")) for n in range(THROUGHPUT_SERVERS)]
     gate = asyncio.Semaphore(in_flight)
     replies: dict[int, Message | None] = {}
@@ -65,8 +69,10 @@ async def brief_load(fake: FakeDiscord, urls: list[str], in_flight: int) -> dict
                 replies[handle.id] = None
 
     since = time.monotonic()
+    cpu_before = stack.cpu_seconds()
     await asyncio.gather(*(one(n) for n in range(len(urls))))
     elapsed = time.monotonic() - since
+    cpu_used = {kind: s - cpu_before.get(kind, 0.0) for kind, s in stack.cpu_seconds().items()}
     await asyncio.sleep(3.0)  # a late second post would show up by now
     acks = [fake.interaction(h).ack_latency_s for h in handles]
     ack_s = [a for a in acks if a is not None]
@@ -89,6 +95,10 @@ async def brief_load(fake: FakeDiscord, urls: list[str], in_flight: int) -> dict
         "violations": dict(violations),
         "wall_s": round(elapsed, 1),
         "briefs_per_min": round(60 * len(briefed) / elapsed, 2),
+        "cpu_s_per_brief": round(sum(cpu_used.values()) / max(len(briefed), 1), 3),
+        "cpu_s_per_brief_by_process": {
+            kind: round(s / max(len(briefed), 1), 3) for kind, s in sorted(cpu_used.items())
+        },
     }
 
 
@@ -103,7 +113,9 @@ async def distributed_load(args: argparse.Namespace, rows: list[dict[str, str]])
         sharded_world(THROUGHPUT_SERVERS), shard_count=SHARDS, keep_logs=args.keep_logs
     ) as stack:
         stack.start_database()
-        start_workers(stack, NLP_PROCESSES)
+        # As `briefbot run` does for its own NLP processes: the cores shared among them, not every
+        # core for each (the default of a lone `briefbot worker`), which would oversubscribe them.
+        start_workers(stack, NLP_PROCESSES, {"BRIEFBOT_TORCH_THREADS": str(SHARED_TORCH_THREADS)})
         for n in range(2):
             stack.start_process(f"poller{n}", ["poller"])
         for shard in range(SHARDS):
@@ -112,7 +124,7 @@ async def distributed_load(args: argparse.Namespace, rows: list[dict[str, str]])
         fake = stack.fake
         warm_s = await warm_up(fake, distinct_pages(fake, rows[::-1], NLP_PROCESSES, "warm"))
         load_before = load_average()
-        outcome = await brief_load(fake, distinct_pages(fake, rows, args.briefs, "load"), args.in_flight)
+        outcome = await brief_load(stack, distinct_pages(fake, rows, args.briefs, "load"), args.in_flight)
     return {**outcome, "warm_up_s": round(warm_s, 1), "load_average": [load_before, load_average()]}
 
 
@@ -124,7 +136,7 @@ async def embedded_load(args: argparse.Namespace, rows: list[dict[str, str]]) ->
         fake = stack.fake
         warm_s = await warm_up(fake, distinct_pages(fake, rows[::-1], NLP_PROCESSES, "warm"))
         load_before = load_average()
-        outcome = await brief_load(fake, distinct_pages(fake, rows, args.briefs, "load"), args.in_flight)
+        outcome = await brief_load(stack, distinct_pages(fake, rows, args.briefs, "load"), args.in_flight)
     return {**outcome, "warm_up_s": round(warm_s, 1), "load_average": [load_before, load_average()]}
 
 
@@ -154,6 +166,7 @@ async def throughput(args: argparse.Namespace) -> dict[str, Any]:
         ("heartbeat_lateness_p95_ms", ""),
         ("wall_s", ""),
         ("briefs_per_min", ""),
+        ("cpu_s_per_brief", "all processes + PostgreSQL"),
     ):
         rows_out.append((key, f"{modes['distributed'][key]} / {modes['embedded'][key]}", target))
     rows_out.append(("ratio distributed/embedded", round(ratio, 3), f">= {RATIO_TARGET}"))
@@ -166,6 +179,7 @@ async def throughput(args: argparse.Namespace) -> dict[str, Any]:
     for mode, outcome in modes.items():
         load, violations = outcome["load_average"], outcome["violations"]
         print(f"  {mode}: load average before/after {load}, violations {violations}")
+        print(f"  {mode}: CPU s per brief by process {outcome['cpu_s_per_brief_by_process']}")
     return {
         **modes,
         "ratio": round(ratio, 3),

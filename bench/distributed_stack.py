@@ -119,6 +119,26 @@ class Stack:
                 process.wait(timeout=STOP_TIMEOUT_S)
         return process.returncode
 
+    def cpu_seconds(self) -> dict[str, float]:
+        """CPU time (user + system) used so far by each kind of process of the stack, children (NLP
+        processes) included, and PostgreSQL's server: what a brief costs whatever else runs."""
+        roots: list[tuple[str, int]] = [
+            (bot.command[-1], bot.process.pid) for bot in self.bots if bot.process is not None and bot.running
+        ]
+        live = [(name, process) for name, process in self.processes.items() if process.poll() is None]
+        roots += [(name.rstrip("0123456789"), process.pid) for name, process in live]
+        used: dict[str, float] = {}
+        for kind, pid in roots:
+            with contextlib.suppress(psutil.NoSuchProcess):
+                root = psutil.Process(pid)
+                for process in (root, *root.children(recursive=True)):
+                    with contextlib.suppress(psutil.NoSuchProcess):
+                        times = process.cpu_times()
+                        used[kind] = used.get(kind, 0.0) + times.user + times.system
+        if self.cluster is not None:
+            used["postgres"] = self.cluster.cpu_seconds()
+        return used
+
     def close(self) -> None:
         for bot in self.bots:
             bot.stop(timeout=STOP_TIMEOUT_S)
@@ -154,12 +174,12 @@ def registered(dsn: str, worker_id: int) -> bool:
         return False
 
 
-def start_workers(stack: Stack, count: int) -> dict[int, int]:
+def start_workers(stack: Stack, count: int, env: dict[str, str] | None = None) -> dict[int, int]:
     """`briefbot worker` processes, each started once the previous one registered with procrastinate,
     so that procrastinate's worker ids (1, 2, …) map to processes: {worker id: pid}."""
     pids: dict[int, int] = {}
     for n in range(count):
-        pids[n + 1] = stack.start_process(f"worker{n}", ["worker"])
+        pids[n + 1] = stack.start_process(f"worker{n}", ["worker"], env)
         deadline = time.monotonic() + WORKER_REGISTER_TIMEOUT_S
         while not registered(stack.dsn, n + 1):
             if time.monotonic() > deadline:

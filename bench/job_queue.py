@@ -57,36 +57,43 @@ async def timed_calls(run: Callable[..., Awaitable[Any]], calls: int, in_flight:
     }
 
 
-def cpu_seconds(processes: list[psutil.Process]) -> dict[str, float]:
-    """CPU time (user + system) used so far by each group: on a shared machine, the load-independent cost."""
+def cpu_seconds(roles: dict[int, str]) -> dict[str, float]:
+    """CPU time (user + system) used so far by each role: on a shared machine, the load-independent
+    cost. Roles: the caller (this process), each worker's main process ("worker"), what the workers
+    started (their NLP processes, fork server and resource tracker: "nlp"), and PostgreSQL."""
     used: dict[str, float] = {}
-    for process in processes:
+    for pid, role in roles.items():
         try:
-            group = "postgres" if process.name().startswith("postgres") else "workers"
-            times = process.cpu_times()
+            times = psutil.Process(pid).cpu_times()
         except psutil.NoSuchProcess:
             continue
-        if process.pid == os.getpid():
-            group = "caller"
-        used[group] = used.get(group, 0.0) + times.user + times.system
+        used[role] = used.get(role, 0.0) + times.user + times.system
     return used
 
 
-def process_tree(pids: list[int]) -> list[psutil.Process]:
-    roots = [psutil.Process(pid) for pid in pids]
-    return [p for root in roots for p in (root, *root.children(recursive=True))]
+def process_roles(workers: list[int], postmaster: list[int]) -> dict[int, str]:
+    roles = {os.getpid(): "caller"}
+    for pid in workers:
+        roles[pid] = "worker"
+        roles.update({child.pid: "nlp" for child in psutil.Process(pid).children(recursive=True)})
+    for pid in postmaster:
+        roles.update({p.pid: "postgres" for p in (psutil.Process(pid), *psutil.Process(pid).children())})
+    return roles
 
 
-async def queue_run(dsn: str, calls: int, in_flight: int, pids: list[int]) -> dict[str, float]:
+async def queue_run(
+    dsn: str, calls: int, in_flight: int, workers: list[int], postmaster: list[int]
+) -> dict[str, float]:
     pool = await JobPool.open(dsn, allowed=worker_allow_list(), budget_s=120.0, wait_s=300.0)
     try:
         await timed_calls(pool.run, 20, 20)  # every worker up and connected
-        processes = process_tree([os.getpid(), *pids])
-        before = cpu_seconds(processes)
+        roles = process_roles(workers, postmaster)  # PostgreSQL's backends: those of live connections
+        before = cpu_seconds(roles)
         row = await timed_calls(pool.run, calls, in_flight)
-        after = cpu_seconds(processes)
+        after = cpu_seconds(roles)
         for group, seconds in after.items():
             row[f"cpu_ms_per_call_{group}"] = 1000 * (seconds - before.get(group, 0.0)) / calls
+        row["cpu_ms_per_call"] = sum(after.values()) * 1000 / calls - sum(before.values()) * 1000 / calls
         return row
     finally:
         await pool.close()
@@ -128,8 +135,8 @@ def main() -> None:
                 for p in psutil.process_iter(["name", "cmdline"])
                 if p.info["name"] == "postgres" and f"-p {cluster.port}" in " ".join(p.info["cmdline"] or [])
             ]
-            pids = [process.pid for process in processes] + postmaster
-            queued = asyncio.run(queue_run(dsn, args.calls, args.in_flight, pids))
+            workers = [process.pid for process in processes]
+            queued = asyncio.run(queue_run(dsn, args.calls, args.in_flight, workers, postmaster))
             for process in processes:
                 stop_worker(process)
         in_process = asyncio.run(in_process_run(args.workers * args.concurrency, args.calls, args.in_flight))
@@ -142,9 +149,15 @@ def main() -> None:
     for name, row in (("job queue (distributed)", queued), ("WorkerPool (in-process)", in_process)):
         print(f"{name:28}{row['calls_per_s']:>10.1f}{row['p50_ms']:>10.1f}{row['p95_ms']:>10.1f}")
     cpu = {
-        key.removeprefix("cpu_ms_per_call_"): value for key, value in queued.items() if key.startswith("cpu_")
+        key.removeprefix("cpu_ms_per_call_"): value
+        for key, value in queued.items()
+        if key.startswith("cpu_ms_per_call_")
     }
-    print("queue CPU per call (ms): " + ", ".join(f"{group} {ms:.1f}" for group, ms in sorted(cpu.items())))
+    print(
+        f"queue CPU per call: {queued['cpu_ms_per_call']:.1f} ms ("
+        + ", ".join(f"{group} {ms:.1f}" for group, ms in sorted(cpu.items()))
+        + ")"
+    )
     print(f"queue / in-process throughput: {queued['calls_per_s'] / in_process['calls_per_s']:.2f}")
     path = write_results(
         "job_queue",

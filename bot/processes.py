@@ -38,6 +38,7 @@ def run_worker(settings: Settings, concurrency: int) -> int:
             engine=settings.engine,
             concurrency=concurrency,
             budget_s=settings.job_budget_s,
+            torch_threads=settings.torch_threads,
         )
 
     return _run(serve(), "worker")

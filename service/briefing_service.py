@@ -114,7 +114,11 @@ class BriefingService:
         store = await open_store(settings)
         if not distributed:
             pool = WorkerPool(
-                settings.workers, settings.engine, engine_factory, job_budget_s=settings.job_budget_s
+                settings.workers,
+                settings.engine,
+                engine_factory,
+                job_budget_s=settings.job_budget_s,
+                torch_threads=settings.torch_threads,
             )
             if start_workers:
                 pool.start()

@@ -70,6 +70,9 @@ class Settings(BaseSettings):
 
     # worker pool and limits
     workers: int = 1  # NLP processes; each loads its own models
+    # torch threads per NLP process; None: the cores shared among this process's NLP processes. Set
+    # it when several `briefbot worker`s share a machine: each would otherwise take every core.
+    torch_threads: int | None = Field(default=None, ge=1)
     job_budget_s: float = 30.0  # one NLP task's wall-clock limit: over it, the task is stopped
     queue_limit: int = 20  # briefs waiting or running, across all users
     user_cooldown_s: float = 10.0  # between two /brief of the same user

@@ -238,7 +238,10 @@ class WorkerPool:
         *,
         job_budget_s: float = 30.0,
         preload: tuple[str, ...] = ("summarizer.pipeline",),
+        torch_threads: int | None = None,
     ) -> None:
+        """`torch_threads` per process; None: this machine's cores shared among this pool's processes
+        (give it when other pools, such as several `briefbot worker`s, share the machine)."""
         self._size = max(1, workers)
         self._config = config
         self._engine_factory = engine_factory
@@ -247,7 +250,7 @@ class WorkerPool:
         self._mp_context = multiprocessing.get_context(start_method)
         if start_method == "forkserver" and preload:
             self._mp_context.set_forkserver_preload(list(preload))
-        self._torch_threads = max(1, (os.cpu_count() or 1) // self._size)
+        self._torch_threads = torch_threads or max(1, (os.cpu_count() or 1) // self._size)
         self._lock = threading.Lock()
         self._queue: deque[_Job] = deque()
         self._workers: list[_Worker] = []

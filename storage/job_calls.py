@@ -16,11 +16,13 @@ from __future__ import annotations
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
+from typing import Any, TypeVar
 
 from psycopg import AsyncConnection
 
 from storage.postgres_pool import Pool, open_pool
 
+T = TypeVar("T")
 DONE_CHANNEL = "briefbot_job_done"
 _SCHEMA_LOCK = 0x6A6F6273  # "jobs": processes starting together create the schema once
 _REAPER_LOCK = 0x72656170  # "reap": one process at a time retries stalled jobs
@@ -59,9 +61,11 @@ class JobCalls:
         self._pool = pool
 
     @classmethod
-    async def open(cls, dsn: str, *, pool_size: int = POOL_SIZE) -> JobCalls:
+    async def open(cls, dsn: str, *, pool_size: int = POOL_SIZE, wait_for_flush: bool = True) -> JobCalls:
+        """`wait_for_flush=False` for workers: a result lost in a database crash is computed again
+        (its job is still there), and a caller's `take` flushes the result it read."""
         # Calls must keep working across a database restart: dropped connections are replaced.
-        pool = await open_pool(dsn, pool_size, check_connections=True)
+        pool = await open_pool(dsn, pool_size, check_connections=True, wait_for_flush=wait_for_flush)
         return cls(dsn, pool)
 
     async def close(self) -> None:
@@ -83,22 +87,27 @@ class JobCalls:
 
     # --- the caller's side ------------------------------------------------------------------------
 
-    async def create(self, key: str, task: str, args: bytes) -> None:
-        async with self._pool.connection() as conn:
+    async def create(
+        self, key: str, task: str, args: bytes, then: Callable[[AsyncConnection[Any]], Awaitable[T]]
+    ) -> T:
+        """Write the call, then `then(connection)` (the queue library's deferral of its job) on the same
+        connection, in one pipeline: both statements travel in one round trip."""
+        async with self._pool.connection() as conn, conn.pipeline():
             await conn.execute(
                 "INSERT INTO briefbot_job_calls (key, task, args) VALUES (%s, %s, %s)", (key, task, args)
             )
+            return await then(conn)
 
-    async def take(self, key: str) -> CallOutcome | None:
-        """The call's result, removing its row; None while it has none."""
+    async def take(self, keys: Sequence[str]) -> dict[str, CallOutcome]:
+        """The results these calls have, by key, removing their rows; those without one are left out.
+        One statement for all: results that finish together are taken together."""
         async with self._pool.connection() as conn:
             cursor = await conn.execute(
-                "DELETE FROM briefbot_job_calls WHERE key = %s AND finished_at IS NOT NULL "
-                "RETURNING ok, result",
-                (key,),
+                "DELETE FROM briefbot_job_calls WHERE key = ANY(%s::uuid[]) AND finished_at IS NOT NULL "
+                "RETURNING key::text AS key, ok, result",
+                (list(keys),),
             )
-            row = await cursor.fetchone()
-        return CallOutcome(row["ok"], row["result"]) if row else None
+            return {row["key"]: CallOutcome(row["ok"], row["result"]) for row in await cursor.fetchall()}
 
     async def forget(self, keys: Sequence[str]) -> None:
         """The callers gave up: a job that has not run yet will find nothing to do."""

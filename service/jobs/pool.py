@@ -14,7 +14,7 @@ import asyncio
 import contextlib
 import logging
 import uuid
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
 import psycopg
@@ -24,7 +24,7 @@ from procrastinate.exceptions import ProcrastinateException
 from service.errors import JobTimedOut, PoolClosed
 from service.jobs.calls import TaskAllowList, dumps, loads
 from service.jobs.queue import QUEUE, TASK_NAME, prepare_queue, queue_app
-from storage.job_calls import JobCalls
+from storage.job_calls import CallOutcome, JobCalls
 from summarizer.errors import BriefError
 
 log = logging.getLogger(__name__)
@@ -62,6 +62,8 @@ class JobPool:
         self._accepting = True
         self._closed = False
         self._listening = asyncio.Event()
+        self._to_collect: set[str] = set()  # heard finished, not taken yet
+        self._collecting = False
         self._listener: asyncio.Task[None] | None = None
         self._background: set[asyncio.Task[Any]] = set()
 
@@ -109,10 +111,7 @@ class JobPool:
         self._waiting[key] = future  # before the job exists: its NOTIFY cannot come too early
         try:
             try:
-                await self._calls.create(key, name, payload)
-                self._job_ids[key] = await self._app.configure_task(TASK_NAME, queue=QUEUE).defer_async(
-                    key=key
-                )
+                self._job_ids[key] = await self._calls.create(key, name, payload, self._queue_job(key))
             except (psycopg.Error, ProcrastinateException) as err:
                 log.warning("Could not queue %s: %s", name, err)
                 raise QueueUnavailable() from None
@@ -126,6 +125,14 @@ class JobPool:
             if not future.done():  # timed out, cancelled, or never queued: no worker should run it
                 future.cancel()
                 self._in_background(self._withdraw([key]))
+
+    def _queue_job(self, key: str) -> Callable[[psycopg.AsyncConnection[Any]], Awaitable[int]]:
+        async def defer(conn: psycopg.AsyncConnection[Any]) -> int:
+            return await self._app.configure_task(TASK_NAME, queue=QUEUE, connection=conn).defer_async(
+                key=key
+            )
+
+        return defer
 
     def drain(self) -> int:
         """Take no new calls, and withdraw the queued ones no worker has started: their callers get
@@ -166,8 +173,7 @@ class JobPool:
         while True:
             try:
                 async for key in self._calls.listen(self._look_for_missed_results):
-                    if key in self._waiting:
-                        self._in_background(self._collect(key))
+                    self._collect([key])
             except psycopg.Error as err:
                 log.warning("Lost the job results connection (%s); reconnecting", err)
             await asyncio.sleep(RECONNECT_S)
@@ -175,17 +181,32 @@ class JobPool:
     async def _look_for_missed_results(self) -> None:
         """LISTEN is (again) in place: collect results written while it was not."""
         self._listening.set()
-        for key in await self._calls.finished_among(list(self._waiting)):
-            self._in_background(self._collect(key))
+        self._collect(await self._calls.finished_among(list(self._waiting)))
 
-    async def _collect(self, key: str) -> None:
+    def _collect(self, keys: list[str]) -> None:
+        """Take these calls' results; those heard while a take runs go together in the next one."""
+        self._to_collect.update(key for key in keys if key in self._waiting)
+        if self._to_collect and not self._collecting:
+            self._collecting = True
+            self._in_background(self._take_heard())
+
+    async def _take_heard(self) -> None:
         try:
-            outcome = await self._calls.take(key)
-        except psycopg.Error as err:  # the row stays: the next reconnection finds it again
-            log.warning("Could not read the result of call %s: %s", key, err)
-            return
+            while self._to_collect:
+                keys, self._to_collect = list(self._to_collect), set()
+                try:
+                    outcomes = await self._calls.take(keys)
+                except psycopg.Error as err:  # the rows stay: the next reconnection finds them again
+                    log.warning("Could not read the results of %d calls: %s", len(keys), err)
+                    continue
+                for key, outcome in outcomes.items():
+                    self._settle(key, outcome)
+        finally:
+            self._collecting = False
+
+    def _settle(self, key: str, outcome: CallOutcome) -> None:
         future = self._waiting.get(key)
-        if outcome is None or future is None or future.done():
+        if future is None or future.done():
             return
         try:
             value = loads(outcome.payload)

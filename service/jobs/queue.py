@@ -20,16 +20,20 @@ import contextlib
 import logging
 import os
 from dataclasses import dataclass
+from typing import Any
 
 import psycopg
 from procrastinate import App, JobContext, PsycopgConnector, RetryStrategy
 from procrastinate.exceptions import ConnectorException
 from procrastinate.jobs import Status
+from psycopg import AsyncConnection
+from psycopg_pool import AsyncConnectionPool
 
 from service.errors import PoolClosed, WorkerCrashed
 from service.jobs.calls import TaskAllowList, dumps, loads, portable_error
 from service.worker import EngineFactory, WorkerPool, build_engine
 from storage.job_calls import JobCalls
+from storage.postgres_pool import check_when_signalled, commit_without_flush_wait
 from summarizer.config import EngineConfig
 
 log = logging.getLogger(__name__)
@@ -49,9 +53,22 @@ GAVE_UP_MESSAGE = (
 )
 
 
-def queue_app(dsn: str) -> App:
-    """The procrastinate app both sides use: the bot defers through it, the worker runs it."""
-    app = App(connector=PsycopgConnector(conninfo=dsn, min_size=1, max_size=4))
+def queue_app(dsn: str, *, wait_for_flush: bool = True) -> App:
+    """The procrastinate app both sides use: the bot defers through it, the worker runs it.
+
+    Its statements are single calls of procrastinate's SQL functions, so its connections run in
+    autocommit: one round trip each instead of BEGIN, the call and COMMIT. And they are checked only
+    when the server has signalled something (`check_when_signalled`), not with a round trip per use.
+    `wait_for_flush=False`: see `serve_worker`.
+    """
+    connector = PsycopgConnector(
+        conninfo=dsn,
+        min_size=1,
+        max_size=4,
+        configure=_autocommit if wait_for_flush else _autocommit_without_flush_wait,
+        pool_factory=_queue_pool,
+    )
+    app = App(connector=connector)
     app.task(
         name=TASK_NAME,
         queue=QUEUE,
@@ -59,6 +76,21 @@ def queue_app(dsn: str) -> App:
         retry=RetryStrategy(max_attempts=RETRIES, wait=1),  # an error outside the task: the database
     )(run_engine_task)
     return app
+
+
+async def _autocommit(conn: AsyncConnection[Any]) -> None:
+    # Not `kwargs={"autocommit": True}`: procrastinate opens its LISTEN connection with those
+    # kwargs plus its own autocommit=True, which would be given twice.
+    await conn.set_autocommit(True)
+
+
+async def _autocommit_without_flush_wait(conn: AsyncConnection[Any]) -> None:
+    await _autocommit(conn)
+    await commit_without_flush_wait(conn)
+
+
+def _queue_pool(**options: Any) -> AsyncConnectionPool[Any]:
+    return AsyncConnectionPool(**{**options, "check": check_when_signalled})
 
 
 async def prepare_queue(app: App, calls: JobCalls) -> None:
@@ -140,6 +172,7 @@ async def serve_worker(
     allowed: TaskAllowList | None = None,
     engine_factory: EngineFactory = build_engine,
     preload: tuple[str, ...] = ("summarizer.pipeline",),
+    torch_threads: int | None = None,
 ) -> None:
     """`briefbot worker`: run queued NLP calls, `concurrency` at a time, until `stop` is set.
 
@@ -147,10 +180,23 @@ async def serve_worker(
     When the database goes away, procrastinate's worker stops; it is started again (every
     RESTART_S) until the database answers, with the models kept loaded meanwhile.
     """
-    pool = WorkerPool(concurrency, engine, engine_factory, job_budget_s=budget_s, preload=preload)
+    pool = WorkerPool(
+        concurrency,
+        engine,
+        engine_factory,
+        job_budget_s=budget_s,
+        preload=preload,
+        torch_threads=torch_threads,
+    )
     pool.start()  # the models load while the worker connects
-    app = queue_app(dsn)
-    calls = await JobCalls.open(dsn)
+    # What a worker commits (its claim of a job, the result, the job's end) does not wait for the WAL
+    # flush: a job runs claim -> result -> end in sequence, so each flush (about 10 ms on a VM's disk)
+    # would idle its NLP process. Only a crash of PostgreSQL itself (not a restart) can lose such a commit,
+    # and every loss is covered: a lost claim or end leaves the job to run again (the heartbeat reaper, or
+    # the queue), a lost result is computed again, and a result a caller has taken was flushed by the
+    # caller's own (waiting) commit, which comes after it in the WAL. The bot's commits keep waiting.
+    app = queue_app(dsn, wait_for_flush=False)
+    calls = await JobCalls.open(dsn, wait_for_flush=False)
     try:
         async with app.open_async():
             await prepare_queue(app, calls)

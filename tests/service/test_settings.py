@@ -72,6 +72,17 @@ def test_an_invalid_value_names_its_setting(monkeypatch: pytest.MonkeyPatch) -> 
         load_settings()
 
 
+def test_torch_threads_default_to_the_pool_sharing_the_cores_and_must_be_positive(
+    clean_directory: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    assert load_settings().torch_threads is None
+    monkeypatch.setenv("BRIEFBOT_TORCH_THREADS", "1")
+    assert load_settings().torch_threads == 1
+    monkeypatch.setenv("BRIEFBOT_TORCH_THREADS", "0")
+    with pytest.raises(SettingsError, match=r"invalid value for torch_threads"):
+        load_settings()
+
+
 def test_every_setting_has_a_key() -> None:
     keys = {".".join(path) for path in setting_keys()}
     assert {"queue_limit", "job_budget_s", "engine.max_sentence_chars", "engine.fetch.max_bytes"} <= keys

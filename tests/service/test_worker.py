@@ -38,6 +38,22 @@ def pid_after(seconds: float) -> int:
     return os.getpid()
 
 
+def torch_threads() -> int:
+    import torch
+
+    return torch.get_num_threads()
+
+
+async def test_torch_threads_are_the_cores_shared_among_the_processes_unless_given() -> None:
+    shared, given = pool_of(2), pool_of(1, torch_threads=1)
+    try:
+        assert await shared.run(torch_threads) == max(1, (os.cpu_count() or 1) // 2)
+        assert await given.run(torch_threads) == 1  # several workers on one machine: set per process
+    finally:
+        await shared.close()
+        await given.close()
+
+
 async def test_a_crashed_worker_fails_its_task_and_is_replaced() -> None:
     pool = pool_of(1)
     pool.start()

@@ -7,9 +7,11 @@ import asyncio
 import itertools
 import uuid
 from collections.abc import AsyncIterator
+from typing import Any
 
 import pytest
 from postgres_cluster import PostgresCluster
+from psycopg import AsyncConnection
 
 from storage.job_calls import CallOutcome, JobCalls, QueuedCall
 
@@ -24,6 +26,10 @@ async def _installed() -> bool:
     return True
 
 
+async def _no_job(conn: AsyncConnection[Any]) -> None:
+    """Stands in for the queue library's deferral where a test is about the table alone."""
+
+
 @pytest.fixture
 async def calls(postgres_cluster: PostgresCluster) -> AsyncIterator[JobCalls]:
     opened = await JobCalls.open(postgres_cluster.new_database(f"job_calls_{next(_databases)}"))
@@ -34,9 +40,9 @@ async def calls(postgres_cluster: PostgresCluster) -> AsyncIterator[JobCalls]:
 
 async def test_a_result_is_written_once_announced_and_taken_once(calls: JobCalls) -> None:
     key = str(uuid.uuid4())
-    await calls.create(key, "service.worker.brief_task", b"args")
+    await calls.create(key, "service.worker.brief_task", b"args", _no_job)
     assert await calls.pending(key) == QueuedCall("service.worker.brief_task", b"args")
-    assert await calls.take(key) is None  # no result yet
+    assert await calls.take([key]) == {}  # no result yet
 
     heard: asyncio.Queue[str] = asyncio.Queue()
     listening = asyncio.Event()
@@ -56,8 +62,8 @@ async def test_a_result_is_written_once_announced_and_taken_once(calls: JobCalls
         assert not await calls.finish(key, ok=True, payload=b"second")  # a retry's late result
         assert await calls.pending(key) is None  # a retried job finds it done and does not run
         assert await calls.finished_among([key, str(uuid.uuid4())]) == [key]
-        assert await calls.take(key) == CallOutcome(True, b"first")
-        assert await calls.take(key) is None  # taken once, then gone
+        assert await calls.take([key]) == {key: CallOutcome(True, b"first")}
+        assert await calls.take([key]) == {}  # taken once, then gone
         assert heard.empty()  # the refused second result announced nothing
     finally:
         listener.cancel()
@@ -65,10 +71,24 @@ async def test_a_result_is_written_once_announced_and_taken_once(calls: JobCalls
             await listener
 
 
+async def test_the_job_is_queued_on_the_connection_that_wrote_the_call(calls: JobCalls) -> None:
+    key = str(uuid.uuid4())
+
+    async def queue_job(conn: AsyncConnection[Any]) -> str:  # sees the call: same connection, after it
+        cursor = await conn.execute("SELECT task FROM briefbot_job_calls WHERE key = %s", (key,))
+        row = await cursor.fetchone()
+        return f"job for {row['task']}" if row else "no call"
+
+    assert await calls.create(key, "service.worker.brief_task", b"args", queue_job) == (
+        "job for service.worker.brief_task"
+    )
+    assert await calls.pending(key) == QueuedCall("service.worker.brief_task", b"args")
+
+
 async def test_withdrawn_and_old_calls_are_gone(calls: JobCalls) -> None:
     withdrawn, old = str(uuid.uuid4()), str(uuid.uuid4())
-    await calls.create(withdrawn, "t", b"")
-    await calls.create(old, "t", b"")
+    await calls.create(withdrawn, "t", b"", _no_job)
+    await calls.create(old, "t", b"", _no_job)
     await calls.forget([withdrawn])
     assert await calls.pending(withdrawn) is None
     assert not await calls.finish(withdrawn, ok=True, payload=b"late")  # nobody waits: dropped
@@ -105,7 +125,7 @@ async def test_processes_starting_together_install_the_queue_once(postgres_clust
     try:
         await asyncio.gather(*(handle.prepare(is_installed, install) for handle in handles))
         assert installed == [1]
-        await handles[0].create(str(uuid.uuid4()), "t", b"")  # the table exists
+        await handles[0].create(str(uuid.uuid4()), "t", b"", _no_job)  # the table exists
     finally:
         for handle in handles:
             await handle.close()
