@@ -27,7 +27,8 @@ import random
 import statistics
 import time
 import tracemalloc
-from collections.abc import Callable, Sequence
+from collections import Counter
+from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -83,6 +84,11 @@ def main() -> None:
         help="reuse/keep the engine's briefs in this JSON-lines file",
     )
     parser.add_argument(
+        "--cv",
+        action="store_true",
+        help="leave-one-topic-out cross-validation on the dev half only (model selection); test is not read",
+    )
+    parser.add_argument(
         "--save-model",
         action="store_true",
         help=f"write the weights, bias and threshold fitted on dev to {MODEL_PATH.name} (the defaults)",
@@ -95,12 +101,17 @@ def main() -> None:
     dev, test = split(items)
     seeds = list(range(args.seeds))
     print(f"{len(items)} articles, {len({i.gold for i in items})} stories; dev {len(dev)}, test {len(test)}")
+    if args.cv:
+        del test  # model selection never sees the test half
+        cv = cross_validate(dev, seeds)
+        print(
+            f"dev leave-one-topic-out CV: P {cv['precision']:.3f} R {cv['recall']:.3f} "
+            f"F1 {cv['f1_mean']:.4f} (per topic {cv['f1_per_topic_mean']:.4f})"
+        )
+        print(f"results: {write_results('stories-cv', {'features': list(FEATURES), 'seeds': seeds, **cv})}")
+        return
 
-    params = fit_params(dev, seeds)
-    ours = GroupingParams(weights=params.weights, bias=params.bias)
-    ours = replace(
-        ours, threshold=tune(lambda t: ours_grouping(replace(ours, threshold=t)), dev, seeds, THRESHOLDS)
-    )
+    ours = select_params(dev, seeds)
     if args.save_model:
         save_model(ours, seeds)
     vectorizer = TfidfVectorizer(sublinear_tf=True, stop_words="english").fit([i.text for i in dev])
@@ -234,15 +245,13 @@ def tfidf_grouping(vectorizer: TfidfVectorizer, threshold: float) -> Callable[[l
     return run
 
 
-def bcubed(gold: Sequence[str], predicted: Sequence[int]) -> tuple[float, float, float]:
-    precision = recall = 0.0
-    for i in range(len(gold)):
-        same_predicted = [j for j in range(len(gold)) if predicted[j] == predicted[i]]
-        same_gold = [j for j in range(len(gold)) if gold[j] == gold[i]]
-        both = sum(1 for j in same_predicted if gold[j] == gold[i])
-        precision += both / len(same_predicted)
-        recall += both / len(same_gold)
-    precision, recall = precision / len(gold), recall / len(gold)
+def bcubed(gold: Sequence[str], predicted: Sequence[Hashable]) -> tuple[float, float, float]:
+    """B-cubed precision, recall and F1, from cluster sizes: per article, the share of its predicted
+    story that is its gold story, and of its gold story that is in its predicted story."""
+    both = Counter(zip(gold, predicted, strict=True))
+    gold_size, predicted_size = Counter(gold), Counter(predicted)
+    precision = sum(n * n / predicted_size[p] for (_, p), n in both.items()) / len(gold)
+    recall = sum(n * n / gold_size[g] for (g, _), n in both.items()) / len(gold)
     return precision, recall, 2 * precision * recall / max(precision + recall, 1e-9)
 
 
@@ -277,8 +286,44 @@ def fit_params(dev: list[Item], seeds: Sequence[int]) -> GroupingParams:
             profile.absorb(item.signature)
             index.save(profile, item.signature.keys)
     model = LogisticRegression(C=1.0, max_iter=1000).fit(np.array(features), np.array(labels))
-    print(f"fitted on {len(labels)} dev pairs ({sum(labels)} positive)")
     return GroupingParams(weights=tuple(float(w) for w in model.coef_[0]), bias=float(model.intercept_[0]))
+
+
+def select_params(items: list[Item], seeds: Sequence[int]) -> GroupingParams:
+    """The whole model selection on `items`: logistic weights, then the threshold with the best F1."""
+    fitted = fit_params(items, seeds)
+    threshold = tune(lambda t: ours_grouping(replace(fitted, threshold=t)), items, seeds, THRESHOLDS)
+    return replace(fitted, threshold=threshold)
+
+
+def cross_validate(dev: list[Item], seeds: Sequence[int]) -> dict[str, Any]:
+    """Leave one dev topic out: select the model on the other dev topics, group the held-out topic's
+    articles (shuffled, per seed). F1 is B-cubed over the held-out groupings of all dev topics pooled
+    (as the test half is scored), mean over seeds; the per-topic mean is reported too. This, not the
+    F1 of a model fitted on all of dev, is what decides between models: a feature that only fits dev
+    better does not survive it."""
+    pooled: dict[int, tuple[list[str], list[str]]] = {seed: ([], []) for seed in seeds}
+    folds = []
+    for topic in sorted({i.topic for i in dev}):
+        params = select_params([i for i in dev if i.topic != topic], seeds)
+        held = [i for i in dev if i.topic == topic]
+        f1s = []
+        for seed, order in zip(seeds, orders(held, seeds), strict=True):
+            labels = ours_grouping(params)(order)
+            gold = [i.gold for i in order]
+            f1s.append(bcubed(gold, labels)[2])
+            pooled[seed][0].extend(gold)
+            pooled[seed][1].extend(f"{topic}/{label}" for label in labels)
+        folds.append({"topic": topic, "f1": round(statistics.mean(f1s), 4), "threshold": params.threshold})
+        print(f"  held out topic {topic}: F1 {statistics.mean(f1s):.3f} (threshold {params.threshold})")
+    per_seed = [bcubed(gold, labels) for gold, labels in pooled.values()]
+    return {
+        "precision": round(statistics.mean(p for p, _, _ in per_seed), 4),
+        "recall": round(statistics.mean(r for _, r, _ in per_seed), 4),
+        "f1_mean": round(statistics.mean(f for *_, f in per_seed), 4),
+        "f1_per_topic_mean": round(statistics.mean(f["f1"] for f in folds), 4),
+        "folds": folds,
+    }
 
 
 def score_systems(
