@@ -61,6 +61,10 @@ SCALE_SIZES = (1_000, 10_000, 100_000)
 SCALE_VOCABULARY = 200_000  # distinct actor/place keys in the synthetic store
 SCALE_JOINS = 300
 MERGED_SAMPLE = 10
+# The logistic regression's inverse regularisation strength, chosen by --cv (leave-one-topic-out on
+# dev): 0.1 and 0.03 scored 0.883, 1.0 (scikit-learn's default, used before) 0.882; weaker weights
+# also keep a single feature from deciding alone.
+REGULARISATION = 0.1
 DIGEST_STORIES = 50
 
 
@@ -89,6 +93,12 @@ def main() -> None:
         help="leave-one-topic-out cross-validation on the dev half only (model selection); test is not read",
     )
     parser.add_argument(
+        "--regularisation",
+        type=float,
+        default=REGULARISATION,
+        help="inverse regularisation strength C of the fitted weights (compare values with --cv)",
+    )
+    parser.add_argument(
         "--save-model",
         action="store_true",
         help=f"write the weights, bias and threshold fitted on dev to {MODEL_PATH.name} (the defaults)",
@@ -103,17 +113,18 @@ def main() -> None:
     print(f"{len(items)} articles, {len({i.gold for i in items})} stories; dev {len(dev)}, test {len(test)}")
     if args.cv:
         del test  # model selection never sees the test half
-        cv = cross_validate(dev, seeds)
+        cv = cross_validate(dev, seeds, args.regularisation)
         print(
             f"dev leave-one-topic-out CV: P {cv['precision']:.3f} R {cv['recall']:.3f} "
             f"F1 {cv['f1_mean']:.4f} (per topic {cv['f1_per_topic_mean']:.4f})"
         )
-        print(f"results: {write_results('stories-cv', {'features': list(FEATURES), 'seeds': seeds, **cv})}")
+        cv_payload = {"features": list(FEATURES), "regularisation": args.regularisation, "seeds": seeds, **cv}
+        print(f"results: {write_results('stories-cv', cv_payload)}")
         return
 
-    ours = select_params(dev, seeds)
+    ours = select_params(dev, seeds, args.regularisation)
     if args.save_model:
-        save_model(ours, seeds)
+        save_model(ours, seeds, args.regularisation)
     vectorizer = TfidfVectorizer(sublinear_tf=True, stop_words="english").fit([i.text for i in dev])
     tfidf_threshold = tune(lambda t: tfidf_grouping(vectorizer, t), dev, seeds, TFIDF_THRESHOLDS)
     systems: dict[str, Callable[[list[Item]], list[int]]] = {
@@ -141,6 +152,7 @@ def main() -> None:
             "weights": [round(w, 3) for w in ours.weights],
             "bias": round(ours.bias, 3),
             "threshold": ours.threshold,
+            "regularisation": args.regularisation,
             "tfidf_threshold": tfidf_threshold,
         },
         "bcubed": scores,
@@ -153,12 +165,13 @@ def main() -> None:
     print(f"results: {write_results('stories', payload)}")
 
 
-def save_model(params: GroupingParams, seeds: Sequence[int]) -> None:
+def save_model(params: GroupingParams, seeds: Sequence[int], regularisation: float) -> None:
     model = {
         "features": list(FEATURES),
         "weights": [round(w, 4) for w in params.weights],
         "bias": round(params.bias, 4),
         "threshold": params.threshold,
+        "regularisation": regularisation,
         "fitted_on": f"ECB+ dev half (bench/stories.py), seeds {seeds[0]}-{seeds[-1]}",
     }
     MODEL_PATH.write_text(json.dumps(model, indent=2) + "\n", encoding="utf-8")
@@ -265,11 +278,20 @@ def tune(
     seeds: Sequence[int],
     grid: Sequence[float],
 ) -> float:
-    """The grid value with the best mean dev F1 (the first one on ties)."""
-    return max(grid, key=lambda value: (mean_f1(make(value), dev, seeds), -value))
+    """The grid value whose neighbourhood (itself and the values either side) has the best mean dev F1
+    (the first one on ties): a threshold on a plateau, not on a spike. With ~200 articles, one
+    article's placement moves F1 by a point, and a spike does not carry over to unseen topics
+    (leave-one-topic-out CV on dev: 0.886, against 0.883 for the single best value)."""
+    scores = [mean_f1(make(value), dev, seeds) for value in grid]
+
+    def plateau(k: int) -> float:
+        near = scores[max(k - 1, 0) : k + 2]
+        return sum(near) / len(near)
+
+    return grid[max(range(len(grid)), key=lambda k: (plateau(k), -k))]
 
 
-def fit_params(dev: list[Item], seeds: Sequence[int]) -> GroupingParams:
+def fit_params(dev: list[Item], seeds: Sequence[int], regularisation: float) -> GroupingParams:
     """Logistic regression on (brief, candidate story) pairs met while feeding the dev half in order,
     with the gold stories as the state: the same pairs the grouper scores, labelled."""
     features, labels = [], []
@@ -285,18 +307,18 @@ def fit_params(dev: list[Item], seeds: Sequence[int]) -> GroupingParams:
             story_of[item.gold] = profile
             profile.absorb(item.signature)
             index.save(profile, item.signature.keys)
-    model = LogisticRegression(C=1.0, max_iter=1000).fit(np.array(features), np.array(labels))
+    model = LogisticRegression(C=regularisation, max_iter=1000).fit(np.array(features), np.array(labels))
     return GroupingParams(weights=tuple(float(w) for w in model.coef_[0]), bias=float(model.intercept_[0]))
 
 
-def select_params(items: list[Item], seeds: Sequence[int]) -> GroupingParams:
+def select_params(items: list[Item], seeds: Sequence[int], regularisation: float) -> GroupingParams:
     """The whole model selection on `items`: logistic weights, then the threshold with the best F1."""
-    fitted = fit_params(items, seeds)
+    fitted = fit_params(items, seeds, regularisation)
     threshold = tune(lambda t: ours_grouping(replace(fitted, threshold=t)), items, seeds, THRESHOLDS)
     return replace(fitted, threshold=threshold)
 
 
-def cross_validate(dev: list[Item], seeds: Sequence[int]) -> dict[str, Any]:
+def cross_validate(dev: list[Item], seeds: Sequence[int], regularisation: float) -> dict[str, Any]:
     """Leave one dev topic out: select the model on the other dev topics, group the held-out topic's
     articles (shuffled, per seed). F1 is B-cubed over the held-out groupings of all dev topics pooled
     (as the test half is scored), mean over seeds; the per-topic mean is reported too. This, not the
@@ -305,7 +327,7 @@ def cross_validate(dev: list[Item], seeds: Sequence[int]) -> dict[str, Any]:
     pooled: dict[int, tuple[list[str], list[str]]] = {seed: ([], []) for seed in seeds}
     folds = []
     for topic in sorted({i.topic for i in dev}):
-        params = select_params([i for i in dev if i.topic != topic], seeds)
+        params = select_params([i for i in dev if i.topic != topic], seeds, regularisation)
         held = [i for i in dev if i.topic == topic]
         f1s = []
         for seed, order in zip(seeds, orders(held, seeds), strict=True):
