@@ -6,8 +6,9 @@ Synthetic but shaped like news: events with 1-6 articles each, published over a 
 people and an organisation drawn Zipf-distributed from 20,000 names and a place from 2,000, with
 random unit lead vectors (an event's articles close to each other). The store is filled through its
 public API (briefs, then each brief joined to its event's story); at each size, REPEATS new briefs
-are joined the way the service joins them (store candidates -> StoryGrouper.choose -> join_story)
-and timed, median and p95. The curve shows whether a join scans: an index range per key stays flat.
+are joined the way the service joins them (join_best_story: under the guild's join lock, the store's
+candidates -> StoryGrouper.choose -> the write, in one transaction) and timed, median and p95. The
+curve shows whether a join scans: an index range per key stays flat.
 
     python bench/story_scale.py                          # SQLite, 1 K, 10 K, 100 K briefs
     python bench/story_scale.py --sizes 1000,10000 --stores sqlite,postgres
@@ -32,9 +33,10 @@ from common import ROOT, write_results
 
 from bot.render_stories import digest_messages
 from storage import NewBrief, PostgresStore, SqliteStore, Store
+from storage.base import StoryChooser
 from summarizer.digest import rank_stories
 from summarizer.models import Article, Briefing, Summary, SummarySentence
-from summarizer.stories import InMemoryStoryIndex, StoryGrouper
+from summarizer.stories import InMemoryStoryIndex, StoryGrouper, StoryProfile
 from summarizer.story_merge import OutletStatement, Story, StoryActor, StoryFact
 from summarizer.story_signature import ArticleRef, StorySignature
 
@@ -122,25 +124,34 @@ async def time_joins(store: Store, room: Newsroom, events: list[Any]) -> dict[st
         new, signature = room.article(event)
         (brief_id,) = await store.save_briefs([new])
         started = time.perf_counter()
-        found = await store.story_candidates(
+        await store.join_best_story(
             GUILD,
-            signature.keys,
-            signature.ref.published,
-            p.window,
+            brief_id,
+            signature,
+            "",
+            chooser(grouper, signature, candidates),
+            window=p.window,
             per_key=p.per_key,
             limit=p.max_candidates,
         )
-        best, probability = grouper.choose(signature, found)
-        story = best.story_id if best is not None and probability >= p.threshold else None
-        await store.join_story(GUILD, brief_id, signature, story, "")
         samples.append((time.perf_counter() - started) * 1000)
-        candidates.append(len(found))
     samples.sort()
     return {
         "median_ms": round(statistics.median(samples), 2),
         "p95_ms": round(samples[int(0.95 * (len(samples) - 1))], 2),
         "mean_candidates": round(statistics.mean(candidates), 1),
     }
+
+
+def chooser(grouper: StoryGrouper, signature: StorySignature, considered: list[int]) -> StoryChooser:
+    """The service's choice among the candidates the store read (their number noted)."""
+
+    async def choose(found: list[StoryProfile]) -> int | None:
+        considered.append(len(found))
+        best, probability = grouper.choose(signature, found)
+        return best.story_id if best is not None and probability >= grouper.params.threshold else None
+
+    return choose
 
 
 def time_digest_render(stories: int = 50) -> dict[str, float]:

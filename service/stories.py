@@ -24,7 +24,7 @@ from storage import Store
 from storage.records import DigestSchedule
 from summarizer.digest import Digest, rank_stories
 from summarizer.errors import BriefError
-from summarizer.stories import InMemoryStoryIndex, StoryGrouper
+from summarizer.stories import InMemoryStoryIndex, StoryGrouper, StoryProfile
 from summarizer.story_merge import Story
 from summarizer.story_signature import StorySignature, article_ref
 
@@ -72,7 +72,6 @@ class StoryService:
         self._queue = queue
         # Only `choose` is used: the candidates come from the store's own (async) index, StorySql.
         self._grouper = StoryGrouper(InMemoryStoryIndex())
-        self._join_lock = asyncio.Lock()  # one join at a time per process: two briefs of one new event
         self.clock = Clock(settings.digest_clock_start)
 
     # --- joining --------------------------------------------------------------------------------
@@ -108,26 +107,33 @@ class StoryService:
         if signature is None:
             signature = await self._pool.run(signature_task, stored.briefing)
         p = self._grouper.params
-        async with self._join_lock:
-            found = await self._store.story_candidates(
-                stored.guild_id,
-                signature.keys,
-                signature.ref.published,
-                p.window,
-                per_key=p.per_key,
-                limit=p.max_candidates,
-            )
+        chosen: list[tuple[float, int]] = []  # (probability, candidates), for the log
+
+        async def choose(found: list[StoryProfile]) -> int | None:
             best, probability = await asyncio.to_thread(self._grouper.choose, signature, found)
-            story_id = best.story_id if best is not None and probability >= p.threshold else None
-            title = "" if stored.private else stored.briefing.article.title
-            joined = await self._store.join_story(stored.guild_id, stored.id, signature, story_id, title)
+            chosen.append((probability, len(found)))
+            return best.story_id if best is not None and probability >= p.threshold else None
+
+        # The store reads the candidates, calls `choose` and writes in one transaction, serialised per
+        # guild across processes (bots and workers of the distributed mode join concurrently).
+        joined = await self._store.join_best_story(
+            stored.guild_id,
+            stored.id,
+            signature,
+            "" if stored.private else stored.briefing.article.title,
+            choose,
+            window=p.window,
+            per_key=p.per_key,
+            limit=p.max_candidates,
+        )
+        probability, considered = chosen[-1] if chosen else (1.0, 0)  # none: it had joined before
         log.info(
             "Brief #%d %s story #%d (p=%.2f over %d candidates).",
             stored.id,
             "started" if joined.new else "joined",
             joined.story_id,
             probability,
-            len(found),
+            considered,
         )
         return joined.story_id
 

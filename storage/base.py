@@ -9,7 +9,7 @@ private ones (None: public only). Actor names and timelines come from public bri
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from datetime import datetime, timedelta
 
 from storage.records import (
@@ -30,6 +30,9 @@ from storage.records import (
 from summarizer.models import Answer, Briefing
 from summarizer.stories import StoryProfile
 from summarizer.story_signature import StorySignature
+
+# Given a brief's candidate stories, the story it joins (None: a new one).
+StoryChooser = Callable[[list[StoryProfile]], Awaitable[int | None]]
 
 
 class Store(ABC):
@@ -234,6 +237,23 @@ class Store(ABC):
     ) -> StoryJoin:
         """One transaction: add the brief to story `story_id` (None, or a story gone: a new one titled
         `title` when public), updating its profile and key index. A brief already in a story stays."""
+
+    @abstractmethod
+    async def join_best_story(
+        self,
+        guild_id: int | None,
+        brief_id: int,
+        signature: StorySignature,
+        title: str,
+        choose: StoryChooser,
+        *,
+        window: timedelta,
+        per_key: int,
+        limit: int,
+    ) -> StoryJoin:
+        """`join_story` to the story `choose` picks among the candidates (as `story_candidates`), the
+        reading, choosing and writing serialised per guild across processes: two briefs of one event
+        joining at the same moment end in one story."""
 
     @abstractmethod
     async def story_of_brief(

@@ -89,6 +89,13 @@ class PostgresDialect(Dialect):
     def greatest(self, first: str, second: str) -> str:
         return f"GREATEST({first}, {second})"
 
+    async def serialise(self, tx: Tx, lock: int, key: int) -> None:
+        # A transaction-level advisory lock: released by COMMIT or ROLLBACK, so never left behind by a
+        # crash. The two-int form keeps `lock` a namespace apart from the one-bigint locks elsewhere.
+        await tx.execute(
+            "SELECT pg_advisory_xact_lock(CAST(? AS INTEGER), CAST(? AS INTEGER))", (lock, key % 2**31)
+        )
+
     async def next_ids(self, tx: Tx, table: str, count: int) -> list[int]:
         # Many writers: a block from the table's sequence, in one round trip.
         rows = await tx.fetchall(

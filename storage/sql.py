@@ -77,6 +77,10 @@ class Dialect(ABC):
     def greatest(self, first: str, second: str) -> str: ...
 
     @abstractmethod
+    async def serialise(self, tx: Tx, lock: int, key: int) -> None:
+        """Hold lock (`lock`, `key`) until the write transaction `tx` ends, against every process."""
+
+    @abstractmethod
     async def next_ids(self, tx: Tx, table: str, count: int) -> list[int]:
         """A block of fresh ids for `table`, safe under this database's concurrency."""
 

@@ -65,6 +65,10 @@ class SqliteDialect(Dialect):
     def greatest(self, first: str, second: str) -> str:
         return f"MAX({first}, {second})"
 
+    async def serialise(self, tx: Tx, lock: int, key: int) -> None:
+        """Nothing to take: a write transaction (BEGIN IMMEDIATE) holds the database's only write lock
+        from its start, against every process and every connection."""
+
     async def next_ids(self, tx: Tx, table: str, count: int) -> list[int]:
         # One writer at a time, inside its BEGIN IMMEDIATE transaction: MAX(id) cannot move under us.
         row = await tx.fetchone(f"SELECT COALESCE(MAX(id), 0) AS top FROM {table}")

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
+from storage.base import StoryChooser
 from storage.codec import utc_now
 from storage.indexing import guild_key
 from storage.records import DigestSchedule, StoredBrief, StoryJoin
@@ -25,6 +26,7 @@ from summarizer.stories import StoryProfile
 from summarizer.story_signature import StorySignature
 
 _VISIBLE = "(b.private = FALSE OR b.user_id = ?)"
+STORY_JOIN_LOCK = 0x73746F72  # "stor": the advisory-lock namespace of story joins, keyed by guild
 _SCHEDULE_COLUMNS = "guild_id, channel_id, cadence, hour, timezone, weekday, created_by"
 
 
@@ -45,86 +47,122 @@ class StorySql(SqlBase):
         per_key: int,
         limit: int,
     ) -> list[StoryProfile]:
-        guild = guild_key(guild_id)
-        order: list[int] = []
         async with self._read() as tx:
-            for key in dict.fromkeys(keys):
-                rows = await tx.fetchall(
-                    "SELECT story_id FROM story_keys WHERE guild_id = ? AND key = ? "
-                    "ORDER BY updated_at DESC LIMIT ?",
-                    (guild, key, per_key),
-                )
-                order += [row["story_id"] for row in rows if row["story_id"] not in order]
-            if not order:
-                return []
-            membership, ids = self.dialect.in_list("id", order)
-            sql = f"SELECT id, profile FROM stories WHERE {membership}"
-            params: list[Any] = [ids]
-            if when is not None:
-                sql += " AND (last_published IS NULL OR (last_published >= ? AND first_published <= ?))"
-                params += [self.dialect.time_param(when - window), self.dialect.time_param(when + window)]
-            rows = await tx.fetchall(sql, params)
-        profiles = {row["id"]: unpack_profile(row["id"], bytes(row["profile"])) for row in rows}
-        return [profiles[i] for i in order if i in profiles][:limit]
+            return await self._candidates(tx, guild_key(guild_id), keys, when, window, per_key, limit)
 
     async def join_story(
         self, guild_id: int | None, brief_id: int, signature: StorySignature, story_id: int | None, title: str
     ) -> StoryJoin:
-        guild = guild_key(guild_id)
-        now = self.dialect.time_param(utc_now())
         async with self._transaction() as tx:
-            known = await tx.fetchone(
-                "SELECT sb.story_id, s.size FROM story_briefs sb JOIN stories s ON s.id = sb.story_id "
-                "WHERE sb.brief_id = ?",
-                (brief_id,),
+            return await self._join(tx, guild_key(guild_id), brief_id, signature, story_id, title)
+
+    async def join_best_story(
+        self,
+        guild_id: int | None,
+        brief_id: int,
+        signature: StorySignature,
+        title: str,
+        choose: StoryChooser,
+        *,
+        window: timedelta,
+        per_key: int,
+        limit: int,
+    ) -> StoryJoin:
+        guild = guild_key(guild_id)
+        async with self._transaction() as tx:
+            # Per guild, one join at a time across every process: the candidates are read after the
+            # previous join committed, so two briefs of one new event cannot both start a story.
+            await self.dialect.serialise(tx, STORY_JOIN_LOCK, guild)
+            found = await self._candidates(
+                tx, guild, signature.keys, signature.ref.published, window, per_key, limit
             )
-            if known is not None:  # joined before (a retry): nothing changes
-                return StoryJoin(known["story_id"], False, known["size"])
-            row = None
-            if story_id is not None:
-                row = await tx.fetchone(
-                    f"SELECT id, profile FROM stories WHERE id = ? AND guild_id = ?{self.dialect.lock_rows}",
-                    (story_id, guild),
-                )
-            if row is None:
-                created = await tx.fetchone(
-                    "INSERT INTO stories (guild_id, title, size, updated_at, profile) "
-                    "VALUES (?, '', 0, ?, ?) RETURNING id",
-                    (guild, now, pack_profile(StoryProfile(0))),
-                )
-                if created is None:
-                    raise RuntimeError("The database returned no id for a story")
-                profile, new = StoryProfile(created["id"]), True
-            else:
-                profile, new = unpack_profile(row["id"], bytes(row["profile"])), False
-            profile.absorb(signature)
-            first, last = profile.first_published, profile.last_published
-            await tx.execute(
-                "UPDATE stories SET size = ?, first_published = ?, last_published = ?, updated_at = ?, "
-                "profile = ?, title = CASE WHEN title = '' THEN ? ELSE title END WHERE id = ?",
-                (
-                    profile.size,
-                    None if first is None else self.dialect.time_param(first),
-                    None if last is None else self.dialect.time_param(last),
-                    now,
-                    pack_profile(profile),
-                    title,
-                    profile.story_id,
-                ),
+            story_id = await choose(found)
+            return await self._join(tx, guild, brief_id, signature, story_id, title)
+
+    async def _candidates(
+        self,
+        tx: Tx,
+        guild: int,
+        keys: Sequence[str],
+        when: datetime | None,
+        window: timedelta,
+        per_key: int,
+        limit: int,
+    ) -> list[StoryProfile]:
+        order: list[int] = []
+        for key in dict.fromkeys(keys):
+            rows = await tx.fetchall(
+                "SELECT story_id FROM story_keys WHERE guild_id = ? AND key = ? "
+                "ORDER BY updated_at DESC LIMIT ?",
+                (guild, key, per_key),
             )
-            # The story is now the most recently updated one under every key it has, as in memory.
-            await tx.execute(
-                "UPDATE story_keys SET updated_at = ? WHERE story_id = ?", (now, profile.story_id)
+            order += [row["story_id"] for row in rows if row["story_id"] not in order]
+        if not order:
+            return []
+        membership, ids = self.dialect.in_list("id", order)
+        sql = f"SELECT id, profile FROM stories WHERE {membership}"
+        params: list[Any] = [ids]
+        if when is not None:
+            sql += " AND (last_published IS NULL OR (last_published >= ? AND first_published <= ?))"
+            params += [self.dialect.time_param(when - window), self.dialect.time_param(when + window)]
+        rows = await tx.fetchall(sql, params)
+        profiles = {row["id"]: unpack_profile(row["id"], bytes(row["profile"])) for row in rows}
+        return [profiles[i] for i in order if i in profiles][:limit]
+
+    async def _join(
+        self, tx: Tx, guild: int, brief_id: int, signature: StorySignature, story_id: int | None, title: str
+    ) -> StoryJoin:
+        now = self.dialect.time_param(utc_now())
+        known = await tx.fetchone(
+            "SELECT sb.story_id, s.size FROM story_briefs sb JOIN stories s ON s.id = sb.story_id "
+            "WHERE sb.brief_id = ?",
+            (brief_id,),
+        )
+        if known is not None:  # joined before (a retry): nothing changes
+            return StoryJoin(known["story_id"], False, known["size"])
+        row = None
+        if story_id is not None:
+            row = await tx.fetchone(
+                f"SELECT id, profile FROM stories WHERE id = ? AND guild_id = ?{self.dialect.lock_rows}",
+                (story_id, guild),
             )
-            await tx.executemany(
-                "INSERT INTO story_keys (guild_id, key, story_id, count, updated_at) VALUES (?, ?, ?, 1, ?) "
-                "ON CONFLICT (guild_id, key, story_id) DO UPDATE SET count = story_keys.count + 1, "
-                "updated_at = excluded.updated_at",
-                [(guild, key, profile.story_id, now) for key in sorted(set(signature.keys))],
+        if row is None:
+            created = await tx.fetchone(
+                "INSERT INTO stories (guild_id, title, size, updated_at, profile) "
+                "VALUES (?, '', 0, ?, ?) RETURNING id",
+                (guild, now, pack_profile(StoryProfile(0))),
             )
-            await tx.execute(
-                "INSERT INTO story_briefs (brief_id, story_id) VALUES (?, ?)", (brief_id, profile.story_id)
-            )
+            if created is None:
+                raise RuntimeError("The database returned no id for a story")
+            profile, new = StoryProfile(created["id"]), True
+        else:
+            profile, new = unpack_profile(row["id"], bytes(row["profile"])), False
+        profile.absorb(signature)
+        first, last = profile.first_published, profile.last_published
+        await tx.execute(
+            "UPDATE stories SET size = ?, first_published = ?, last_published = ?, updated_at = ?, "
+            "profile = ?, title = CASE WHEN title = '' THEN ? ELSE title END WHERE id = ?",
+            (
+                profile.size,
+                None if first is None else self.dialect.time_param(first),
+                None if last is None else self.dialect.time_param(last),
+                now,
+                pack_profile(profile),
+                title,
+                profile.story_id,
+            ),
+        )
+        # The story is now the most recently updated one under every key it has, as in memory.
+        await tx.execute("UPDATE story_keys SET updated_at = ? WHERE story_id = ?", (now, profile.story_id))
+        await tx.executemany(
+            "INSERT INTO story_keys (guild_id, key, story_id, count, updated_at) VALUES (?, ?, ?, 1, ?) "
+            "ON CONFLICT (guild_id, key, story_id) DO UPDATE SET count = story_keys.count + 1, "
+            "updated_at = excluded.updated_at",
+            [(guild, key, profile.story_id, now) for key in sorted(set(signature.keys))],
+        )
+        await tx.execute(
+            "INSERT INTO story_briefs (brief_id, story_id) VALUES (?, ?)", (brief_id, profile.story_id)
+        )
         return StoryJoin(profile.story_id, new, profile.size)
 
     # --- reading stories ------------------------------------------------------------------------

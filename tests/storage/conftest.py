@@ -44,6 +44,14 @@ async def store(store_location: str) -> AsyncIterator[Store]:
 
 
 @pytest.fixture
+async def second_store(store_location: str) -> AsyncIterator[Store]:
+    """Another store on the same database, as another process of the distributed mode opens it."""
+    opened = await open_store(store_location)
+    yield opened
+    await opened.close()
+
+
+@pytest.fixture
 async def reopen(store_location: str) -> AsyncIterator[Reopen]:
     """Close a store and open the same database again: what a restart does (closed after the test)."""
     opened: list[Store] = []

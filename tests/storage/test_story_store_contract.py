@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime, timedelta
 
 import numpy as np
@@ -9,8 +10,9 @@ import pytest
 from store_builders import GUILD, OTHER_GUILD, USER, Reopen, kremlin_briefing, save, summit_briefing
 
 from storage import PostgresStore, SqliteStore, Store
+from storage.base import StoryChooser
 from storage.records import DigestSchedule
-from summarizer.stories import InMemoryStoryIndex, StoryGrouper
+from summarizer.stories import InMemoryStoryIndex, StoryGrouper, StoryProfile
 from summarizer.story_signature import ArticleRef, StorySignature
 
 WINDOW = timedelta(days=4)
@@ -93,6 +95,56 @@ async def test_candidates_are_bounded_per_key_newest_first(store: Store) -> None
     assert [p.story_id for p in found] == ids[::-1][:3]
     found = await store.story_candidates(GUILD, ["person:peskov"], DAY, WINDOW, per_key=32, limit=2)
     assert len(found) == 2
+
+
+async def test_two_processes_joining_one_new_event_at_once_start_one_story(
+    store: Store, second_store: Store
+) -> None:
+    """The cross-process race: two briefs of one event join at the same moment through two stores
+    (a bot and a worker). Each chooser lingers after reading the candidates, as a loaded machine
+    would, so unserialised joins would both see no story and both start one."""
+    briefs = [await save(store, kremlin_briefing()), await save(store, summit_briefing())]
+    event = [
+        signature(0, ("person:peskov", "place:moscow")),
+        signature(0, ("person:peskov", "place:moscow"), outlet="b.example"),
+    ]
+    grouper = StoryGrouper(InMemoryStoryIndex())
+    seen: list[int] = []
+
+    def chooser(sig: StorySignature) -> StoryChooser:
+        async def choose(found: list[StoryProfile]) -> int | None:
+            seen.append(len(found))
+            await asyncio.sleep(0.3)
+            best, probability = grouper.choose(sig, found)
+            return best.story_id if best and probability >= grouper.params.threshold else None
+
+        return choose
+
+    joined = await asyncio.gather(
+        *(
+            db.join_best_story(GUILD, brief, sig, "t", chooser(sig), window=WINDOW, per_key=32, limit=128)
+            for db, brief, sig in zip((store, second_store), briefs, event, strict=True)
+        )
+    )
+    assert seen == [0, 1]  # the second read the candidates after the first had joined
+    assert sorted(j.new for j in joined) == [False, True]
+    assert joined[0].story_id == joined[1].story_id
+    assert await store.stories_of_briefs(GUILD, briefs) == dict.fromkeys(briefs, joined[0].story_id)
+    assert await candidates(second_store, event[0]) == [joined[0].story_id]
+
+
+async def test_joining_the_best_story_keeps_a_brief_where_it_is(store: Store) -> None:
+    brief = await save(store, kremlin_briefing())
+    sig = signature(0, ("person:peskov",))
+    story = (await store.join_story(GUILD, brief, sig, None, "One")).story_id
+
+    async def anywhere_else(found: list[StoryProfile]) -> int | None:
+        return None
+
+    again = await store.join_best_story(
+        GUILD, brief, sig, "Two", anywhere_else, window=WINDOW, per_key=32, limit=128
+    )
+    assert (again.story_id, again.new, again.size) == (story, False, 1)
 
 
 async def test_joining_twice_changes_nothing_and_sizes_grow(store: Store) -> None:
