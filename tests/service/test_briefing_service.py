@@ -127,12 +127,14 @@ async def test_cooldown_refuses_the_same_user_before_any_work(
     services: Services, stories: dict[str, Story]
 ) -> None:
     service = await services.open(user_cooldown_s=30.0)
+    started = time.monotonic()
     await service.brief(text_request(stories["kremlin-truce"], user=1))
     stages = Stages()
     with pytest.raises(Busy) as refused:
         await service.brief(text_request(stories["celtic-manager"], user=1), stages)
     assert refused.value.reason == "cooldown"
-    assert 25 < refused.value.retry_after <= 30
+    # The cooldown runs from the first request, however long its brief took on a busy machine.
+    assert 30 - (time.monotonic() - started) <= refused.value.retry_after <= 30
     assert str(refused.value).startswith("You can brief again in ")
     assert stages.seen == []
     await service.brief(text_request(stories["celtic-manager"], user=2))
