@@ -43,7 +43,11 @@ TASK_NAME = "briefbot.run_engine_task"
 RETRIES = 2  # a call runs at most 3 times, whether its worker died or its database went away
 HEARTBEAT_S = 2.0  # how often a worker says it is alive
 STALLED_AFTER_S = 8.0  # silent this long: its jobs are retried elsewhere (well within 15 s)
-REAP_EVERY_S = 3.0
+REAP_EVERY_S = 1.0
+# procrastinate wakes workers (NOTIFY) when a job is inserted, not when the reaper puts one back in
+# the queue: an idle worker finds a retried job on its next poll, so the poll is short (one cheap
+# query a second per idle worker) to keep a lost job's reply within 15 s of its worker's death.
+FETCH_POLL_S = 1.0
 CALL_TTL_S = 3600.0  # calls nobody took by then are pruned (their callers crashed)
 SHUTDOWN_GRACE_S = 5.0  # after SIGTERM, running jobs get this long, then go back to the queue
 RESTART_S = 2.0  # between attempts to start the worker again after its database went away
@@ -229,6 +233,7 @@ async def _work_until_stopped_or_lost(
             install_signal_handlers=False,  # `stop` is ours: a stop cancels, a lost database returns
             update_heartbeat_interval=HEARTBEAT_S,
             stalled_worker_timeout=STALLED_AFTER_S,
+            fetch_job_polling_interval=FETCH_POLL_S,
             shutdown_graceful_timeout=SHUTDOWN_GRACE_S,
             delete_jobs="successful",
         ),
