@@ -75,10 +75,16 @@ _engine: Engine | None = None
 _startup_error: BriefError | None = None
 
 
+NLP_NICENESS = 5
+
+
 def _start_worker(engine_factory: EngineFactory, config: EngineConfig, torch_threads: int) -> None:
     """Load the models once for this process."""
     global _engine, _startup_error
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    # The NLP is throughput work; the process it serves answers Discord (acks, gateway heartbeats)
+    # and must get a core the moment it needs one, even while every NLP process is busy.
+    os.nice(NLP_NICENESS)
     import torch
 
     # Workers share the cores: torch's default (all cores each) stalls badly when oversubscribed.
