@@ -10,7 +10,7 @@ import time
 import pytest
 
 from service.errors import JobTimedOut, PoolClosed, WorkerCrashed
-from service.worker import WorkerPool, warm_up_task
+from service.worker import NLP_NICENESS, WorkerPool, warm_up_task
 from summarizer.config import EngineConfig
 from summarizer.errors import ModelUnavailable
 
@@ -52,6 +52,18 @@ async def test_torch_threads_are_the_cores_shared_among_the_processes_unless_giv
     finally:
         await shared.close()
         await given.close()
+
+
+def niceness() -> int:
+    return os.nice(0)
+
+
+async def test_nlp_processes_yield_the_cores_to_the_process_they_serve() -> None:
+    pool = pool_of(1)
+    try:
+        assert await pool.run(niceness) == min(19, os.nice(0) + NLP_NICENESS)
+    finally:
+        await pool.close()
 
 
 async def test_a_crashed_worker_fails_its_task_and_is_replaced() -> None:
