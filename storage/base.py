@@ -253,7 +253,7 @@ class Store(ABC):
     ) -> StoryJoin:
         """`join_story` to the story `choose` picks among the candidates (as `story_candidates`), the
         reading, choosing and writing serialised per guild across processes: two briefs of one event
-        joining at the same moment end in one story."""
+        joining at the same moment end in one story. A brief already in a story stays, unchosen."""
 
     @abstractmethod
     async def story_of_brief(

@@ -73,6 +73,9 @@ class StorySql(SqlBase):
             # Per guild, one join at a time across every process: the candidates are read after the
             # previous join committed, so two briefs of one new event cannot both start a story.
             await self.dialect.serialise(tx, STORY_JOIN_LOCK, guild)
+            known = await self._joined(tx, brief_id)
+            if known is not None:  # joined before (a retry): no candidates to read or score
+                return known
             found = await self._candidates(
                 tx, guild, signature.keys, signature.ref.published, window, per_key, limit
             )
@@ -109,17 +112,21 @@ class StorySql(SqlBase):
         profiles = {row["id"]: unpack_profile(row["id"], bytes(row["profile"])) for row in rows}
         return [profiles[i] for i in order if i in profiles][:limit]
 
-    async def _join(
-        self, tx: Tx, guild: int, brief_id: int, signature: StorySignature, story_id: int | None, title: str
-    ) -> StoryJoin:
-        now = self.dialect.time_param(utc_now())
-        known = await tx.fetchone(
+    async def _joined(self, tx: Tx, brief_id: int) -> StoryJoin | None:
+        row = await tx.fetchone(
             "SELECT sb.story_id, s.size FROM story_briefs sb JOIN stories s ON s.id = sb.story_id "
             "WHERE sb.brief_id = ?",
             (brief_id,),
         )
+        return None if row is None else StoryJoin(row["story_id"], False, row["size"])
+
+    async def _join(
+        self, tx: Tx, guild: int, brief_id: int, signature: StorySignature, story_id: int | None, title: str
+    ) -> StoryJoin:
+        known = await self._joined(tx, brief_id)
         if known is not None:  # joined before (a retry): nothing changes
-            return StoryJoin(known["story_id"], False, known["size"])
+            return known
+        now = self.dialect.time_param(utc_now())
         row = None
         if story_id is not None:
             row = await tx.fetchone(
