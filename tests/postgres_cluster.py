@@ -32,6 +32,17 @@ def server_bindir() -> Path | None:
     return Path(initdb).parent if initdb else None
 
 
+def cut_connections(dsn: str) -> int:
+    """What a server restart does to the clients of `dsn`'s database: every other session is
+    terminated, and this returns (with their count) once they are gone, waiting up to 5 s."""
+    with psycopg.connect(dsn, autocommit=True) as conn:
+        rows = conn.execute(
+            "SELECT pg_terminate_backend(pid, 5000) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        ).fetchall()
+    return len(rows)
+
+
 def _free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind(("127.0.0.1", 0))

@@ -7,21 +7,11 @@ import itertools
 
 import psycopg
 import pytest
-from postgres_cluster import PostgresCluster
+from postgres_cluster import PostgresCluster, cut_connections
 
 from storage.postgres_pool import Pool, open_pool
 
 _databases = itertools.count(1)
-
-
-def _terminate_other_sessions(dsn: str) -> int:
-    """What a restart does to a pool's idle connections; returns once they are gone (up to 5 s)."""
-    with psycopg.connect(dsn, autocommit=True) as conn:
-        rows = conn.execute(
-            "SELECT pg_terminate_backend(pid, 5000) FROM pg_stat_activity "
-            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
-        ).fetchall()
-    return len(rows)
 
 
 async def _backend_pid(pool: Pool) -> int:
@@ -39,7 +29,7 @@ async def test_a_connection_the_server_closed_is_replaced(
     try:
         first = await _backend_pid(checked)
         await _backend_pid(unchecked)
-        assert _terminate_other_sessions(dsn) == 2
+        assert cut_connections(dsn) == 2
         assert await _backend_pid(checked) != first  # replaced, and the statement ran
         with pytest.raises(psycopg.OperationalError):
             await _backend_pid(unchecked)  # what the check spares the statement

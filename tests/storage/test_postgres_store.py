@@ -5,22 +5,13 @@ from __future__ import annotations
 
 import psycopg
 import pytest
-from postgres_cluster import PostgresCluster
+from postgres_cluster import PostgresCluster, cut_connections
 
 import storage.postgres_store as postgres_store
 from storage import PostgresStore
 from storage.errors import DatabaseUnavailable
 
 GUILD = 1
-
-
-def _terminate_other_sessions(dsn: str) -> int:
-    with psycopg.connect(dsn, autocommit=True) as conn:
-        row = conn.execute(
-            "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
-            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
-        ).fetchone()
-    return int(row[0]) if row else 0
 
 
 async def test_connections_cut_by_the_server_read_as_unavailable_then_recover(
@@ -30,7 +21,7 @@ async def test_connections_cut_by_the_server_read_as_unavailable_then_recover(
     store = await PostgresStore.open(dsn, pool_size=1)
     try:
         assert (await store.history(GUILD, limit=5)).rows == []
-        assert _terminate_other_sessions(dsn) == 1  # what a server restart does to the pool's connection
+        assert cut_connections(dsn) == 1  # what a server restart does to the pool's connection
         with pytest.raises(DatabaseUnavailable, match="can't reach my database"):
             await store.history(GUILD, limit=5)
         assert (await store.history(GUILD, limit=5)).rows == []  # the pool replaced the broken connection
