@@ -58,6 +58,8 @@ STATEMENT_NOUNS = frozenset({
     "release", "op-ed", "column", "blog", "filing", "plea", "appeal", "briefing", "note", "report",
     "broadcast", "address", "video", "promise", "pledge", "insistence", "argument", "view", "belief",
 })  # fmt: skip
+# What an organisation issues in its own name: "a statement said" is the organisation speaking.
+ISSUED_NOUNS = frozenset({"statement", "release", "update", "announcement", "communique", "communiqué"})
 # Nouns for a document, record or publication that can itself be a source ("FEC records show").
 DOCUMENT_NOUNS = frozenset({
     "record", "records", "document", "documents", "filing", "filings", "email", "emails", "e-mails", "memo",

@@ -17,6 +17,7 @@ from spacy.tokens import Doc, Token
 from summarizer.actors import ActorIndex
 from summarizer.lexicon import (
     DOCUMENT_NOUNS,
+    ISSUED_NOUNS,
     ORGANISATION_NOUNS,
     PHRASAL_SPEECH_VERBS,
     SPEECH_LEMMA_OF_FORM,
@@ -28,8 +29,6 @@ from summarizer.models import Actor, Position, Sentence
 _PRONOUN_KINDS = {"it": ("organization", "place"), "they": ("organization", "group")}
 _MID_SENTENCE_KEY = "briefbot.mid_sentence_words"
 _REFER_BACK_SENTENCES = 4  # how far back "the party" may reach for its organisation
-# What an organisation issues in its own name: "a statement said" is the organisation speaking.
-_ISSUED_NOUNS = frozenset({"statement", "release", "update", "announcement", "communique", "communiqué"})
 _GROUP_NOUNS = frozenset({"party", "union", "movement", "coalition", "alliance", "group"})
 
 
@@ -228,7 +227,7 @@ def name_for(context: Context, token: Token) -> str:
 def _issuer_of_statement(context: Context, head: Token) -> str:
     """ "NASA said ... 'The spacecraft was not carrying ...,' a statement said": a statement with no
     author of its own is the organisation that has just been speaking."""
-    if head.lemma_ not in _ISSUED_NOUNS or any(c.dep_ in ("poss", "prep", "compound") for c in head.children):
+    if head.lemma_ not in ISSUED_NOUNS or any(c.dep_ in ("poss", "prep", "compound") for c in head.children):
         return ""
     sentence = context.sentence_of[head.i]
     recent = [
