@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from storage.codec import word_suffixes
-from storage.packing import NO_ACTORS, ActorEntries, pack_briefing
+from storage.packing import NO_ACTORS, ActorEntries, PackedBriefing, pack_briefing
 from storage.records import NewBrief
 
 
@@ -34,25 +34,20 @@ class PackedBrief:
     """A brief ready for the transaction: its briefing packed, and who it is for."""
 
     new: NewBrief
-    text: bytes
-    computation: bytes
+    packed: PackedBriefing
     title: str
-    actors: ActorEntries  # empty for a private brief: the directory lists public briefs only
+
+    @property
+    def actors(self) -> ActorEntries:
+        """Empty for a private brief: the directory lists public briefs only."""
+        return NO_ACTORS if self.new.private else self.packed.actors
 
 
 def _pack(news: Sequence[NewBrief], titles: Sequence[str] | None) -> list[PackedBrief]:
     packed = []
     for index, new in enumerate(news):
         briefing = new.packed or pack_briefing(new.briefing)
-        packed.append(
-            PackedBrief(
-                new,
-                briefing.text,
-                briefing.computation,
-                briefing.label if titles is None else titles[index],
-                NO_ACTORS if new.private else briefing.actors,
-            )
-        )
+        packed.append(PackedBrief(new, briefing, briefing.label if titles is None else titles[index]))
     return packed
 
 

@@ -189,7 +189,7 @@ async def insert_briefs(
 async def _article_ids(tx: Tx, batch: Sequence[PackedBrief], now: object) -> dict[str, int]:
     """content hash -> article id, inserting the texts not stored yet (and filling SQLite rows from
     before v3, which kept no text)."""
-    texts = {item.new.briefing.article.content_hash: item.text for item in batch}
+    texts = {item.new.briefing.article.content_hash: item.packed.text for item in batch}
     await tx.insert_rows(
         "articles",
         ("content_hash text", "created_at timestamptz", "text bytea"),
@@ -228,12 +228,12 @@ async def _briefing_ids(
     inserts, ids = [], []
     for key, item in zip(keys, batch, strict=True):
         known = newest.get(key)
-        if known is not None and known[1] == item.computation:
+        if known is not None and known[1] == item.packed.computation:
             ids.append(known[0])
             continue
         briefing_id = fresh[len(inserts)]
-        inserts.append((briefing_id, *key, item.computation, now))
-        newest[key] = (briefing_id, item.computation)
+        inserts.append((briefing_id, *key, item.packed.computation, now))
+        newest[key] = (briefing_id, item.packed.computation)
         ids.append(briefing_id)
     await tx.insert_rows(
         "briefings",
