@@ -27,6 +27,7 @@ import statistics
 import sys
 import tempfile
 import time
+from collections import deque
 from collections.abc import Awaitable, Callable
 from dataclasses import fields, replace
 from functools import cache
@@ -51,6 +52,7 @@ ACTOR_NAMES = 20_000
 PRIVATE_SHARE = 0.03
 FEED_SHARE = 0.05
 BATCH = 500
+BATCHES_PER_WRITER = 4  # drawn and packed ahead (not timed), then saved by free-running writers
 REPEATS = 200  # timed calls per query path (each with its own random input)
 
 
@@ -140,25 +142,26 @@ async def fill(
     `packed_by="worker"` is how the bot saves a brief it computed: the NLP worker packed it in its own
     process, so that CPU is counted apart (`worker_pack_cpu_ms_per_brief`), not in the saves.
     `"store"` saves briefs without their packing, as for a computation reused from the store.
-    `writers` batches are saved at once, as concurrent requests (or several bot processes) save."""
+    `writers` save at once, each taking the next batch as soon as its last is saved, as concurrent
+    requests (or several bot processes) save."""
     spent = cpu = server = packing = 0.0
     added = 0
     while history.count < target:
-        batches = []
-        for _ in range(writers):
+        batches: deque[list[NewBrief]] = deque()
+        for _ in range(writers * BATCHES_PER_WRITER):
             if history.count < target:
                 batches.append([history.next() for _ in range(min(BATCH, target - history.count))])
         if packed_by == "worker":
             started_cpu = time.process_time()
-            batches = [[replace(new, packed=pack_briefing(new.briefing)) for new in b] for b in batches]
+            batches = deque([replace(new, packed=pack_briefing(new.briefing)) for new in b] for b in batches)
             packing += time.process_time() - started_cpu
+        added += sum(len(batch) for batch in batches)
         started, started_cpu = time.perf_counter(), time.process_time()
         started_server = server_cpu() if server_cpu else 0.0
-        await asyncio.gather(*(store.save_briefs(batch) for batch in batches))
+        await asyncio.gather(*(save_from(store, batches) for _ in range(writers)))
         spent += time.perf_counter() - started
         cpu += time.process_time() - started_cpu
         server += server_cpu() - started_server if server_cpu else 0.0
-        added += sum(len(batch) for batch in batches)
     row: dict[str, Any] = {
         "packed_by": packed_by,
         "writers": writers,
@@ -171,6 +174,13 @@ async def fill(
     if server_cpu:
         row["server_cpu_ms_per_save"] = round(server / added * 1000, 3)
     return row
+
+
+async def save_from(store: Store, batches: deque[list[NewBrief]]) -> None:
+    """One writer: saves the next batch as soon as its last one is saved, as a bot process does, rather
+    than in step with the other writers."""
+    while batches:
+        await store.save_briefs(batches.popleft())
 
 
 async def timed(call: Callable[[], Awaitable[Any]], repeats: int = REPEATS) -> dict[str, float]:
@@ -268,6 +278,20 @@ def postgres_bytes(dsn: str, empty: int) -> dict[str, float]:
     }
 
 
+def postgres_activity(dsn: str) -> dict[str, float]:
+    """Server-wide counters that say where a save's time goes beyond CPU: checkpoints, pages that
+    backends had to write out themselves (shared_buffers too small), and WAL volume (full-page images
+    after each checkpoint dominate it when indexes are written at random)."""
+    with psycopg.connect(dsn, autocommit=True) as conn:
+        row = conn.execute(
+            "SELECT checkpoints_timed + checkpoints_req, buffers_backend, buffers_checkpoint, "
+            "wal_bytes, wal_fpi FROM pg_stat_bgwriter, pg_stat_wal"
+        ).fetchone()
+    assert row is not None
+    names = ("checkpoints", "backend_page_writes", "checkpoint_page_writes", "wal_bytes", "wal_full_pages")
+    return dict(zip(names, map(float, row), strict=True))
+
+
 def postgres_size(dsn: str) -> int:
     with psycopg.connect(dsn, autocommit=True) as conn:
         row = conn.execute("SELECT pg_database_size(current_database())").fetchone()
@@ -283,6 +307,7 @@ async def run_store(
     server_cpu: Callable[[], float] | None = None,
     packed_by: str = "worker",
     writers: int = 1,
+    activity: Callable[[], dict[str, float]] | None = None,
 ) -> list[dict[str, Any]]:
     """Fill to each size, then measure bytes (which also refreshes the planner's statistics, as
     SQLite's ANALYZE and PostgreSQL's autovacuum would on a live database) and the queries."""
@@ -290,7 +315,19 @@ async def run_store(
     rows = []
     try:
         for size in sizes:
+            added = size - history.count
+            before = activity() if activity else {}
             saving = await fill(store, history, size, server_cpu, packed_by, writers)
+            if activity:
+                after = activity()
+                saving["server_activity"] = {
+                    "checkpoints": after["checkpoints"] - before["checkpoints"],
+                    **{
+                        f"{name}_per_save": round((after[name] - before[name]) / added, 2)
+                        for name in after
+                        if name != "checkpoints"
+                    },
+                }
             size_row = measure_bytes()
             queries = await measure_queries(store, history)
             load = round(os.getloadavg()[0], 2)
@@ -324,6 +361,7 @@ async def run_all(
     stores: list[str],
     packed_by: str,
     writers: int,
+    pg_settings: dict[str, str],
 ) -> list[dict[str, Any]]:
     rows = []
     if "sqlite" in stores:
@@ -336,7 +374,8 @@ async def run_all(
         bindir = server_bindir()
         if bindir is None:
             raise SystemExit("PostgreSQL is not installed (apt-get install postgresql)")
-        cluster = PostgresCluster(bindir, durable=True)  # fsync and synchronous commit on, as in production
+        # fsync and synchronous commit on, as in production
+        cluster = PostgresCluster(bindir, durable=True, settings=pg_settings)
         cluster.start()
         try:
             dsn = cluster.new_database("scale")
@@ -351,7 +390,11 @@ async def run_all(
                 cluster.cpu_seconds,
                 packed_by,
                 writers,
+                lambda: postgres_activity(dsn),
             )
+            for row in rows:
+                if row["store"] == "postgresql":
+                    row["server_settings"] = pg_settings
         finally:
             cluster.stop()
     return rows
@@ -376,6 +419,8 @@ def print_row(row: dict[str, Any]) -> None:
         f"\n{row['store']} at {row['briefs']:,} briefs: {saving}"
         f"{row['bytes_per_brief_beyond_text']:,} B/brief beyond the article text"
     )
+    if "server_activity" in row:
+        print(f"  server while saving: {row['server_activity']}")
     print(f"  queries timed at load average {row['queries_load_average']:.2f}")
     print(f"  {'query':32} {'median ms':>10} {'p95 ms':>10}")
     for name, numbers in row["queries"].items():
@@ -433,12 +478,21 @@ def main() -> None:
         "--folder", type=Path, help="keep the SQLite database here (default: a temporary folder, deleted)"
     )
     parser.add_argument(
+        "--pg-setting",
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="a PostgreSQL server parameter for the throwaway cluster (repeatable), e.g. "
+        "shared_buffers=4GB; default: the server's defaults",
+    )
+    parser.add_argument(
         "--requery",
         action="store_true",
         help="time the queries again on the database kept in --folder, without filling (e.g. on a quieter "
         "machine: filling to 1 M takes an hour)",
     )
     args = parser.parse_args()
+    pg_settings = dict(setting.split("=", 1) for setting in args.pg_setting)
     if args.make_samples:
         make_samples(args.data, 40)
         return
@@ -456,10 +510,14 @@ def main() -> None:
         rows = asyncio.run(requery_sqlite(samples, path, count))
     elif args.folder is not None:
         args.folder.mkdir(parents=True, exist_ok=True)
-        rows = asyncio.run(run_all(samples, sizes, args.folder, stores, args.packed_by, args.writers))
+        rows = asyncio.run(
+            run_all(samples, sizes, args.folder, stores, args.packed_by, args.writers, pg_settings)
+        )
     else:
         with tempfile.TemporaryDirectory(prefix="briefbot-scale-") as folder:
-            rows = asyncio.run(run_all(samples, sizes, Path(folder), stores, args.packed_by, args.writers))
+            rows = asyncio.run(
+                run_all(samples, sizes, Path(folder), stores, args.packed_by, args.writers, pg_settings)
+            )
     path = write_results(
         f"store_scale-{args.stores.replace(',', '-')}{'-requery' if args.requery else ''}"
         f"{'-store-packed' if args.packed_by == 'store' else ''}"

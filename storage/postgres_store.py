@@ -59,7 +59,7 @@ class PostgresTx(Tx):
         if not rows:
             return
         names = ", ".join(column.split()[0] for column in columns)
-        arrays = ", ".join(f"%s::{column.split(maxsplit=1)[1]}[]" for column in columns)
+        arrays = ", ".join(f"%b::{column.split(maxsplit=1)[1]}[]" for column in columns)
         await self._conn.execute(
             f"INSERT INTO {table} ({names}) SELECT {names} FROM unnest({arrays}) WITH ORDINALITY "
             f"AS batch({names}, row_order) ORDER BY row_order {conflict}",  # the given order: lock order

@@ -14,6 +14,7 @@ import shutil
 import socket
 import subprocess
 import tempfile
+from collections.abc import Mapping
 from pathlib import Path
 
 import psutil
@@ -50,10 +51,14 @@ def _free_port() -> int:
 
 
 class PostgresCluster:
-    def __init__(self, bindir: Path, *, durable: bool = False) -> None:
-        """`durable=False` (tests) turns off fsync and synchronous commit; benchmarks keep them on."""
+    def __init__(
+        self, bindir: Path, *, durable: bool = False, settings: Mapping[str, str] | None = None
+    ) -> None:
+        """`durable=False` (tests) turns off fsync and synchronous commit; benchmarks keep them on.
+        `settings` are server parameters (`shared_buffers` ...) passed at start."""
         self._bindir = bindir
         self._durable = durable
+        self._settings = dict(settings or {})
         self._folder = Path(tempfile.mkdtemp(prefix="briefbot-pg-"))
         self._data = self._folder / "data"
         self.port = _free_port()
@@ -81,6 +86,7 @@ class PostgresCluster:
         options = f"-p {self.port} -k {self._folder} -c listen_addresses=127.0.0.1 -c max_connections=200"
         if not self._durable:
             options += " -c fsync=off -c synchronous_commit=off -c full_page_writes=off"
+        options += "".join(f" -c {name}={value}" for name, value in self._settings.items())
         self._run(
             "pg_ctl", "-D", str(self._data), "-o", options, "-l", str(self._folder / "log"), "-w", "start"
         )

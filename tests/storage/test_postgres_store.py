@@ -51,3 +51,20 @@ async def test_errors_about_a_statement_are_not_called_unreachable(postgres_clus
                 await tx.fetchall("SELECT pg_sleep(1)")
     finally:
         await store.close()
+
+
+async def test_batched_rows_keep_every_awkward_value(postgres_cluster: PostgresCluster) -> None:
+    """Batches travel as binary arrays: quotes, braces, backslashes, NUL bytes, empty values, 64-bit
+    ids and a column of nothing but NULLs must all come back as they went in."""
+    dsn = postgres_cluster.new_database("store_binary_rows")
+    rows = [
+        (2**62 + 3, 'a "quoted", {braced} \\ value', b"\x00\\x{}", True, None),
+        (None, "", b"", False, None),
+        (-1, "é ñ 漢", None, None, None),
+    ]
+    async with await psycopg.AsyncConnection.connect(dsn, autocommit=True) as conn:
+        await conn.execute("CREATE TABLE awkward (n bigint, t text, b bytea, f boolean, j jsonb)")
+        tx = postgres_store.PostgresTx(conn)  # type: ignore[arg-type]
+        await tx.insert_rows("awkward", ("n bigint", "t text", "b bytea", "f boolean", "j jsonb"), rows)
+        cursor = await conn.execute("SELECT n, t, b, f, j FROM awkward")
+        assert sorted(await cursor.fetchall(), key=lambda row: row[1]) == sorted(rows, key=lambda row: row[1])
