@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import random
 import statistics
 import sys
@@ -118,12 +119,12 @@ async def time_joins(store: Store, room: Newsroom, events: list[Any]) -> dict[st
     """REPEATS joins as the service makes them, half of them of a recent event's new article."""
     grouper = StoryGrouper(InMemoryStoryIndex())  # choose() only, as in the service
     p = grouper.params
-    samples, candidates = [], []
+    samples, cpu, candidates = [], [], []
     for n in range(REPEATS):
         event = events[-1 - room.random.randrange(50)] if n % 2 else room.event(START + YEAR)
         new, signature = room.article(event)
         (brief_id,) = await store.save_briefs([new])
-        started = time.perf_counter()
+        started, started_cpu = time.perf_counter(), time.process_time()
         await store.join_best_story(
             GUILD,
             brief_id,
@@ -135,10 +136,14 @@ async def time_joins(store: Store, room: Newsroom, events: list[Any]) -> dict[st
             limit=p.max_candidates,
         )
         samples.append((time.perf_counter() - started) * 1000)
+        cpu.append((time.process_time() - started_cpu) * 1000)
     samples.sort()
     return {
         "median_ms": round(statistics.median(samples), 2),
         "p95_ms": round(samples[int(0.95 * (len(samples) - 1))], 2),
+        # This process's CPU (all its threads, so SQLite's work too; not the PostgreSQL server's): the
+        # join's own cost, which a loaded machine's waiting for a core does not inflate.
+        "median_cpu_ms": round(statistics.median(cpu), 2),
         "mean_candidates": round(statistics.mean(candidates), 1),
     }
 
@@ -186,11 +191,13 @@ async def run_store(name: str, sizes: list[int], location: str) -> list[dict[str
     try:
         for size in sizes:
             spent = await fill(store, room, size, events)
+            joins = await time_joins(store, room, events)
             result = {
                 "store": name,
                 "briefs": size,
                 "fill_s": round(spent, 1),
-                **await time_joins(store, room, events),
+                **joins,
+                "load_average": round(os.getloadavg()[0], 2),  # the last minute's, as the joins end
             }
             print(result, flush=True)
             rows.append(result)
@@ -224,7 +231,10 @@ async def main() -> None:
                 rows += await run_store(name, sizes, str(Path(folder) / "stories.db"))
     render = time_digest_render()
     print({"digest_render": render})
-    path = write_results("story_scale", {"joins": rows, "digest_render": render, "repeats": REPEATS})
+    path = write_results(
+        f"story_scale-{args.stores.replace(',', '-')}",
+        {"joins": rows, "digest_render": render, "repeats": REPEATS},
+    )
     print(f"written to {path}")
 
 
