@@ -181,11 +181,12 @@ class StorySql(SqlBase):
         )
         # The story is now the most recently updated one under every key it has, as in memory.
         await tx.execute("UPDATE story_keys SET updated_at = ? WHERE story_id = ?", (now, profile.story_id))
-        await tx.executemany(
-            "INSERT INTO story_keys (guild_id, key, story_id, count, updated_at) VALUES (?, ?, ?, 1, ?) "
+        await tx.insert_rows(  # one statement, not one per key
+            "story_keys",
+            ("guild_id bigint", "key text", "story_id bigint", "count integer", "updated_at timestamptz"),
+            [(guild, key, profile.story_id, 1, now) for key in sorted(set(signature.keys))],
             "ON CONFLICT (guild_id, key, story_id) DO UPDATE SET count = story_keys.count + 1, "
             "updated_at = excluded.updated_at",
-            [(guild, key, profile.story_id, now) for key in sorted(set(signature.keys))],
         )
         await tx.execute(
             "INSERT INTO story_briefs (brief_id, story_id) VALUES (?, ?)", (brief_id, profile.story_id)
