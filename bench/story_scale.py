@@ -18,11 +18,13 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import random
 import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from itertools import accumulate
 from pathlib import Path
@@ -114,16 +116,21 @@ async def fill(store: Store, room: Newsroom, target: int, events: list[Any]) -> 
     return time.perf_counter() - started
 
 
-async def time_joins(store: Store, room: Newsroom, events: list[Any]) -> dict[str, float]:
-    """REPEATS joins as the service makes them, half of them of a recent event's new article."""
+async def time_joins(
+    store: Store, room: Newsroom, events: list[Any], server_cpu: Callable[[], float] | None
+) -> dict[str, float]:
+    """REPEATS joins as the service makes them, half of them of a recent event's new article.
+    `server_cpu`: the database server's CPU seconds so far, when it runs in processes of its own."""
     grouper = StoryGrouper(InMemoryStoryIndex())  # choose() only, as in the service
     p = grouper.params
-    samples, candidates = [], []
+    samples, cpu, candidates = [], [], []
+    server_seconds = 0.0
     for n in range(REPEATS):
         event = events[-1 - room.random.randrange(50)] if n % 2 else room.event(START + YEAR)
         new, signature = room.article(event)
         (brief_id,) = await store.save_briefs([new])
-        started = time.perf_counter()
+        server_before = server_cpu() if server_cpu else 0.0
+        started, started_cpu = time.perf_counter(), time.process_time()
         await store.join_best_story(
             GUILD,
             brief_id,
@@ -135,10 +142,16 @@ async def time_joins(store: Store, room: Newsroom, events: list[Any]) -> dict[st
             limit=p.max_candidates,
         )
         samples.append((time.perf_counter() - started) * 1000)
+        cpu.append((time.process_time() - started_cpu) * 1000)
+        server_seconds += server_cpu() - server_before if server_cpu else 0.0
     samples.sort()
     return {
         "median_ms": round(statistics.median(samples), 2),
         "p95_ms": round(samples[int(0.95 * (len(samples) - 1))], 2),
+        # This process's CPU (all its threads, so SQLite's work too; not the PostgreSQL server's): the
+        # join's own cost, which a loaded machine's waiting for a core does not inflate.
+        "median_cpu_ms": round(statistics.median(cpu), 2),
+        **({"server_cpu_ms_mean": round(server_seconds / REPEATS * 1000, 2)} if server_cpu else {}),
         "mean_candidates": round(statistics.mean(candidates), 1),
     }
 
@@ -180,17 +193,21 @@ def time_digest_render(stories: int = 50) -> dict[str, float]:
     return {"stories": stories, "messages": len(messages), "ms": round(elapsed, 1)}
 
 
-async def run_store(name: str, sizes: list[int], location: str) -> list[dict[str, Any]]:
+async def run_store(
+    name: str, sizes: list[int], location: str, server_cpu: Callable[[], float] | None = None
+) -> list[dict[str, Any]]:
     store: Store = await (PostgresStore.open(location) if name == "postgres" else SqliteStore.open(location))
     room, events, rows = Newsroom(11), [], []
     try:
         for size in sizes:
             spent = await fill(store, room, size, events)
+            joins = await time_joins(store, room, events, server_cpu)
             result = {
                 "store": name,
                 "briefs": size,
                 "fill_s": round(spent, 1),
-                **await time_joins(store, room, events),
+                **joins,
+                "load_average": round(os.getloadavg()[0], 2),  # the last minute's, as the joins end
             }
             print(result, flush=True)
             rows.append(result)
@@ -217,14 +234,19 @@ async def main() -> None:
                 cluster = PostgresCluster(bindir)
                 cluster.start()
                 try:
-                    rows += await run_store(name, sizes, cluster.new_database("story_scale"))
+                    rows += await run_store(
+                        name, sizes, cluster.new_database("story_scale"), cluster.cpu_seconds
+                    )
                 finally:
                     cluster.stop()
             else:
                 rows += await run_store(name, sizes, str(Path(folder) / "stories.db"))
     render = time_digest_render()
     print({"digest_render": render})
-    path = write_results("story_scale", {"joins": rows, "digest_render": render, "repeats": REPEATS})
+    path = write_results(
+        f"story_scale-{args.stores.replace(',', '-')}",
+        {"joins": rows, "digest_render": render, "repeats": REPEATS},
+    )
     print(f"written to {path}")
 
 

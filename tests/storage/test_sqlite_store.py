@@ -21,6 +21,7 @@ from store_builders import (
 
 from storage import SqliteStore
 from storage.migrations import LATEST_VERSION, MIGRATIONS, SchemaTooNew
+from storage.story_store import candidates_sql
 
 OWNER = USER
 STRANGER = 8
@@ -258,3 +259,12 @@ async def test_story_candidates_and_digests_read_indexes_not_tables(
         for sql, index in queries:
             plan = " ".join(row[3] for row in conn.execute(f"EXPLAIN QUERY PLAN {sql}"))
             assert index in plan and "TEMP B-TREE" not in plan, plan
+        # The candidates of three keys in one statement: an index range per key, the stories by
+        # primary key; only the at most 3 x per_key rows found are grouped and sorted.
+        params = [1, "person:x", 32, 1, "place:y", 32, 1, "org:z", 32, "2026-01-01", "2026-01-09", 128]
+        plan = [
+            row[3] for row in conn.execute(f"EXPLAIN QUERY PLAN {candidates_sql(3, windowed=True)}", params)
+        ]
+        assert sum("story_keys USING COVERING INDEX story_keys_recent" in step for step in plan) == 3, plan
+        assert "SEARCH s USING INTEGER PRIMARY KEY (rowid=?)" in plan, plan
+        assert not [step for step in plan if step.startswith(("SCAN s", "SCAN story_keys", "SCAN stories"))]

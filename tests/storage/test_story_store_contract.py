@@ -97,6 +97,32 @@ async def test_candidates_are_bounded_per_key_newest_first(store: Store) -> None
     assert len(found) == 2
 
 
+async def test_candidates_of_several_keys_come_in_the_in_memory_index_order(store: Store) -> None:
+    """One statement reads every key: per key in the brief's order, newest first, each story once, the
+    window applied, at most `limit` - the order the in-memory index gives and the limit cuts by."""
+    memory = InMemoryStoryIndex()
+    joins = [
+        (("person:peskov", "place:moscow"), DAY),
+        (("place:moscow",), DAY),
+        (("person:peskov",), DAY),
+        (("org:kremlin", "place:moscow"), DAY),
+        (("person:peskov",), DAY - timedelta(days=30)),  # outside the window
+        (("org:kremlin",), None),  # no time: never ruled out
+    ]
+    for direction, (keys, when) in enumerate(joins):
+        sig = signature(direction, keys, when=when)
+        await store.join_story(GUILD, await save(store, summit_briefing()), sig, None, "")
+        profile = memory.new_story()
+        profile.absorb(sig)
+        memory.save(profile, sig.keys)
+    probe = ["org:kremlin", "person:peskov", "place:moscow", "person:nobody"]
+    for limit in (128, 3):
+        expected = [p.story_id for p in memory.candidates(probe, DAY, WINDOW, 32, limit)]
+        found = await store.story_candidates(GUILD, probe, DAY, WINDOW, per_key=32, limit=limit)
+        assert [p.story_id for p in found] == expected
+    assert expected == [6, 4, 3]  # org:kremlin's two newest first, then person:peskov's newest
+
+
 async def test_two_processes_joining_one_new_event_at_once_start_one_story(
     store: Store, second_store: Store
 ) -> None:
