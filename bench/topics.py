@@ -16,7 +16,8 @@ without a headline, so the title is the one the engine makes from the lead. Then
   without them (a brief read back from the store).
 
 `--tune` fits the new matcher's weights and threshold on the dev split only and prints them (to
-copy into summarizer/topics.py); test is never looked at while tuning.
+copy into summarizer/topics.py); `--cv` scores the feature set on dev topics its fit never saw
+(leave one dev topic out). Test is never looked at while tuning.
 """
 
 from __future__ import annotations
