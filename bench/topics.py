@@ -16,7 +16,8 @@ without a headline, so the title is the one the engine makes from the lead. Then
   without them (a brief read back from the store).
 
 `--tune` fits the new matcher's weights and threshold on the dev split only and prints them (to
-copy into summarizer/topics.py); test is never looked at while tuning.
+copy into summarizer/topics.py); `--cv` scores the feature set on dev topics its fit never saw
+(leave one dev topic out). Test is never looked at while tuning.
 """
 
 from __future__ import annotations
@@ -141,23 +142,60 @@ def misses(
     return wrong
 
 
-def tune(briefings: dict[int, Briefing], pairs: list[Pair], engine: Engine) -> dict[str, object]:
+def tune(features: np.ndarray, labels: np.ndarray) -> dict[str, object]:
     """Fit the new matcher's logistic weights and pick its threshold on dev pairs only."""
+    weights, threshold = _fit(features, labels)
+    probabilities = _probabilities(weights, features)
+    return {
+        "bias": round(float(weights[0]), 3),
+        "weights": dict(zip(topics.FEATURES, (round(float(w), 3) for w in weights[1:]), strict=True)),
+        "threshold": threshold,
+        "dev_f1": round(_f1(probabilities >= threshold, labels), 4),
+    }
+
+
+def cross_validate(features: np.ndarray, labels: np.ndarray, groups: np.ndarray) -> dict[str, float]:
+    """Leave one dev topic out: fit weights and threshold on the other dev topics, predict the held-out
+    one. What a feature set is worth on topics its fit never saw, without touching test."""
+    predicted = np.zeros(len(labels), dtype=bool)
+    for topic in sorted(set(groups)):
+        held_out = groups == topic
+        weights, threshold = _fit(features[~held_out], labels[~held_out])
+        predicted[held_out] = _probabilities(weights, features[held_out]) >= threshold
+    tp = float((predicted & (labels == 1)).sum())
+    precision = tp / max(float(predicted.sum()), 1.0)
+    recall = tp / max(float(labels.sum()), 1.0)
+    return {
+        "topics": len(set(groups)),
+        "pairs": len(labels),
+        "precision": round(precision, 4),
+        "recall": round(recall, 4),
+        "f1": round(_f1(predicted, labels), 4),
+    }
+
+
+def _dev_features(
+    briefings: dict[int, Briefing], pairs: list[Pair], engine: Engine
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Features, labels and topics of the dev pairs (a topic is described by its first term)."""
     dev = [p for p in pairs if p.split == "dev"]
     features = np.array(
         [topics.match_features(briefings[p.article], p.topic, engine.encoder) for p in dev], dtype=np.float64
     )
-    labels = np.array([p.label for p in dev], dtype=np.float64)
+    return features, np.array([p.label for p in dev], dtype=np.float64), np.array([p.topic for p in dev])
+
+
+def _fit(features: np.ndarray, labels: np.ndarray) -> tuple[np.ndarray, float]:
+    """Logistic weights, and the threshold with the best F1 on the same pairs (nearest 0.5 on ties)."""
     weights = _logistic_fit(features, labels)
-    probabilities = 1 / (1 + np.exp(-(features @ weights[1:] + weights[0])))
+    probabilities = _probabilities(weights, features)
     candidates = np.unique(np.round(probabilities, 3))
     best = max(candidates, key=lambda t: (_f1(probabilities >= t, labels), -abs(t - 0.5)))
-    return {
-        "bias": round(float(weights[0]), 3),
-        "weights": dict(zip(topics.FEATURES, (round(float(w), 3) for w in weights[1:]), strict=True)),
-        "threshold": float(best),
-        "dev_f1": round(_f1(probabilities >= best, labels), 4),
-    }
+    return weights, float(best)
+
+
+def _probabilities(weights: np.ndarray, features: np.ndarray) -> np.ndarray:
+    return 1 / (1 + np.exp(-(features @ weights[1:] + weights[0])))
 
 
 def _logistic_fit(x: np.ndarray, y: np.ndarray, l2: float = 0.01, steps: int = 5000) -> np.ndarray:
@@ -184,6 +222,11 @@ def main(argv: list[str] | None = None) -> int:
         "--tune", action="store_true", help="fit the new matcher on dev and print its weights"
     )
     parser.add_argument(
+        "--cv",
+        action="store_true",
+        help="leave-one-topic-out cross-validation of the new matcher's features on dev (test unread)",
+    )
+    parser.add_argument(
         "--show-misses", action="store_true", help="list the test pairs each matcher gets wrong"
     )
     parser.add_argument(
@@ -205,8 +248,12 @@ def main(argv: list[str] | None = None) -> int:
         briefings, brief_seconds = brief_all(engine, load_articles())
         if args.briefings:
             args.briefings.write_bytes(pickle.dumps(briefings))
-    if args.tune:
-        print(json.dumps(tune(briefings, pairs, engine), indent=2))
+    if args.tune or args.cv:
+        dev = _dev_features(briefings, pairs, engine)
+        if args.cv:
+            print(json.dumps({"leave_one_dev_topic_out": cross_validate(*dev)}, indent=2))
+        if args.tune:
+            print(json.dumps(tune(*dev[:2]), indent=2))
         return 0
 
     legacy_scores, legacy_seconds = scores_and_costs(legacy_topics.match_topics, briefings, pairs, engine)

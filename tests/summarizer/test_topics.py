@@ -18,6 +18,7 @@ from summarizer.topics import (
     WEIGHTS,
     clear_topic_cache,
     content_terms,
+    match_features,
     match_topic,
     match_topics,
     topic_terms,
@@ -44,6 +45,10 @@ HOARDER = (
     "dm-test-775fe1080dc864c0dc4201a27522499dc015d968",
     "Police rescue 54 dogs and 19 cats from one mobile home in raid on known animal hoarder",
 )
+# Stories of the labelled topic set as a feed item brings them: no headline.
+AWARDS = ("dm-test-e2ad106b9af692af7243687450f9aa2000cc2b65", "")  # PFA awards vote; never says "football"
+SCRUMS = ("dm-test-92b97b70b55eaf31be089e0420c76a1001e2451a", "")  # a rugby union side's training
+HONEYBEE = ("dm-test-7b64ed2057255f31383bfb888bbb1284ce3b027d", "")  # drones modelled on a bee's brain
 
 
 TOPIC_SET = Path(__file__).resolve().parents[2] / "bench" / "data" / "topics" / "articles.jsonl"
@@ -129,6 +134,44 @@ def test_on_topic(score: Callable, story: tuple[str, str], topic: str) -> None:
 @pytest.mark.parametrize(("story", "topic"), OFF_TOPIC)
 def test_off_topic(score: Callable, story: tuple[str, str], topic: str) -> None:
     assert score(story, topic) < TOPIC_THRESHOLD
+
+
+def scores_of(briefing: Briefing, topics: list[str], encoder: Encoder) -> dict[str, float]:
+    return {t: m.score for t, m in zip(topics, match_topics(briefing, topics, encoder), strict=True)}
+
+
+@pytest.mark.xfail(
+    strict=False,
+    reason="issue 11 not met yet: this awards story scores 0.37 for football (threshold 0.4)",
+)
+def test_a_broad_topic_matches_a_sub_topic_story_that_never_names_it(
+    brief: Callable, encoder: Encoder
+) -> None:
+    assert scores_of(brief(AWARDS), ["football"], encoder)["football"] >= TOPIC_THRESHOLD
+
+
+@pytest.mark.xfail(
+    strict=False,
+    reason="issue 11 not met yet: a rugby union story scores 0.53 for football (threshold 0.4)",
+)
+def test_a_neighbouring_subject_is_rejected(brief: Callable, encoder: Encoder) -> None:
+    scores = scores_of(brief(SCRUMS), ["rugby", "football"], encoder)
+    assert scores["rugby"] >= TOPIC_THRESHOLD
+    assert scores["football"] < TOPIC_THRESHOLD
+
+
+def test_a_topic_no_labelled_data_mentions_still_works(brief: Callable, encoder: Encoder) -> None:
+    """Nothing in the matcher lists topics: any words a user types are scored the same way."""
+    bees = scores_of(brief(HONEYBEE), ["bees", "insects"], encoder)
+    assert bees["bees"] >= TOPIC_THRESHOLD and bees["insects"] >= TOPIC_THRESHOLD
+    assert scores_of(brief(SCRUMS), ["bees"], encoder)["bees"] < TOPIC_THRESHOLD
+    assert scores_of(brief(AWARDS), ["insects"], encoder)["insects"] < TOPIC_THRESHOLD
+
+
+def test_closest_is_one_when_the_article_uses_the_word(brief: Callable, encoder: Encoder) -> None:
+    closest = FEATURES.index("closest")
+    assert match_features(brief(HONEYBEE), "honeybee", encoder)[closest] == pytest.approx(1.0, abs=1e-3)
+    assert match_features(brief(AWARDS), "football", encoder)[closest] < 0.99  # the story never says it
 
 
 def test_scores_are_explained(brief: Callable, encoder: Encoder) -> None:
