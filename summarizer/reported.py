@@ -16,6 +16,7 @@ from spacy.tokens import Token
 
 from summarizer.lexicon import (
     ATTITUDE_ADJECTIVES,
+    CLAUSE_STATING_VERBS,
     COGNITION_VERBS,
     DOCUMENT_NOUNS,
     NAMING_VERBS,
@@ -98,6 +99,8 @@ def _reported_clause(context: Context, verb: Token) -> Found | None:
         child.dep_ == "neg" or (child.dep_ == "aux" and child.lower_ in _NOT_YET) for child in verb.children
     ):
         return None  # "did not say whether...", "will confirm"
+    if verb_lemma(verb) != "quote" and any(c.dep_ in ("nsubjpass", "auxpass") for c in verb.children):
+        return None  # "after he was told he would face no action": the one told is no speaker
     if verb.dep_ == "xcomp" and verb.head.lemma_ not in _CUE_CARRIERS:
         return None  # "failed to explain how...", but "continues to insist that"
     subject = subject_token(verb)
@@ -105,7 +108,9 @@ def _reported_clause(context: Context, verb: Token) -> Found | None:
         return None  # "That said, ...", "is said to be", "I think"
     if subject.i in context.quoted or _in_quote_marks(subject):
         return None  # "dismissed as 'complete nonsense' claims that ...": a quoted phrase speaks for no one
-    if verb_lemma(verb) in SOURCE_ONLY_VERBS and not _is_source(context, subject):
+    if verb_lemma(verb) in SOURCE_ONLY_VERBS and not (
+        _is_source(context, subject) or _person_states_clause(context, verb, subject)
+    ):
         return None  # "the cat showed no fear"
     complement = _complement(verb)
     if complement is None:
@@ -155,6 +160,16 @@ def _is_source(context: Context, subject: Token) -> bool:
     if actor is not None:
         return actor.kind in ("organization", "group")
     return subject.lemma_.lower() in DOCUMENT_NOUNS | ORGANISATION_NOUNS or subject.ent_type_ == "ORG"
+
+
+def _person_states_clause(context: Context, verb: Token, subject: Token) -> bool:
+    """ "Ging suggested Israel knew ...", "Klopp has revealed he will leave": a person with a clause."""
+    if verb_lemma(verb) not in CLAUSE_STATING_VERBS or not any(c.dep_ == "ccomp" for c in verb.children):
+        return False
+    actor = context.index.actor_at(subject)
+    if actor is not None:
+        return actor.kind == "person"
+    return subject.lower_ in ("he", "she") or subject.ent_type_ == "PERSON"
 
 
 def _parenthetical(context: Context, verb: Token) -> Found | None:

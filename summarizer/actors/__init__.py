@@ -14,12 +14,17 @@ from spacy.tokens import Doc
 from summarizer.actors.common import ActorIndex, first_name_gender
 from summarizer.actors.coreference import cluster_mentions, follow_references
 from summarizer.actors.mentions import name_mentions, skipped_tokens
-from summarizer.actors.roles import describe_organisation, describe_person, role_says_organisation
+from summarizer.actors.roles import (
+    describe_organisation,
+    describe_person,
+    role_says_organisation,
+    word_gender,
+)
 from summarizer.actors.salience import rank, salience
 from summarizer.models import Sentence
 from summarizer.segmentation import token_sentence_indices
 
-__all__ = ["ActorIndex", "extract_actors", "first_name_gender", "salience"]
+__all__ = ["ActorIndex", "extract_actors", "first_name_gender", "salience", "word_gender"]
 
 
 def extract_actors(doc: Doc, sentences: list[Sentence]) -> ActorIndex:

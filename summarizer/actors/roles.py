@@ -116,13 +116,17 @@ def describe_organisation(doc: Doc, cluster: Cluster, skipped: set[int]) -> None
 
 def _gender_words(cluster: Cluster) -> list[Gender]:
     words = " ".join(cluster.roles).lower().split()
-    genders: list[Gender] = []
-    for word in words:
-        if word in _FEMALE_WORDS or word.endswith("woman"):
-            genders.append("f")
-        elif word in _MALE_WORDS or (word.endswith("man") and not word.endswith("human")):
-            genders.append("m")
-    return genders
+    return [gender for word in words if (gender := word_gender(word)) is not None]
+
+
+def word_gender(word: str) -> Gender | None:
+    """The gender a person noun shows ("mother", "spokeswoman", "father"), if any."""
+    word = word.lower()
+    if word in _FEMALE_WORDS or word.endswith("woman"):
+        return "f"
+    if word in _MALE_WORDS or (word.endswith("man") and not word.endswith("human")):
+        return "m"
+    return None
 
 
 def _roles_around(

@@ -493,3 +493,25 @@ def test_a_statement_with_no_author_is_the_organisation_speaking(analyse: Analys
     )
     quote = next(p for p in result.positions if p.kind == "direct")
     assert quote.actor == "the European Space Agency" or quote.actor == "European Space Agency"
+
+
+def test_a_definite_description_of_a_person_is_the_named_speaker_before(analyse: Analyse) -> None:
+    """ "'I thought I lost you,' the relieved father said": the description names no one itself, so
+    it is the person who has just been speaking; an indefinite one ("a police officer") is someone new."""
+    result = analyse(
+        'Frank Jordan told reporters his son had been missing for two months. "I thought I lost you," '
+        'the relieved father said on Friday. "I am innocent," Mary Hale said. A police officer said '
+        "the suspect had been armed."
+    )
+    speakers = {p.text: p.actor for p in result.positions}
+    assert speakers["I thought I lost you"] == "Frank Jordan"
+    assert speakers["the suspect had been armed"] == "a police officer"
+
+
+def test_a_description_of_the_other_gender_is_not_the_speaker_before(analyse: Analyse) -> None:
+    result = analyse(
+        '"We will appeal," Mark Ellis said after the hearing. "He never came home that night," the '
+        "grieving mother said."
+    )
+    speakers = {p.text: p.actor for p in result.positions}
+    assert speakers["He never came home that night"] == "grieving mother"
