@@ -15,7 +15,7 @@ from collections import Counter
 from spacy.tokens import Doc, Token
 
 from summarizer.actors import ActorIndex, word_gender
-from summarizer.lexicon import COGNITION_VERBS
+from summarizer.lexicon import COGNITION_VERBS, inflections
 from summarizer.models import Position, Sentence
 from summarizer.reported import AUDIENCE_VERBS, Found, cue_text, reported_positions
 from summarizer.segmentation import Quotation, find_quotations, token_sentence_indices
@@ -28,6 +28,8 @@ from summarizer.speakers import (
 )
 
 _MAX_CUE_GAP = 12  # tokens between a speech verb and the quotation it introduces
+# "X said ..., AFP reports": the outlet carries another speaker's statement
+_REPORTING_FORMS = frozenset(inflections("report"))
 _DESCRIPTION_REACH = 4  # sentences back a described speaker ("the relieved father") may refer
 _MAX_RESUME_SENTENCES = 5  # a flattened article's quote resumes its speaker at most this far on
 
@@ -72,16 +74,18 @@ def extract_positions(
 
 
 def _nest(found: list[Found]) -> list[Found]:
-    """ "According to emails released by WikiLeaks, Chelsea Clinton complained that ...": the inner
-    speaker states the content, the outer source carries it (`via`); one position, not two."""
+    """ "According to emails released by WikiLeaks, Chelsea Clinton complained that ...", "The EU
+    has warned Israel that ..., German news agency DPA reports": the inner speaker states the
+    content, the outer source carries it (`via`); one position, not two."""
     kept: list[Found] = []
     for item in found:
         outer = item.position
+        carries = outer.cue == "according to" or outer.cue.split()[0].lower() in _REPORTING_FORMS
         inner = [
             f
             for f in found
             if f is not item
-            and outer.cue == "according to"
+            and carries
             and f.position.sentence == outer.sentence
             and f.position.cue != "according to"
             and f.position.actor != outer.actor
@@ -98,15 +102,16 @@ def _nest(found: list[Found]) -> list[Found]:
 def _without_restatements(doc: Doc, found: list[Found]) -> list[Found]:
     """ "Mrs May said she was confident that families would benefit", "Obama says he intends to
     reverse the rule": the speaker's own belief or intent inside what they state is the same
-    statement, not a second one. A statement of someone else inside it stays ("X said Y told him"),
+    statement, not a second one; so is a phrase they are quoted in ("... and 'Palestinian factions,'
+    news wires report"). A statement of someone else inside it stays ("X said Y told him"),
     and so does a named speaker's next statement that a run-on sentence hangs on the first."""
     kept: list[Found] = []
     for item in found:
         inner = item.position
-        restated = _restates_itself(doc[item.anchor]) and any(
+        restated = (inner.kind == "direct" or _restates_itself(doc[item.anchor])) and any(
             f is not item
             and f.position.sentence == inner.sentence
-            and f.position.actor == inner.actor
+            and inner.actor in (f.position.actor, f.position.via)
             and len(f.position.text) > len(inner.text)
             and inner.text in f.position.text
             for f in found
@@ -274,9 +279,12 @@ def _names_own_source(context: Context, quotation: Quotation) -> bool:
 
 def _is_statement(doc: Doc, quotation: Quotation, text: str) -> bool:
     """A quoted statement, not a scare-quoted word ('Doggie', 'gold digger'): four words or more,
-    or punctuation before the closing mark, or one paragraph of a longer quotation."""
+    or punctuation before the closing mark (unless the words run on from the sentence's own), or one
+    paragraph of a longer quotation."""
     if quotation.closing is None or quotation.continues or len(text.split()) >= 4:
         return True
+    if quotation.opening > 0 and doc[quotation.opening - 1].is_alpha:
+        return False  # 'talks between Israel and "Palestinian factions," news wires report': a phrase
     return doc[quotation.closing - 1].text in (",", ".", "!", "?", "…", "...")
 
 

@@ -121,7 +121,8 @@ def _reported_clause(context: Context, verb: Token) -> Found | None:
     content = [t for t in sorted(words, key=lambda t: t.i) if not t.is_punct and t.lower_ != "that"]
     if not content or (content[0].i in context.quoted and content[0].i > verb.i + 1):
         return None  # the quotation's own attribution: a direct position
-    text = _clause_text([t for t in words if t.i not in context.index.ignored])
+    carried = _according_to_phrases(words)
+    text = _clause_text([t for t in words if t.i not in context.index.ignored and t.i not in carried])
     if len(text.split()) < 3 and verb_lemma(verb) not in NAMING_VERBS:
         return None  # "she was"
     speaker = speaker_of(context, verb)
@@ -133,6 +134,16 @@ def _reported_clause(context: Context, verb: Token) -> Found | None:
     if outlet is not None:
         item.position.via = name_for(context, outlet)  # "Der Spiegel quoted X as saying ..."
     return item
+
+
+def _according_to_phrases(words: list[Token]) -> set[int]:
+    """ "She claims the theft traumatised her, according to TMZ": the source that carries the
+    statement is no part of its content (`_nest` makes it the `via`)."""
+    phrases: set[int] = set()
+    for token in words:
+        if token.lower_ == "according" and any(c.lower_ == "to" for c in token.children):
+            phrases.update(t.i for t in token.subtree)
+    return phrases
 
 
 def _phrasal_particle(verb: Token, child: Token) -> bool:

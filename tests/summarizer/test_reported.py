@@ -199,3 +199,17 @@ def test_a_person_suggesting_or_revealing_a_clause_states_it(analyse: Analyse) -
         ("Tom Weller", "he will leave the club in May"),
     }
     assert not [p for p in result.positions if "hungry" in p.text]
+
+
+def test_an_according_to_phrase_is_the_via_not_the_content(analyse: Analyse) -> None:
+    result = analyse(
+        "Kristina Karo, a model, lives in Los Angeles. She also claims the theft of her pet 25 years ago "
+        "has prevented her from pursuing her dream, according to TMZ."
+    )
+    assert [(p.actor, p.text, p.via) for p in result.positions] == [
+        (
+            "Kristina Karo",
+            "the theft of her pet 25 years ago has prevented her from pursuing her dream",
+            "TMZ",
+        )
+    ]
