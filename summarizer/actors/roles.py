@@ -33,6 +33,7 @@ _MALE_WORDS = frozenset({
 
 _AGE = re.compile(r"year-old$|^\d+$")
 _ROLE_PREPOSITION = re.compile(r"\s(?:of|for|in|at|from|with)\s")  # the role's head noun comes before it
+_PLACE_PREPOSITIONS = frozenset({"in", "of", "for", "at"})  # "prime minister in Gaza", "mayor of London"
 _ROLE_WORDS = 12  # a longer phrase next to a name is a description, not a role
 # Abbreviated roles written like names ("Tory MP Jesse Norman", "Eleanor Laws QC").
 _ROLE_ABBREVIATIONS = frozenset(
@@ -164,7 +165,27 @@ def _roles_around(
         role = _phrase(doc, head, exclude=name)
         if role:
             roles.append((role, {t.i for t in head.subtree} - set(range(mention.start, mention.end))))
+    holder = _role_across_place(root)
+    if holder is not None:
+        role = _phrase(doc, holder, exclude=name)
+        if role:
+            roles.append((role, {t.i for t in holder.subtree} - set(range(mention.start, mention.end))))
     return roles
+
+
+def _role_across_place(root: Token) -> Token | None:
+    """ "The Hamas prime minister in Gaza, Ismail Haniyeh, said": the parser hangs the name on the
+    place that ends the role; the role noun that place belongs to is the person's role."""
+    place = root.head
+    if root.dep_ != "appos" or place.i >= root.i or place.ent_type_ not in ("GPE", "LOC"):
+        return None
+    preposition = place.head
+    if place.dep_ != "pobj" or preposition.dep_ != "prep" or preposition.lower_ not in _PLACE_PREPOSITIONS:
+        return None
+    noun = preposition.head
+    if noun.pos_ != "NOUN" or noun.tag_ == "NNS" or noun.i > preposition.i:
+        return None
+    return noun if root.doc[root.left_edge.i - 1].text == "," else None  # set off by a comma
 
 
 def _appositions_after_place(root: Token) -> list[Token]:

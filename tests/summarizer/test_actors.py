@@ -358,6 +358,26 @@ def test_role_after_a_name_and_its_home_state(analyse: Analyse) -> None:
     assert result.actor("Ann Lowe").role == "chairwoman of the House Energy Committee"
 
 
+def test_role_before_a_name_that_ends_in_a_place(analyse: Analyse) -> None:
+    """ "The de facto prime minister in Gaza, Omar Nasser, ...": the parser hangs the name on the
+    place that ends the role."""
+    result = analyse(
+        "Talks resumed in Cairo on Monday. The de facto Hamas prime minister in Gaza, Omar Nasser, issued "
+        "a statement from hiding. Tourists in Paris, John Hale and Mary Jones, said they were stranded."
+    )
+    assert result.actor("Omar Nasser").role == "de facto Hamas prime minister in Gaza"
+    assert result.actor("John Hale").role == ""
+
+
+def test_a_fuller_role_is_preferred_to_a_lone_noun(analyse: Analyse) -> None:
+    """ "compatriot Jonas Weber" first, "Hamburg coach Jonas Weber" later: the role that says which one."""
+    result = analyse(
+        "Felix Brandt has backed compatriot Jonas Weber to succeed in England. Hamburg coach Jonas Weber "
+        "announced this week that he would leave the club in the summer."
+    )
+    assert result.actor("Jonas Weber").role == "Hamburg coach"
+
+
 def test_a_short_relative_clause_is_part_of_the_role(analyse: Analyse) -> None:
     result = analyse(
         'The boy was pulled from the rubble after three days. "He survived by sheer willpower," said '
