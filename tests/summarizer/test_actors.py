@@ -378,6 +378,17 @@ def test_a_fuller_role_is_preferred_to_a_lone_noun(analyse: Analyse) -> None:
     assert result.actor("Jonas Weber").role == "Hamburg coach"
 
 
+def test_family_members_sharing_a_surname_stay_apart(analyse: Analyse) -> None:
+    """Both "Frank Jordan" and "Louis Jordan" are also called "Jordan"; that makes them no one person."""
+    result = analyse(
+        "The last time Frank Jordan spoke with his son, Louis Jordan was fishing off the coast. "
+        '"I was grateful to the people who rescued me," Jordan told CNN. Frank Jordan told reporters that '
+        "he had worried about his son. Jordan said the boat had capsized three times."
+    )
+    names = [a.name for a in result.index.actors if a.kind == "person"]
+    assert "Frank Jordan" in names and "Louis Jordan" in names
+
+
 def test_a_short_relative_clause_is_part_of_the_role(analyse: Analyse) -> None:
     result = analyse(
         'The boy was pulled from the rubble after three days. "He survived by sheer willpower," said '
