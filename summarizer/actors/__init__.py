@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from spacy.tokens import Doc
 
-from summarizer.actors.common import ActorIndex, first_name_gender
+from summarizer.actors.common import ROLE_ABBREVIATIONS, ActorIndex, first_name_gender
 from summarizer.actors.coreference import cluster_mentions, follow_references
 from summarizer.actors.mentions import name_mentions, skipped_tokens
 from summarizer.actors.roles import (
@@ -42,6 +42,9 @@ def extract_actors(doc: Doc, sentences: list[Sentence]) -> ActorIndex:
                 cluster.kind = "organization"
         elif cluster.kind == "organization":
             describe_organisation(doc, cluster, skipped)
+            if any(role in ROLE_ABBREVIATIONS for role in cluster.roles):  # "Eleanor Laws QC", tagged ORG
+                cluster.kind, cluster.roles = "person", []
+                describe_person(doc, cluster, skipped)
     by_token = follow_references(doc, clusters, sentence_of, skipped)
     index = rank(doc, sentences, clusters, by_token)
     index.ignored = frozenset(skipped)

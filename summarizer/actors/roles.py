@@ -11,6 +11,7 @@ from spacy.tokens import Doc, Span, Token
 from summarizer.actors.common import (
     HONORIFICS,
     PERSON_NOUNS,
+    ROLE_ABBREVIATIONS,
     TITLES,
     Cluster,
     Gender,
@@ -35,10 +36,6 @@ _AGE = re.compile(r"year-old$|^\d+$")
 _ROLE_PREPOSITION = re.compile(r"\s(?:of|for|in|at|from|with)\s")  # the role's head noun comes before it
 _PLACE_PREPOSITIONS = frozenset({"in", "of", "for", "at"})  # "prime minister in Gaza", "mayor of London"
 _ROLE_WORDS = 12  # a longer phrase next to a name is a description, not a role
-# Abbreviated roles written like names ("Tory MP Jesse Norman", "Eleanor Laws QC").
-_ROLE_ABBREVIATIONS = frozenset(
-    {"MP", "MPs", "MEP", "MSP", "QC", "KC", "CEO", "CFO", "COO", "PM", "DA", "AG"}
-)
 
 
 def describe_person(doc: Doc, cluster: Cluster, skipped: set[int]) -> None:
@@ -141,6 +138,11 @@ def _roles_around(
     premodifier = _premodifier_role(doc, title_start, mention.start, mention.end, skipped)
     if premodifier:
         roles.append((premodifier, set(range(title_start, mention.start))))
+    after = mention.end
+    while after < len(doc) and doc[after].text in ROLE_ABBREVIATIONS:
+        after += 1
+    if after > mention.end:  # "Eleanor Laws QC", "Jesse Norman MP"
+        roles.append((doc[mention.end : after].text, set(range(mention.end, after))))
     for child in [*root.children, *_appositions_after_place(root)]:
         if child.dep_ != "appos" or child.i < mention.end:
             continue
@@ -270,7 +272,7 @@ def _role_word(token: Token) -> bool:
     """A common noun, a title, or a sentence-initial capitalised noun ("Prosecutor David Moore")."""
     initial = token.is_sent_start and token.tag_ == "NNP" and not token.ent_type_
     return (
-        token.pos_ == "NOUN" or title_word(token) or initial or token.text.rstrip(".") in _ROLE_ABBREVIATIONS
+        token.pos_ == "NOUN" or title_word(token) or initial or token.text.rstrip(".") in ROLE_ABBREVIATIONS
     )
 
 

@@ -428,3 +428,12 @@ def test_a_short_first_name_is_the_same_person(analyse: Analyse) -> None:
     names = {a.name for a in result.index.actors}
     assert "Andy Luger" not in names and "Andrew M. Luger" in names
     assert {"Mark Hale", "Maria Hale"} <= names
+
+
+def test_a_role_abbreviation_after_a_name_is_the_role(analyse: Analyse) -> None:
+    result = analyse(
+        "The prosecutor was overruled last week. Eleanor Laws QC recommended a trial of the facts. Sarah "
+        "Long MP visited the school on Friday."
+    )
+    assert (result.actor("Eleanor Laws").kind, result.actor("Eleanor Laws").role) == ("person", "QC")
+    assert result.actor("Sarah Long").role == "MP"
