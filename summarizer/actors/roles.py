@@ -139,9 +139,9 @@ def _roles_around(
     if premodifier:
         roles.append((premodifier, set(range(title_start, mention.start))))
     after = mention.end
-    while after < len(doc) and doc[after].text in ROLE_ABBREVIATIONS:
+    while after < len(doc) and doc[after].text in ROLE_ABBREVIATIONS and not doc[after].text.endswith("s"):
         after += 1
-    if after > mention.end:  # "Eleanor Laws QC", "Jesse Norman MP"
+    if after > mention.end:  # "Eleanor Laws QC", "Jesse Norman MP" (not "SNP MPs")
         roles.append((doc[mention.end : after].text, set(range(mention.end, after))))
     for child in [*root.children, *_appositions_after_place(root)]:
         if child.dep_ != "appos" or child.i < mention.end:

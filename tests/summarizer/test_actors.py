@@ -437,3 +437,10 @@ def test_a_role_abbreviation_after_a_name_is_the_role(analyse: Analyse) -> None:
     )
     assert (result.actor("Eleanor Laws").kind, result.actor("Eleanor Laws").role) == ("person", "QC")
     assert result.actor("Sarah Long").role == "MP"
+
+
+def test_a_party_before_a_plural_role_stays_a_party(analyse: Analyse) -> None:
+    result = analyse(
+        "The SNP said it would not work with the Tories. SNP MPs at Westminster voted against the bill."
+    )
+    assert (result.actor("SNP").kind, result.actor("SNP").role) == ("organization", "")
