@@ -312,6 +312,8 @@ def _junk_reason(
             other.kind == actor.kind == "person"
             and len(theirs) > len(mine) > 1
             and mine[-1] == theirs[-1]
+            # "J. Blinken" in "Antony J. Blinken", not "Claudette King" in "B.B. King"
+            and mine[0][:1] in {w[:1] for w in theirs[:-1]}
             and _contained(mine[1:], theirs)
         ):
             return f"part of {other.name}"

@@ -45,6 +45,9 @@ PHRASAL_SPEECH_VERBS = frozenset({
 # Verbs that do not state anything unless their subject is a source (a document, an outlet):
 # "FEC records show ...", "a study found ..." - but not "the cat showed no fear".
 SOURCE_ONLY_VERBS = frozenset({"show", "find", "rule", "indicate", "suggest", "conclude", "reveal", "tip"})
+# ... except these, which a person states with a clause: "Ging suggested Israel knew it was a UN
+# school", "Klopp has revealed he will leave" (but "the data suggest a rise" needs the source).
+CLAUSE_STATING_VERBS = frozenset({"indicate", "suggest", "conclude", "reveal"})
 # Adjectives of stated attitude that take a that-clause: "is confident that ...", "was furious that ...".
 ATTITUDE_ADJECTIVES = frozenset({
     "confident", "sure", "certain", "convinced", "adamant", "optimistic", "hopeful", "concerned",

@@ -14,7 +14,8 @@ from collections import Counter
 
 from spacy.tokens import Doc, Token
 
-from summarizer.actors import ActorIndex
+from summarizer.actors import ActorIndex, word_gender
+from summarizer.lexicon import COGNITION_VERBS, inflections
 from summarizer.models import Position, Sentence
 from summarizer.reported import AUDIENCE_VERBS, Found, cue_text, reported_positions
 from summarizer.segmentation import Quotation, find_quotations, token_sentence_indices
@@ -23,9 +24,13 @@ from summarizer.speakers import (
     is_speech_verb,
     speaker_of,
     subject_token,
+    verb_lemma,
 )
 
 _MAX_CUE_GAP = 12  # tokens between a speech verb and the quotation it introduces
+# "X said ..., AFP reports": the outlet carries another speaker's statement
+_REPORTING_FORMS = frozenset(inflections("report"))
+_DESCRIPTION_REACH = 4  # sentences back a described speaker ("the relieved father") may refer
 _MAX_RESUME_SENTENCES = 5  # a flattened article's quote resumes its speaker at most this far on
 
 
@@ -54,6 +59,8 @@ def extract_positions(
     found.sort(key=lambda f: (f.position.sentence, f.anchor))
     found = _nest(found)
     _refer_back(found, {a.name for a in index.actors})
+    found = _without_restatements(doc, found)
+    _resolve_descriptions(found, context)
     positions: list[Position] = []
     seen: set[tuple[str, str]] = set()
     per_sentence: Counter[int] = Counter()
@@ -67,16 +74,18 @@ def extract_positions(
 
 
 def _nest(found: list[Found]) -> list[Found]:
-    """ "According to emails released by WikiLeaks, Chelsea Clinton complained that ...": the inner
-    speaker states the content, the outer source carries it (`via`); one position, not two."""
+    """ "According to emails released by WikiLeaks, Chelsea Clinton complained that ...", "The EU
+    has warned Israel that ..., German news agency DPA reports": the inner speaker states the
+    content, the outer source carries it (`via`); one position, not two."""
     kept: list[Found] = []
     for item in found:
         outer = item.position
+        carries = outer.cue == "according to" or outer.cue.split()[0].lower() in _REPORTING_FORMS
         inner = [
             f
             for f in found
             if f is not item
-            and outer.cue == "according to"
+            and carries
             and f.position.sentence == outer.sentence
             and f.position.cue != "according to"
             and f.position.actor != outer.actor
@@ -88,6 +97,73 @@ def _nest(found: list[Found]) -> list[Found]:
             continue
         kept.append(item)
     return kept
+
+
+def _without_restatements(doc: Doc, found: list[Found]) -> list[Found]:
+    """ "Mrs May said she was confident that families would benefit", "Obama says he intends to
+    reverse the rule": the speaker's own belief or intent inside what they state is the same
+    statement, not a second one; so is a phrase they are quoted in ("... and 'Palestinian factions,'
+    news wires report"). A statement of someone else inside it stays ("X said Y told him"),
+    and so does a named speaker's next statement that a run-on sentence hangs on the first."""
+    kept: list[Found] = []
+    for item in found:
+        inner = item.position
+        restated = (inner.kind == "direct" or _restates_itself(doc[item.anchor])) and any(
+            f is not item
+            and f.position.sentence == inner.sentence
+            and inner.actor in (f.position.actor, f.position.via)
+            and len(f.position.text) > len(inner.text)
+            and inner.text in f.position.text
+            for f in found
+        )
+        if not restated:
+            kept.append(item)
+    return kept
+
+
+def _restates_itself(cue: Token) -> bool:
+    """A belief, attitude or intent ("feared", "was confident"), or a cue whose subject is a pronoun."""
+    if cue.pos_ == "ADJ" or verb_lemma(cue) in COGNITION_VERBS:
+        return True
+    subject = subject_token(cue) if cue.pos_ == "VERB" else None
+    return subject is not None and subject.pos_ == "PRON"
+
+
+def _resolve_descriptions(found: list[Found], context: Context) -> None:
+    """ "'I thought I lost you,' the relieved father said", "..., said United's head coach": a
+    definite description of a person for a speaker, which names no actor itself, refers back to the
+    nearest named person (of its gender) who spoke in the sentences before its own."""
+    people = {a.name for a in context.index.actors if a.kind == "person"}
+    for k, item in enumerate(found):
+        position = item.position
+        if position.actor not in context.definite_people or position.actor in context.actor_names:
+            continue
+        gender = word_gender(position.actor.split()[-1])
+        for earlier in reversed(found[:k]):
+            if earlier.position.sentence == position.sentence:
+                continue  # "Hale said the minister had told him ...": the minister is someone else
+            if earlier.position.sentence < position.sentence - _DESCRIPTION_REACH:
+                break
+            name = earlier.position.actor
+            if name in people and (gender is None or context.index.genders.get(name) in (None, gender)):
+                if not _other_person_named_before(context, item, name):
+                    position.actor = name
+                break
+
+
+def _other_person_named_before(context: Context, item: Found, name: str) -> bool:
+    """ "had been No 2 under Johnston when the manager announced ...": a person named just before the
+    description in its own sentence (outside quotation marks) is the one it describes."""
+    k = item.anchor - 1
+    while k >= 0 and context.sentence_of[k] == item.position.sentence:
+        token = context.doc[k]
+        k -= 1
+        if token.pos_ != "PROPN" or token.i in context.quoted:
+            continue
+        actor = context.index.actor_at(token)
+        if actor is not None and actor.kind == "person" and actor.name != name:
+            return True
+    return False
 
 
 def _refer_back(found: list[Found], actor_names: set[str]) -> None:
@@ -203,9 +279,12 @@ def _names_own_source(context: Context, quotation: Quotation) -> bool:
 
 def _is_statement(doc: Doc, quotation: Quotation, text: str) -> bool:
     """A quoted statement, not a scare-quoted word ('Doggie', 'gold digger'): four words or more,
-    or punctuation before the closing mark, or one paragraph of a longer quotation."""
+    or punctuation before the closing mark (unless the words run on from the sentence's own), or one
+    paragraph of a longer quotation."""
     if quotation.closing is None or quotation.continues or len(text.split()) >= 4:
         return True
+    if quotation.opening > 0 and doc[quotation.opening - 1].is_alpha:
+        return False  # 'talks between Israel and "Palestinian factions," news wires report': a phrase
     return doc[quotation.closing - 1].text in (",", ".", "!", "?", "…", "...")
 
 

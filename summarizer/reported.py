@@ -16,6 +16,7 @@ from spacy.tokens import Token
 
 from summarizer.lexicon import (
     ATTITUDE_ADJECTIVES,
+    CLAUSE_STATING_VERBS,
     COGNITION_VERBS,
     DOCUMENT_NOUNS,
     NAMING_VERBS,
@@ -98,6 +99,8 @@ def _reported_clause(context: Context, verb: Token) -> Found | None:
         child.dep_ == "neg" or (child.dep_ == "aux" and child.lower_ in _NOT_YET) for child in verb.children
     ):
         return None  # "did not say whether...", "will confirm"
+    if verb_lemma(verb) != "quote" and any(c.dep_ in ("nsubjpass", "auxpass") for c in verb.children):
+        return None  # "after he was told he would face no action": the one told is no speaker
     if verb.dep_ == "xcomp" and verb.head.lemma_ not in _CUE_CARRIERS:
         return None  # "failed to explain how...", but "continues to insist that"
     subject = subject_token(verb)
@@ -105,7 +108,9 @@ def _reported_clause(context: Context, verb: Token) -> Found | None:
         return None  # "That said, ...", "is said to be", "I think"
     if subject.i in context.quoted or _in_quote_marks(subject):
         return None  # "dismissed as 'complete nonsense' claims that ...": a quoted phrase speaks for no one
-    if verb_lemma(verb) in SOURCE_ONLY_VERBS and not _is_source(context, subject):
+    if verb_lemma(verb) in SOURCE_ONLY_VERBS and not (
+        _is_source(context, subject) or _person_states_clause(context, verb, subject)
+    ):
         return None  # "the cat showed no fear"
     complement = _complement(verb)
     if complement is None:
@@ -116,7 +121,8 @@ def _reported_clause(context: Context, verb: Token) -> Found | None:
     content = [t for t in sorted(words, key=lambda t: t.i) if not t.is_punct and t.lower_ != "that"]
     if not content or (content[0].i in context.quoted and content[0].i > verb.i + 1):
         return None  # the quotation's own attribution: a direct position
-    text = _clause_text([t for t in words if t.i not in context.index.ignored])
+    carried = _according_to_phrases(words)
+    text = _clause_text([t for t in words if t.i not in context.index.ignored and t.i not in carried])
     if len(text.split()) < 3 and verb_lemma(verb) not in NAMING_VERBS:
         return None  # "she was"
     speaker = speaker_of(context, verb)
@@ -128,6 +134,16 @@ def _reported_clause(context: Context, verb: Token) -> Found | None:
     if outlet is not None:
         item.position.via = name_for(context, outlet)  # "Der Spiegel quoted X as saying ..."
     return item
+
+
+def _according_to_phrases(words: list[Token]) -> set[int]:
+    """ "She claims the theft traumatised her, according to TMZ": the source that carries the
+    statement is no part of its content (`_nest` makes it the `via`)."""
+    phrases: set[int] = set()
+    for token in words:
+        if token.lower_ == "according" and any(c.lower_ == "to" for c in token.children):
+            phrases.update(t.i for t in token.subtree)
+    return phrases
 
 
 def _phrasal_particle(verb: Token, child: Token) -> bool:
@@ -155,6 +171,16 @@ def _is_source(context: Context, subject: Token) -> bool:
     if actor is not None:
         return actor.kind in ("organization", "group")
     return subject.lemma_.lower() in DOCUMENT_NOUNS | ORGANISATION_NOUNS or subject.ent_type_ == "ORG"
+
+
+def _person_states_clause(context: Context, verb: Token, subject: Token) -> bool:
+    """ "Ging suggested Israel knew ...", "Klopp has revealed he will leave": a person with a clause."""
+    if verb_lemma(verb) not in CLAUSE_STATING_VERBS or not any(c.dep_ == "ccomp" for c in verb.children):
+        return False
+    actor = context.index.actor_at(subject)
+    if actor is not None:
+        return actor.kind == "person"
+    return subject.lower_ in ("he", "she") or subject.ent_type_ == "PERSON"
 
 
 def _parenthetical(context: Context, verb: Token) -> Found | None:

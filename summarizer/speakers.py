@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Token
 
-from summarizer.actors import ActorIndex
+from summarizer.actors import ActorIndex, word_gender
+from summarizer.actors.common import PERSON_NOUNS, TITLES
 from summarizer.lexicon import (
     DOCUMENT_NOUNS,
     ISSUED_NOUNS,
@@ -29,6 +30,8 @@ from summarizer.models import Actor, Position, Sentence
 _PRONOUN_KINDS = {"it": ("organization", "place"), "they": ("organization", "group")}
 _MID_SENTENCE_KEY = "briefbot.mid_sentence_words"
 _REFER_BACK_SENTENCES = 4  # how far back "the party" may reach for its organisation
+# Endings of nouns for a person by what they do ("pundit" aside): "commentator", "campaigner", "economist".
+_AGENT_SUFFIXES = ("er", "or", "ist", "ian", "ant")
 _GROUP_NOUNS = frozenset({"party", "union", "movement", "coalition", "alliance", "group"})
 
 
@@ -44,6 +47,8 @@ class Context:
     found: list[Position] = field(default_factory=list)  # reported positions so far, in order
     person_names: set[str] = field(default_factory=set)
     actor_names: set[str] = field(default_factory=set)
+    # described speakers written as a definite description of a person ("the relieved father")
+    definite_people: set[str] = field(default_factory=set)
 
 
 def verb_lemma(token: Token) -> str:
@@ -221,7 +226,29 @@ def name_for(context: Context, token: Token) -> str:
     referred = _referred_actor(context, token)
     if referred is not None:
         return referred.name
-    return _described(context, token)
+    described = _described(context, token)
+    if described and _describes_a_person_definitely(token):
+        context.definite_people.add(described)
+    return described
+
+
+def _describes_a_person_definitely(head: Token) -> bool:
+    """ "the relieved father", "United's head coach": a definite description of a person, made
+    specific by nothing that follows it ("the head of the agency", "the lawyer who ..." are someone
+    new). Organisations are left out: "The Israeli military said" after "Reuters reported" is a
+    new speaker, and only knowing what each organisation is could tell it from "the agency"."""
+    definite = any(
+        (c.dep_ == "det" and c.lower_ in ("the", "this", "that")) or (c.dep_ == "poss" and c.pos_ == "PROPN")
+        for c in head.children
+    )
+    if not definite or head.tag_ != "NN" or any(c.dep_ in ("prep", "relcl", "acl") for c in head.children):
+        return False
+    noun = head.lower_
+    if noun in DOCUMENT_NOUNS | STATEMENT_NOUNS | ORGANISATION_NOUNS:
+        return False
+    if noun in PERSON_NOUNS or noun in TITLES or word_gender(noun) is not None:
+        return True
+    return noun.endswith(_AGENT_SUFFIXES)
 
 
 def _issuer_of_statement(context: Context, head: Token) -> str:

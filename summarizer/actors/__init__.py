@@ -11,15 +11,20 @@ from __future__ import annotations
 
 from spacy.tokens import Doc
 
-from summarizer.actors.common import ActorIndex, first_name_gender
+from summarizer.actors.common import ROLE_ABBREVIATIONS, ActorIndex, Cluster, first_name_gender
 from summarizer.actors.coreference import cluster_mentions, follow_references
 from summarizer.actors.mentions import name_mentions, skipped_tokens
-from summarizer.actors.roles import describe_organisation, describe_person, role_says_organisation
+from summarizer.actors.roles import (
+    describe_organisation,
+    describe_person,
+    role_says_organisation,
+    word_gender,
+)
 from summarizer.actors.salience import rank, salience
 from summarizer.models import Sentence
 from summarizer.segmentation import token_sentence_indices
 
-__all__ = ["ActorIndex", "extract_actors", "first_name_gender", "salience"]
+__all__ = ["ActorIndex", "extract_actors", "first_name_gender", "salience", "word_gender"]
 
 
 def extract_actors(doc: Doc, sentences: list[Sentence]) -> ActorIndex:
@@ -37,7 +42,19 @@ def extract_actors(doc: Doc, sentences: list[Sentence]) -> ActorIndex:
                 cluster.kind = "organization"
         elif cluster.kind == "organization":
             describe_organisation(doc, cluster, skipped)
+            if _personal_role(cluster):  # "Eleanor Laws QC", tagged ORG
+                cluster.kind, cluster.roles = "person", []
+                describe_person(doc, cluster, skipped)
     by_token = follow_references(doc, clusters, sentence_of, skipped)
     index = rank(doc, sentences, clusters, by_token)
     index.ignored = frozenset(skipped)
     return index
+
+
+def _personal_role(cluster: Cluster) -> bool:
+    """An organisation tagged so by mistake: a first name and a surname with a person's abbreviated
+    role after them ("Eleanor Laws QC"); "SNP MPs" stays a party."""
+    full = max(cluster.names, key=lambda n: len(n.split()), default="").split()
+    if len(full) < 2 or first_name_gender(full[0]) is None:
+        return False
+    return any(role in ROLE_ABBREVIATIONS for role in cluster.roles)

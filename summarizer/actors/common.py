@@ -54,6 +54,8 @@ NAME_CONNECTORS = frozenset({
 })  # fmt: skip
 
 # Nouns, in apposition to a name, that only a person can be ("a spokesman for the police").
+# Abbreviated roles written like names ("Tory MP Jesse Norman", "Eleanor Laws QC").
+ROLE_ABBREVIATIONS = frozenset({"MP", "MPs", "MEP", "MSP", "QC", "KC", "CEO", "CFO", "COO", "PM", "DA", "AG"})
 PERSON_NOUNS = frozenset({
     "spokesman", "spokeswoman", "spokesperson", "director", "lawyer", "attorney", "doctor", "officer",
     "student", "teacher", "singer", "songwriter", "actor", "actress", "founder", "chairman", "chairwoman",

@@ -189,11 +189,16 @@ def _gender_conflict(cluster: Cluster, gender: Gender | None) -> bool:
 
 
 def _merge_spellings(clusters: list[Cluster]) -> list[Cluster]:
-    """One actor for names written with and without spaces or hyphens ("TimeWarner", "Time Warner")."""
+    """One actor for names written with and without spaces or hyphens ("TimeWarner", "Time Warner").
+    A person is compared by full names only: "Frank Jordan" and "Louis Jordan" share "Jordan"."""
     by_key: dict[str, Cluster] = {}
     result: list[Cluster] = []
     for cluster in clusters:
-        keys = {re.sub(r"[\s.\-]", "", name_key(m)) for m in cluster.mentions if m.form == "name"}
+        keys = {
+            re.sub(r"[\s.\-]", "", name_key(m))
+            for m in cluster.mentions
+            if m.form == "name" and (cluster.kind != "person" or len(m.text.split()) > 1)
+        }
         host = next((by_key[k] for k in keys if k in by_key), None)
         if host is not None and host.kind != "place" and cluster.kind != "place":
             host.mentions.extend(cluster.mentions)

@@ -12,6 +12,7 @@ from summarizer.actors.common import (
     HONORIFICS,
     NAME_CONNECTORS,
     PERSON_NOUNS,
+    ROLE_ABBREVIATIONS,
     Gender,
     Mention,
     first_name_gender,
@@ -353,6 +354,8 @@ def _clean_span(
             start += 1
     while end > start and (doc[end - 1].tag_ == "POS" or doc[end - 1].is_punct or doc[end - 1].is_space):
         end -= 1
+    while kind in ("person", "organization") and end - start > 2 and doc[end - 1].text in ROLE_ABBREVIATIONS:
+        end -= 1  # "Eleanor Laws QC" (tagged either way): the role is no part of the name
     score_start = end
     while score_start > start + 1 and (doc[score_start - 1].like_num or doc[score_start - 1].text == "-"):
         score_start -= 1

@@ -11,6 +11,7 @@ from spacy.tokens import Doc, Span, Token
 from summarizer.actors.common import (
     HONORIFICS,
     PERSON_NOUNS,
+    ROLE_ABBREVIATIONS,
     TITLES,
     Cluster,
     Gender,
@@ -33,11 +34,8 @@ _MALE_WORDS = frozenset({
 
 _AGE = re.compile(r"year-old$|^\d+$")
 _ROLE_PREPOSITION = re.compile(r"\s(?:of|for|in|at|from|with)\s")  # the role's head noun comes before it
+_PLACE_PREPOSITIONS = frozenset({"in", "of", "for", "at"})  # "prime minister in Gaza", "mayor of London"
 _ROLE_WORDS = 12  # a longer phrase next to a name is a description, not a role
-# Abbreviated roles written like names ("Tory MP Jesse Norman", "Eleanor Laws QC").
-_ROLE_ABBREVIATIONS = frozenset(
-    {"MP", "MPs", "MEP", "MSP", "QC", "KC", "CEO", "CFO", "COO", "PM", "DA", "AG"}
-)
 
 
 def describe_person(doc: Doc, cluster: Cluster, skipped: set[int]) -> None:
@@ -116,13 +114,17 @@ def describe_organisation(doc: Doc, cluster: Cluster, skipped: set[int]) -> None
 
 def _gender_words(cluster: Cluster) -> list[Gender]:
     words = " ".join(cluster.roles).lower().split()
-    genders: list[Gender] = []
-    for word in words:
-        if word in _FEMALE_WORDS or word.endswith("woman"):
-            genders.append("f")
-        elif word in _MALE_WORDS or (word.endswith("man") and not word.endswith("human")):
-            genders.append("m")
-    return genders
+    return [gender for word in words if (gender := word_gender(word)) is not None]
+
+
+def word_gender(word: str) -> Gender | None:
+    """The gender a person noun shows ("mother", "spokeswoman", "father"), if any."""
+    word = word.lower()
+    if word in _FEMALE_WORDS or word.endswith("woman"):
+        return "f"
+    if word in _MALE_WORDS or (word.endswith("man") and not word.endswith("human")):
+        return "m"
+    return None
 
 
 def _roles_around(
@@ -136,6 +138,11 @@ def _roles_around(
     premodifier = _premodifier_role(doc, title_start, mention.start, mention.end, skipped)
     if premodifier:
         roles.append((premodifier, set(range(title_start, mention.start))))
+    after = mention.end
+    while after < len(doc) and doc[after].text in ROLE_ABBREVIATIONS and not doc[after].text.endswith("s"):
+        after += 1
+    if after > mention.end:  # "Eleanor Laws QC", "Jesse Norman MP" (not "SNP MPs")
+        roles.append((doc[mention.end : after].text, set(range(mention.end, after))))
     for child in [*root.children, *_appositions_after_place(root)]:
         if child.dep_ != "appos" or child.i < mention.end:
             continue
@@ -160,7 +167,27 @@ def _roles_around(
         role = _phrase(doc, head, exclude=name)
         if role:
             roles.append((role, {t.i for t in head.subtree} - set(range(mention.start, mention.end))))
+    holder = _role_across_place(root)
+    if holder is not None:
+        role = _phrase(doc, holder, exclude=name)
+        if role:
+            roles.append((role, {t.i for t in holder.subtree} - set(range(mention.start, mention.end))))
     return roles
+
+
+def _role_across_place(root: Token) -> Token | None:
+    """ "The Hamas prime minister in Gaza, Ismail Haniyeh, said": the parser hangs the name on the
+    place that ends the role; the role noun that place belongs to is the person's role."""
+    place = root.head
+    if root.dep_ != "appos" or place.i >= root.i or place.ent_type_ not in ("GPE", "LOC"):
+        return None
+    preposition = place.head
+    if place.dep_ != "pobj" or preposition.dep_ != "prep" or preposition.lower_ not in _PLACE_PREPOSITIONS:
+        return None
+    noun = preposition.head
+    if noun.pos_ != "NOUN" or noun.tag_ == "NNS" or noun.i > preposition.i:
+        return None
+    return noun if root.doc[root.left_edge.i - 1].text == "," else None  # set off by a comma
 
 
 def _appositions_after_place(root: Token) -> list[Token]:
@@ -245,7 +272,7 @@ def _role_word(token: Token) -> bool:
     """A common noun, a title, or a sentence-initial capitalised noun ("Prosecutor David Moore")."""
     initial = token.is_sent_start and token.tag_ == "NNP" and not token.ent_type_
     return (
-        token.pos_ == "NOUN" or title_word(token) or initial or token.text.rstrip(".") in _ROLE_ABBREVIATIONS
+        token.pos_ == "NOUN" or title_word(token) or initial or token.text.rstrip(".") in ROLE_ABBREVIATIONS
     )
 
 

@@ -81,7 +81,18 @@ def _actor(cluster: Cluster) -> Actor:
             if form and form.lower() not in seen:
                 seen.add(form.lower())
                 aliases.append(form)
-    role = cluster.roles[0] if cluster.roles else (cluster.titles[0] if cluster.titles else "")
+    role = _written_role(cluster)
     return Actor(
         name=canonical, kind=cluster.kind, role=role, aliases=aliases, mentions=len(cluster.mentions)
     )
+
+
+def _written_role(cluster: Cluster) -> str:
+    """The first role written for the actor; a lone noun ("compatriot", "victim") gives way to the
+    first fuller one ("Borussia Dortmund boss"), which says which one they are."""
+    if not cluster.roles:
+        return cluster.titles[0] if cluster.titles else ""
+    first = cluster.roles[0]
+    if len(first.split()) > 1:
+        return first
+    return next((role for role in cluster.roles[1:] if len(role.split()) > 1), first)

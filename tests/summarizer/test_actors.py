@@ -358,6 +358,37 @@ def test_role_after_a_name_and_its_home_state(analyse: Analyse) -> None:
     assert result.actor("Ann Lowe").role == "chairwoman of the House Energy Committee"
 
 
+def test_role_before_a_name_that_ends_in_a_place(analyse: Analyse) -> None:
+    """ "The de facto prime minister in Gaza, Omar Nasser, ...": the parser hangs the name on the
+    place that ends the role."""
+    result = analyse(
+        "Talks resumed in Cairo on Monday. The de facto Hamas prime minister in Gaza, Omar Nasser, issued "
+        "a statement from hiding. Tourists in Paris, John Hale and Mary Jones, said they were stranded."
+    )
+    assert result.actor("Omar Nasser").role == "de facto Hamas prime minister in Gaza"
+    assert result.actor("John Hale").role == ""
+
+
+def test_a_fuller_role_is_preferred_to_a_lone_noun(analyse: Analyse) -> None:
+    """ "compatriot Jonas Weber" first, "Hamburg coach Jonas Weber" later: the role that says which one."""
+    result = analyse(
+        "Felix Brandt has backed compatriot Jonas Weber to succeed in England. Hamburg coach Jonas Weber "
+        "announced this week that he would leave the club in the summer."
+    )
+    assert result.actor("Jonas Weber").role == "Hamburg coach"
+
+
+def test_family_members_sharing_a_surname_stay_apart(analyse: Analyse) -> None:
+    """Both "Frank Jordan" and "Louis Jordan" are also called "Jordan"; that makes them no one person."""
+    result = analyse(
+        "The last time Frank Jordan spoke with his son, Louis Jordan was fishing off the coast. "
+        '"I was grateful to the people who rescued me," Jordan told CNN. Frank Jordan told reporters that '
+        "he had worried about his son. Jordan said the boat had capsized three times."
+    )
+    names = [a.name for a in result.index.actors if a.kind == "person"]
+    assert "Frank Jordan" in names and "Louis Jordan" in names
+
+
 def test_a_short_relative_clause_is_part_of_the_role(analyse: Analyse) -> None:
     result = analyse(
         'The boy was pulled from the rubble after three days. "He survived by sheer willpower," said '
@@ -397,3 +428,19 @@ def test_a_short_first_name_is_the_same_person(analyse: Analyse) -> None:
     names = {a.name for a in result.index.actors}
     assert "Andy Luger" not in names and "Andrew M. Luger" in names
     assert {"Mark Hale", "Maria Hale"} <= names
+
+
+def test_a_role_abbreviation_after_a_name_is_the_role(analyse: Analyse) -> None:
+    result = analyse(
+        "The prosecutor was overruled last week. Eleanor Laws QC recommended a trial of the facts. Sarah "
+        "Long MP visited the school on Friday."
+    )
+    assert (result.actor("Eleanor Laws").kind, result.actor("Eleanor Laws").role) == ("person", "QC")
+    assert result.actor("Sarah Long").role == "MP"
+
+
+def test_a_party_before_a_plural_role_stays_a_party(analyse: Analyse) -> None:
+    result = analyse(
+        "The SNP said it would not work with the Tories. SNP MPs at Westminster voted against the bill."
+    )
+    assert (result.actor("SNP").kind, result.actor("SNP").role) == ("organization", "")

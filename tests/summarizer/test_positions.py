@@ -493,3 +493,50 @@ def test_a_statement_with_no_author_is_the_organisation_speaking(analyse: Analys
     )
     quote = next(p for p in result.positions if p.kind == "direct")
     assert quote.actor == "the European Space Agency" or quote.actor == "European Space Agency"
+
+
+def test_a_definite_description_of_a_person_is_the_named_speaker_before(analyse: Analyse) -> None:
+    """ "'I thought I lost you,' the relieved father said": the description names no one itself, so
+    it is the person who has just been speaking; an indefinite one ("a police officer") is someone new."""
+    result = analyse(
+        'Frank Jordan told reporters his son had been missing for two months. "I thought I lost you," '
+        'the relieved father said on Friday. "I am innocent," Mary Hale said. A police officer said '
+        "the suspect had been armed."
+    )
+    speakers = {p.text: p.actor for p in result.positions}
+    assert speakers["I thought I lost you"] == "Frank Jordan"
+    assert speakers["the suspect had been armed"] == "a police officer"
+
+
+def test_a_description_of_the_other_gender_is_not_the_speaker_before(analyse: Analyse) -> None:
+    result = analyse(
+        '"We will appeal," Mark Ellis said after the hearing. "He never came home that night," the '
+        "grieving mother said."
+    )
+    speakers = {p.text: p.actor for p in result.positions}
+    assert speakers["He never came home that night"] == "grieving mother"
+
+
+def test_an_outlet_reporting_a_statement_is_its_via(analyse: Analyse) -> None:
+    """ "The EU has warned Israel that ..., German news agency DPA reports": the EU states it, the
+    agency carries it - one position, as with "according to"."""
+    result = analyse(
+        "The EU has also warned Israel that the offensive was tarnishing its image, German news agency DPA "
+        'reports. "We have every right to defend our citizens," the president told the delegation, AFP '
+        "reports. The Daily Record reports that Senator Ann Cole says she will vote against the bill."
+    )
+    assert [(p.actor, p.text, p.via) for p in result.positions] == [
+        ("EU", "the offensive was tarnishing its image", "DPA"),
+        ("the president", "We have every right to defend our citizens", "AFP"),
+        ("Ann Cole", "she will vote against the bill", "Daily Record"),
+    ]
+
+
+def test_a_short_quoted_phrase_inside_a_sentence_is_no_quote(analyse: Analyse) -> None:
+    result = analyse(
+        'Egypt has proposed a truce that would include talks between Israel and "Palestinian factions," '
+        'news wires report. "Yes, sir," Kenneth Hale said when the judge asked him.'
+    )
+    assert [(p.actor, p.kind, p.text) for p in result.positions if p.kind == "direct"] == [
+        ("Kenneth Hale", "direct", "Yes, sir")
+    ]

@@ -149,3 +149,67 @@ def test_a_speaker_introduced_by_called_is_the_name(analyse: Analyse) -> None:
         "Omar Haddad, said thousands of fighters were waiting to advance."
     )
     assert ("Omar Haddad", "thousands of fighters were waiting to advance") in said(result)
+
+
+def test_a_speakers_own_belief_inside_their_statement_is_one_position(analyse: Analyse) -> None:
+    """ "X said it feared ...", "she said she was confident ...", "he says he intends ...": the
+    belief is what the speaker says, not a second statement of the same words."""
+    result = analyse(
+        "The Federation of Small Firms said it feared the new rules would leave employers out of pocket. "
+        "Ms Carter said she was confident that families would see the benefit within a year. The mayor "
+        "says he intends to scrap the congestion charge next spring."
+    )
+    assert [(p.cue, p.text) for p in result.positions] == [
+        ("said", "it feared the new rules would leave employers out of pocket"),
+        ("said", "she was confident that families would see the benefit within a year"),
+        ("says", "he intends to scrap the congestion charge next spring"),
+    ]
+
+
+def test_someone_elses_statement_inside_a_statement_stays(analyse: Analyse) -> None:
+    result = analyse(
+        "Mr Hale said the minister had told him the scheme would be scrapped by the autumn. Ms Gray said "
+        "officials had warned that the bridge was unsafe."
+    )
+    assert said(result) >= {
+        ("the minister", "the scheme would be scrapped by the autumn"),
+        ("officials", "the bridge was unsafe"),
+    }
+
+
+def test_the_one_told_is_not_a_speaker(analyse: Analyse) -> None:
+    """ "after he was told he would face no action": a passive "told" names the listener."""
+    result = analyse(
+        "Councillor Tom Reeve criticised the length of the inquiry after he was told he would face no "
+        "further action. The players were informed that the match had been postponed."
+    )
+    assert not [p for p in result.positions if "no further action" in p.text or "postponed" in p.text]
+
+
+def test_a_person_suggesting_or_revealing_a_clause_states_it(analyse: Analyse) -> None:
+    """ "suggest", "reveal" need a document or outlet as subject ("the figures suggest a rise"),
+    unless a person says a whole clause with them."""
+    result = analyse(
+        "Anna Berg, the head of the relief agency, condemned the shelling and suggested the army knew the "
+        "building was a school. Coach Tom Weller has revealed he will leave the club in May. The cat "
+        "showed that it was hungry."
+    )
+    assert said(result) >= {
+        ("Anna Berg", "the army knew the building was a school"),
+        ("Tom Weller", "he will leave the club in May"),
+    }
+    assert not [p for p in result.positions if "hungry" in p.text]
+
+
+def test_an_according_to_phrase_is_the_via_not_the_content(analyse: Analyse) -> None:
+    result = analyse(
+        "Kristina Karo, a model, lives in Los Angeles. She also claims the theft of her pet 25 years ago "
+        "has prevented her from pursuing her dream, according to TMZ."
+    )
+    assert [(p.actor, p.text, p.via) for p in result.positions] == [
+        (
+            "Kristina Karo",
+            "the theft of her pet 25 years ago has prevented her from pursuing her dream",
+            "TMZ",
+        )
+    ]
