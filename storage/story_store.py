@@ -70,6 +70,9 @@ class StorySql(SqlBase):
         self, guild_id: int | None, brief_id: int, signature: StorySignature, story_id: int | None, title: str
     ) -> StoryJoin:
         async with self._transaction() as tx:
+            known = await self._joined(tx, brief_id)
+            if known is not None:  # joined before (a retry): nothing changes
+                return known
             return await self._join(tx, guild_key(guild_id), brief_id, signature, story_id, title)
 
     async def join_best_story(
@@ -96,7 +99,7 @@ class StorySql(SqlBase):
                 tx, guild, signature.keys, signature.ref.published, window, per_key, limit
             )
             story_id = await choose(found)
-            return await self._join(tx, guild, brief_id, signature, story_id, title, checked=True)
+            return await self._join(tx, guild, brief_id, signature, story_id, title)
 
     async def _candidates(
         self,
@@ -139,13 +142,8 @@ class StorySql(SqlBase):
         signature: StorySignature,
         story_id: int | None,
         title: str,
-        *,
-        checked: bool = False,
     ) -> StoryJoin:
-        """`checked`: the caller has already found the brief in no story, in this transaction."""
-        known = None if checked else await self._joined(tx, brief_id)
-        if known is not None:  # joined before (a retry): nothing changes
-            return known
+        """Add a brief found in no story, in this transaction, to `story_id` or a new story."""
         now = self.dialect.time_param(utc_now())
         row = None
         if story_id is not None:
