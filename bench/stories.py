@@ -231,10 +231,20 @@ def orders(items: list[Item], seeds: Sequence[int]) -> list[list[Item]]:
 
 def ours_grouping(params: GroupingParams) -> Callable[[list[Item]], list[int]]:
     def run(order: list[Item]) -> list[int]:
-        grouper = StoryGrouper(InMemoryStoryIndex(), params)
-        return [grouper.add(item.signature).story_id for item in order]
+        return group(StoryGrouper(InMemoryStoryIndex(), params), [item.signature for item in order])
 
     return run
+
+
+def group(grouper: StoryGrouper, signatures: Sequence[StorySignature]) -> list[int]:
+    """Each brief's story once all are placed (a brief that moved with a later one is where it went)."""
+    story_of: list[int] = []
+    for brief_id, signature in enumerate(signatures):
+        placement = grouper.add(signature, brief_id)
+        story_of.append(placement.story_id)
+        for moved in placement.moved:
+            story_of[moved] = placement.story_id
+    return story_of
 
 
 def tfidf_grouping(vectorizer: TfidfVectorizer, threshold: float) -> Callable[[list[Item]], list[int]]:
@@ -290,14 +300,14 @@ def fit_params(dev: list[Item], seeds: Sequence[int], regularisation: float) -> 
     for order in orders(dev, seeds):
         index = InMemoryStoryIndex()
         story_of: dict[str, StoryProfile] = {}
-        for item in order:
+        for brief_id, item in enumerate(order):
             p = GroupingParams()
             for profile in index.candidates(item.signature.keys, None, p.window, p.per_key, p.max_candidates):
                 features.append(match_features(item.signature, profile))
                 labels.append(int(story_of.get(item.gold) is profile))
             profile = story_of.get(item.gold) or index.new_story()
             story_of[item.gold] = profile
-            profile.absorb(item.signature)
+            profile.absorb(item.signature, brief_id)
             index.save(profile, item.signature.keys)
     model = LogisticRegression(C=regularisation, max_iter=1000).fit(np.array(features), np.array(labels))
     return GroupingParams(weights=tuple(float(w) for w in model.coef_[0]), bias=float(model.intercept_[0]))
@@ -380,7 +390,7 @@ def join_cost(items: list[Item], params: GroupingParams) -> list[dict[str, Any]]
         tracemalloc.start()
         index = InMemoryStoryIndex()
         drawn = rng.choice(len(vocabulary), size=(size, 6), p=weights)
-        for row in drawn:
+        for brief_id, row in enumerate(drawn):
             profile = index.new_story()
             keys = [vocabulary[k] for k in row]
             vector = rng.standard_normal(dim).astype(np.float32)
@@ -392,7 +402,7 @@ def join_cost(items: list[Item], params: GroupingParams) -> list[dict[str, Any]]
                 dates=frozenset({f"y:{rng.integers(2000, 2025)}"}),
                 numbers=frozenset({str(rng.integers(3, 500))}),
             )
-            profile.absorb(fake)
+            profile.absorb(fake, brief_id)
             index.save(profile, fake.keys)
         _, peak = tracemalloc.get_traced_memory()
         tracemalloc.stop()
@@ -400,8 +410,8 @@ def join_cost(items: list[Item], params: GroupingParams) -> list[dict[str, Any]]
         probe = [items[int(k)] for k in rng.integers(0, len(items), size=SCALE_JOINS)]
         candidates = []
         started = time.perf_counter()
-        for item in probe:
-            candidates.append(grouper.add(item.signature).candidates)
+        for brief_id, item in enumerate(probe, start=size):
+            candidates.append(grouper.add(item.signature, brief_id).candidates)
         per_join = (time.perf_counter() - started) / SCALE_JOINS * 1000
         rows.append(
             {
@@ -421,10 +431,10 @@ def digest_cost(items: list[Item], engine: Engine) -> dict[str, Any]:
     stories (what a scheduled digest does). The 50 are MERGED_SAMPLE real stories from the grouping of
     all articles, each entered DIGEST_STORIES / MERGED_SAMPLE times: merging all of them would only
     repeat the per-story measurement."""
-    grouper = StoryGrouper(InMemoryStoryIndex())
     members: dict[int, list[Briefing]] = {}
-    for item in items:
-        members.setdefault(grouper.add(item.signature).story_id, []).append(item.briefing)
+    grouped = group(StoryGrouper(InMemoryStoryIndex()), [i.signature for i in items])
+    for item, story_id in zip(items, grouped, strict=True):
+        members.setdefault(story_id, []).append(item.briefing)
     sample = sorted(members.values(), key=len, reverse=True)[:MERGED_SAMPLE]
     started = time.perf_counter()
     merged = [merge_story(briefs, engine.encoder, max_sentences=3) for briefs in sample]

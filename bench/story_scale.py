@@ -38,7 +38,7 @@ from storage import NewBrief, PostgresStore, SqliteStore, Store
 from storage.base import StoryChooser
 from summarizer.digest import rank_stories
 from summarizer.models import Article, Briefing, Summary, SummarySentence
-from summarizer.stories import InMemoryStoryIndex, StoryGrouper, StoryProfile
+from summarizer.stories import InMemoryStoryIndex, Plan, StoryGrouper, StoryProfile
 from summarizer.story_merge import OutletStatement, Story, StoryActor, StoryFact
 from summarizer.story_signature import ArticleRef, StorySignature
 
@@ -136,7 +136,7 @@ async def time_joins(
             brief_id,
             signature,
             "",
-            chooser(grouper, signature, candidates),
+            chooser(grouper, signature, brief_id, candidates),
             window=p.window,
             per_key=p.per_key,
             limit=p.max_candidates,
@@ -156,13 +156,14 @@ async def time_joins(
     }
 
 
-def chooser(grouper: StoryGrouper, signature: StorySignature, considered: list[int]) -> StoryChooser:
+def chooser(
+    grouper: StoryGrouper, signature: StorySignature, brief_id: int, considered: list[int]
+) -> StoryChooser:
     """The service's choice among the candidates the store read (their number noted)."""
 
-    async def choose(found: list[StoryProfile]) -> int | None:
+    async def choose(found: list[StoryProfile]) -> Plan:
         considered.append(len(found))
-        best, probability = grouper.choose(signature, found)
-        return best.story_id if best is not None and probability >= grouper.params.threshold else None
+        return grouper.plan(signature, brief_id, found)
 
     return choose
 

@@ -24,7 +24,7 @@ from storage import Store
 from storage.records import DigestSchedule
 from summarizer.digest import Digest, rank_stories
 from summarizer.errors import BriefError
-from summarizer.stories import InMemoryStoryIndex, StoryGrouper, StoryProfile
+from summarizer.stories import InMemoryStoryIndex, Plan, StoryGrouper, StoryProfile
 from summarizer.story_merge import Story
 from summarizer.story_signature import StorySignature, article_ref
 
@@ -70,7 +70,7 @@ class StoryService:
         self._store = store
         self._pool = pool
         self._queue = queue
-        # Only `choose` is used: the candidates come from the store's own (async) index, StorySql.
+        # Only `plan` is used: the candidates come from the store's own (async) index, StorySql.
         self._grouper = StoryGrouper(InMemoryStoryIndex())
         self.clock = Clock(settings.digest_clock_start)
 
@@ -107,12 +107,12 @@ class StoryService:
         if signature is None:
             signature = await self._pool.run(signature_task, stored.briefing)
         p = self._grouper.params
-        chosen: list[tuple[float, int]] = []  # (probability, candidates), for the log
+        chosen: list[tuple[Plan, int]] = []  # with the number of candidates, for the log
 
-        async def choose(found: list[StoryProfile]) -> int | None:
-            best, probability = await asyncio.to_thread(self._grouper.choose, signature, found)
-            chosen.append((probability, len(found)))
-            return best.story_id if best is not None and probability >= p.threshold else None
+        async def choose(found: list[StoryProfile]) -> Plan:
+            plan = await asyncio.to_thread(self._grouper.plan, signature, stored.id, found)
+            chosen.append((plan, len(found)))
+            return plan
 
         # The store reads the candidates, calls `choose` and writes in one transaction, serialised per
         # guild across processes (bots and workers of the distributed mode join concurrently).
@@ -126,14 +126,15 @@ class StoryService:
             per_key=p.per_key,
             limit=p.max_candidates,
         )
-        probability, considered = chosen[-1] if chosen else (1.0, 0)  # none: it had joined before
+        plan, considered = chosen[-1] if chosen else (Plan(joined.story_id, 1.0), 0)  # none: joined before
         log.info(
-            "Brief #%d %s story #%d (p=%.2f over %d candidates).",
+            "Brief #%d %s story #%d (p=%.2f over %d candidates; %d earlier briefs moved with it).",
             stored.id,
             "started" if joined.new else "joined",
             joined.story_id,
-            probability,
+            plan.probability,
             considered,
+            len(plan.moves),
         )
         return joined.story_id
 

@@ -28,11 +28,12 @@ from storage.records import (
     Subscription,
 )
 from summarizer.models import Answer, Briefing
-from summarizer.stories import StoryProfile
+from summarizer.stories import Plan, StoryProfile
 from summarizer.story_signature import StorySignature
 
-# Given a brief's candidate stories, the story it joins (None: a new one).
-StoryChooser = Callable[[list[StoryProfile]], Awaitable[int | None]]
+# Given a brief's candidate stories, the story it joins (None: a new one) and the recent members of
+# other candidates that move to that story with it.
+StoryChooser = Callable[[list[StoryProfile]], Awaitable[Plan]]
 
 
 class Store(ABC):
@@ -251,7 +252,8 @@ class Store(ABC):
         per_key: int,
         limit: int,
     ) -> StoryJoin:
-        """`join_story` to the story `choose` picks among the candidates (as `story_candidates`), the
+        """`join_story` to the story `choose` plans among the candidates (as `story_candidates`), and
+        the planned members of other candidates moved there too (a story left empty is deleted); the
         reading, choosing and writing serialised per guild across processes: two briefs of one event
         joining at the same moment end in one story. A brief already in a story stays, unchosen."""
 

@@ -22,7 +22,7 @@ from storage.records import DigestSchedule, StoredBrief, StoryJoin
 from storage.sql import Tx
 from storage.sql_base import SqlBase
 from storage.story_codec import pack_profile, unpack_profile
-from summarizer.stories import StoryProfile
+from summarizer.stories import Move, StoryProfile
 from summarizer.story_signature import StorySignature
 
 _VISIBLE = "(b.private = FALSE OR b.user_id = ?)"
@@ -98,8 +98,11 @@ class StorySql(SqlBase):
             found = await self._candidates(
                 tx, guild, signature.keys, signature.ref.published, window, per_key, limit
             )
-            story_id = await choose(found)
-            return await self._join(tx, guild, brief_id, signature, story_id, title)
+            plan = await choose(found)
+            joined = await self._join(tx, guild, brief_id, signature, plan.story_id, title)
+            for move in plan.moves:
+                joined = await self._move(tx, guild, move, joined)
+            return joined
 
     async def _candidates(
         self,
@@ -162,34 +165,78 @@ class StorySql(SqlBase):
             profile, new = StoryProfile(created["id"]), True
         else:
             profile, new = unpack_profile(row["id"], bytes(row["profile"])), False
-        profile.absorb(signature)
+        profile.absorb(signature, brief_id)
+        await self._save_profile(tx, profile, title=title, updated_at=now)
+        await self._index_keys(tx, guild, profile.story_id, signature.keys, now)
+        await tx.execute(
+            "INSERT INTO story_briefs (brief_id, story_id) VALUES (?, ?)", (brief_id, profile.story_id)
+        )
+        return StoryJoin(profile.story_id, new, profile.size)
+
+    async def _move(self, tx: Tx, guild: int, move: Move, joined: StoryJoin) -> StoryJoin:
+        """Move a recent member of another story to the story just joined, in this transaction; the
+        source story, when left empty, is deleted. Only the joined story counts as updated now."""
+        now = self.dialect.time_param(utc_now())
+        profiles = {}
+        for story_id in (move.source, joined.story_id):
+            row = await tx.fetchone(
+                f"SELECT id, profile FROM stories WHERE id = ? AND guild_id = ?{self.dialect.lock_rows}",
+                (story_id, guild),
+            )
+            if row is None:
+                raise RuntimeError(f"Story #{story_id} vanished while its guild's joins were serialised")
+            profiles[story_id] = unpack_profile(row["id"], bytes(row["profile"]))
+        source, target = profiles[move.source], profiles[joined.story_id]
+        member = move.member
+        source.release(member)
+        target.absorb(member.signature, member.brief_id)
+        await self._save_profile(tx, target, title="", updated_at=now)
+        await self._index_keys(tx, guild, target.story_id, member.signature.keys, now)
+        await tx.execute(
+            "UPDATE story_briefs SET story_id = ? WHERE brief_id = ?", (target.story_id, member.brief_id)
+        )
+        keys, values = self.dialect.in_list("key", sorted(set(member.signature.keys)))
+        await tx.execute(
+            f"UPDATE story_keys SET count = count - 1 WHERE story_id = ? AND {keys}",
+            (source.story_id, values),
+        )
+        await tx.execute("DELETE FROM story_keys WHERE story_id = ? AND count <= 0", (source.story_id,))
+        if source.size:
+            await self._save_profile(tx, source, title="", updated_at=None)
+        else:
+            await tx.execute("DELETE FROM stories WHERE id = ?", (source.story_id,))
+        return StoryJoin(target.story_id, joined.new, target.size)
+
+    async def _save_profile(self, tx: Tx, profile: StoryProfile, *, title: str, updated_at: Any) -> None:
+        """Write a profile back; `updated_at` None keeps the story's place among the recently updated,
+        and `title` only names a story that has none yet."""
         first, last = profile.first_published, profile.last_published
         await tx.execute(
-            "UPDATE stories SET size = ?, first_published = ?, last_published = ?, updated_at = ?, "
-            "profile = ?, title = CASE WHEN title = '' THEN ? ELSE title END WHERE id = ?",
+            "UPDATE stories SET size = ?, first_published = ?, last_published = ?, "
+            "updated_at = COALESCE(?, updated_at), profile = ?, "
+            "title = CASE WHEN title = '' THEN ? ELSE title END WHERE id = ?",
             (
                 profile.size,
                 None if first is None else self.dialect.time_param(first),
                 None if last is None else self.dialect.time_param(last),
-                now,
+                updated_at,
                 pack_profile(profile),
                 title,
                 profile.story_id,
             ),
         )
-        # The story is now the most recently updated one under every key it has, as in memory.
-        await tx.execute("UPDATE story_keys SET updated_at = ? WHERE story_id = ?", (now, profile.story_id))
+
+    async def _index_keys(self, tx: Tx, guild: int, story_id: int, keys: Sequence[str], now: Any) -> None:
+        """Count a brief's keys for the story, which becomes the most recently updated one under every
+        key it has, as in memory."""
+        await tx.execute("UPDATE story_keys SET updated_at = ? WHERE story_id = ?", (now, story_id))
         await tx.insert_rows(  # one statement, not one per key
             "story_keys",
             ("guild_id bigint", "key text", "story_id bigint", "count integer", "updated_at timestamptz"),
-            [(guild, key, profile.story_id, 1, now) for key in sorted(set(signature.keys))],
+            [(guild, key, story_id, 1, now) for key in sorted(set(keys))],
             "ON CONFLICT (guild_id, key, story_id) DO UPDATE SET count = story_keys.count + 1, "
             "updated_at = excluded.updated_at",
         )
-        await tx.execute(
-            "INSERT INTO story_briefs (brief_id, story_id) VALUES (?, ?)", (brief_id, profile.story_id)
-        )
-        return StoryJoin(profile.story_id, new, profile.size)
 
     # --- reading stories ------------------------------------------------------------------------
 

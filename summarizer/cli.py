@@ -127,7 +127,8 @@ def run_digest(args: argparse.Namespace, config: EngineConfig, stdout: TextIO = 
     loaded = [_load_one(spec, config, None) for spec in args.inputs]
     engine = _engine(config) if any(isinstance(item, tuple) for item in loaded) else None
     grouper = StoryGrouper(InMemoryStoryIndex())
-    stories: dict[int, list[Briefing]] = {}
+    briefings: list[Briefing] = []
+    story_of: list[int] = []  # per briefing (a later brief may take an earlier one to its story)
     failures = 0
     for spec, item in zip(args.inputs, loaded, strict=True):
         try:
@@ -139,8 +140,14 @@ def run_digest(args: argparse.Namespace, config: EngineConfig, stdout: TextIO = 
             failures += 1
             print(f"error: {spec}: {err}", file=sys.stderr, flush=True)
             continue
-        placement = grouper.add(signature_of(briefing, engine.encoder))
-        stories.setdefault(placement.story_id, []).append(briefing)
+        placement = grouper.add(signature_of(briefing, engine.encoder), len(briefings))
+        briefings.append(briefing)
+        story_of.append(placement.story_id)
+        for moved in placement.moved:
+            story_of[moved] = placement.story_id
+    stories: dict[int, list[Briefing]] = {}
+    for briefing, story_id in zip(briefings, story_of, strict=True):
+        stories.setdefault(story_id, []).append(briefing)
     if engine is None:  # no input could be read (each one's error is on stderr): an empty digest
         digest = rank_stories([], topics=args.topic, limit=args.limit)
     else:

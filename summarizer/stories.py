@@ -20,7 +20,7 @@ from __future__ import annotations
 import json
 import math
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, Protocol
@@ -38,6 +38,17 @@ DEFAULT_WINDOW = timedelta(days=4)  # a story's articles are published within da
 CANDIDATES_PER_KEY = 32  # the most recently updated stories per key: bounds the work for common keys
 MAX_CANDIDATES = 128
 TYPICAL_YEAR_SHARE = 0.25
+RECENT_MEMBERS = 8  # the latest members a story keeps whole, so a later brief can take them over
+REVISIT_STORIES = 5  # the runner-up candidates whose recent members a placement re-checks
+REVISIT_MARGIN = 0.1  # how much better a member must fit the new brief's story to move there
+
+
+@dataclass(frozen=True, slots=True)
+class Member:
+    """A brief in a story, kept whole while it is one of the story's latest: it may still move."""
+
+    brief_id: int
+    signature: StorySignature
 
 
 @dataclass(slots=True)
@@ -52,6 +63,7 @@ class StoryProfile:
     number_counts: dict[str, int] = field(default_factory=dict)
     first_published: datetime | None = None
     last_published: datetime | None = None
+    recent: list[Member] = field(default_factory=list)  # the latest RECENT_MEMBERS, oldest first
 
     def centroid(self) -> np.ndarray:
         assert self.vector_sum is not None, "an empty story has no centroid"
@@ -61,7 +73,18 @@ class StoryProfile:
         """The fraction of this story's articles that name `key`."""
         return self.key_counts.get(key, 0) / max(self.size, 1)
 
-    def absorb(self, signature: StorySignature) -> None:
+    def copy(self) -> StoryProfile:
+        """A profile to try a change on (the vector sum is never changed in place, so it is shared)."""
+        return replace(
+            self,
+            key_counts=dict(self.key_counts),
+            date_counts=dict(self.date_counts),
+            number_counts=dict(self.number_counts),
+            recent=list(self.recent),
+        )
+
+    def absorb(self, signature: StorySignature, brief_id: int) -> None:
+        self.recent = [*self.recent, Member(brief_id, signature)][-RECENT_MEMBERS:]
         self.size += 1
         vector = signature.vector.astype(np.float64)
         self.vector_sum = vector.copy() if self.vector_sum is None else self.vector_sum + vector
@@ -75,6 +98,24 @@ class StoryProfile:
         if when is not None:
             self.first_published = min(filter(None, (self.first_published, when)))
             self.last_published = max(filter(None, (self.last_published, when)))
+
+    def release(self, member: Member) -> None:
+        """Take a recent member out again (it moves to another story). The publication span stays as
+        it was: the window may be a little wider than the remaining articles need, never narrower."""
+        self.recent = [m for m in self.recent if m.brief_id != member.brief_id]
+        self.size -= 1
+        signature = member.signature
+        assert self.vector_sum is not None, "only a member of this story can leave it"
+        self.vector_sum = self.vector_sum - signature.vector.astype(np.float64)
+        for counts, values in (
+            (self.key_counts, signature.keys),
+            (self.date_counts, signature.dates),
+            (self.number_counts, signature.numbers),
+        ):
+            for value in values:
+                counts[value] -= 1
+                if not counts[value]:
+                    del counts[value]
 
     def within(self, when: datetime | None, window: timedelta) -> bool:
         """Could a brief published `when` belong here? Unknown times never rule a story out."""
@@ -103,6 +144,11 @@ class StoryIndex(Protocol):
         """Persist a profile after a brief joined it; `keys` are that brief's keys (to index)."""
         ...
 
+    def release(self, profile: StoryProfile, member: Member) -> None:
+        """Persist a profile after `member` left it: its keys no longer in the story are unindexed, and
+        a story left empty is gone."""
+        ...
+
 
 class InMemoryStoryIndex:
     """A `StoryIndex` in dicts: postings per key in last-update order (insertion order of a dict)."""
@@ -110,6 +156,7 @@ class InMemoryStoryIndex:
     def __init__(self) -> None:
         self.profiles: dict[int, StoryProfile] = {}
         self._postings: dict[str, dict[int, None]] = {}
+        self._last_id = 0
 
     def __len__(self) -> int:
         return len(self.profiles)
@@ -133,7 +180,8 @@ class InMemoryStoryIndex:
         return list(found.values())[:limit]
 
     def new_story(self) -> StoryProfile:
-        profile = StoryProfile(story_id=len(self.profiles) + 1)
+        self._last_id += 1
+        profile = StoryProfile(story_id=self._last_id)
         self.profiles[profile.story_id] = profile
         return profile
 
@@ -143,6 +191,13 @@ class InMemoryStoryIndex:
             posting = self._postings.setdefault(key, {})
             posting.pop(profile.story_id, None)  # move to the most recent end
             posting[profile.story_id] = None
+
+    def release(self, profile: StoryProfile, member: Member) -> None:
+        for key in member.signature.keys:
+            if key not in profile.key_counts:
+                self._postings.get(key, {}).pop(profile.story_id, None)
+        if not profile.size:
+            del self.profiles[profile.story_id]
 
 
 def load_model(path: Path = MODEL_PATH) -> dict[str, Any]:
@@ -171,55 +226,111 @@ class GroupingParams:
 
 
 @dataclass(frozen=True, slots=True)
+class Move:
+    """A recent member of story `source` that fits the story of the brief being placed better: it
+    follows that brief."""
+
+    member: Member
+    source: int
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    """What placing one brief changes: the story it joins (None: it starts one), the match probability,
+    and the members of other stories that move to its story."""
+
+    story_id: int | None
+    probability: float
+    moves: tuple[Move, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class Placement:
-    """Where a brief went: its story, whether that story is new, and the match probability."""
+    """Where a brief went: its story, whether that story is new, the match probability, the candidates
+    scored, and the briefs of other stories that moved to its story with it."""
 
     story_id: int
     new: bool
     probability: float
     candidates: int
+    moved: tuple[int, ...] = ()
 
 
 class StoryGrouper:
-    """Places briefs into stories one at a time against a `StoryIndex`."""
+    """Places briefs into stories one at a time against a `StoryIndex`.
+
+    A join is online, but not final at once: the first report of one event can land in the story of
+    another event of the same kind (a first article that names little beyond the subject), and the
+    reports that follow would go where it went. So each placement also re-checks the recent members of
+    the runner-up candidate stories: a member that fits the placed brief's story (with the brief in it)
+    clearly better than its own story (without it) moves there. The work stays bounded: at most
+    REVISIT_STORIES stories of RECENT_MEMBERS members each, all already loaded as candidates.
+    """
 
     def __init__(self, index: StoryIndex, params: GroupingParams | None = None) -> None:
         self.index = index
         self.params = params or GroupingParams()
         self._weights = np.asarray(self.params.weights, dtype=np.float64)
 
-    def best_match(self, signature: StorySignature) -> tuple[StoryProfile | None, float, int]:
-        """The most probable candidate story and its probability (None, 0 when there is none)."""
-        p = self.params
-        found = self.index.candidates(
-            signature.keys, signature.ref.published, p.window, p.per_key, p.max_candidates
-        )
-        best, probability = self.choose(signature, found)
-        return best, probability, len(found)
-
-    def choose(
-        self, signature: StorySignature, candidates: Iterable[StoryProfile]
-    ) -> tuple[StoryProfile | None, float]:
-        """The best of candidates fetched elsewhere (an async store): join it when the probability
-        reaches `params.threshold`, else start a story."""
-        best, best_probability = None, 0.0
-        for profile in candidates:
-            probability = self.probability(signature, profile)
-            if probability > best_probability:
-                best, best_probability = profile, probability
-        return best, best_probability
-
     def probability(self, signature: StorySignature, profile: StoryProfile) -> float:
         z = self.params.bias + float(self._weights @ match_features(signature, profile))
         return 1.0 / (1.0 + math.exp(-z))
 
-    def add(self, signature: StorySignature) -> Placement:
-        best, probability, considered = self.best_match(signature)
-        new = best is None or probability < self.params.threshold
-        profile = self.index.new_story() if new or best is None else best
-        profile.absorb(signature)
-        self.index.save(profile, signature.keys)
-        return Placement(profile.story_id, new, round(probability, 4), considered)
+    def plan(self, signature: StorySignature, brief_id: int, candidates: Sequence[StoryProfile]) -> Plan:
+        """Where brief `brief_id` goes among candidates fetched elsewhere (an async store): the most
+        probable story when the probability reaches `params.threshold`, else a new story; and which
+        recent members of the runner-ups follow it. The candidates are not changed."""
+        scored = [(self.probability(signature, profile), profile) for profile in candidates]
+        ranked = sorted(scored, key=lambda pair: -pair[0])  # stable: the first of equals stays first
+        probability, best = ranked[0] if ranked else (0.0, None)
+        joins = best is not None and probability >= self.params.threshold
+        target = best.copy() if best is not None and joins else StoryProfile(0)
+        target.absorb(signature, brief_id)
+        moves: list[Move] = []
+        for _, other in ranked[:REVISIT_STORIES]:
+            if joins and other is best:
+                continue
+            source = other.copy()
+            for member in list(source.recent):
+                if self._fits_better(member, source, target):
+                    source.release(member)
+                    target.absorb(member.signature, member.brief_id)
+                    moves.append(Move(member, source.story_id))
+        return Plan(best.story_id if best is not None and joins else None, probability, tuple(moves))
+
+    def _fits_better(self, member: Member, source: StoryProfile, target: StoryProfile) -> bool:
+        """Would `member` join `target` if it came now, and clearly rather than its own story without
+        it? A member alone in its story had joined nothing then: it needs the margin over the threshold."""
+        moving = self.probability(member.signature, target)
+        if moving < self.params.threshold:
+            return False
+        staying = self.params.threshold
+        if source.size > 1:
+            rest = source.copy()
+            rest.release(member)
+            staying = self.probability(member.signature, rest)
+        return moving > staying + REVISIT_MARGIN
+
+    def add(self, signature: StorySignature, brief_id: int) -> Placement:
+        """Place a brief with the candidates of this grouper's own index, and apply the plan to it."""
+        p = self.params
+        found = self.index.candidates(
+            signature.keys, signature.ref.published, p.window, p.per_key, p.max_candidates
+        )
+        plan = self.plan(signature, brief_id, found)
+        by_id = {profile.story_id: profile for profile in found}
+        target = self.index.new_story() if plan.story_id is None else by_id[plan.story_id]
+        target.absorb(signature, brief_id)
+        self.index.save(target, signature.keys)
+        for move in plan.moves:
+            source = by_id[move.source]
+            source.release(move.member)
+            self.index.release(source, move.member)
+            target.absorb(move.member.signature, move.member.brief_id)
+            self.index.save(target, move.member.signature.keys)
+        moved = tuple(move.member.brief_id for move in plan.moves)
+        new = plan.story_id is None
+        return Placement(target.story_id, new, round(plan.probability, 4), len(found), moved)
 
 
 def match_features(signature: StorySignature, profile: StoryProfile) -> np.ndarray:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import numpy as np
@@ -12,7 +13,7 @@ from store_builders import GUILD, OTHER_GUILD, USER, Reopen, kremlin_briefing, s
 from storage import PostgresStore, SqliteStore, Store
 from storage.base import StoryChooser
 from storage.records import DigestSchedule
-from summarizer.stories import InMemoryStoryIndex, StoryGrouper, StoryProfile
+from summarizer.stories import InMemoryStoryIndex, Member, Move, Plan, StoryGrouper, StoryProfile
 from summarizer.story_signature import ArticleRef, StorySignature
 
 WINDOW = timedelta(days=4)
@@ -66,21 +67,25 @@ async def test_the_stored_profile_matches_the_in_memory_one(store: Store) -> Non
     memory = StoryGrouper(InMemoryStoryIndex())
     grouper = StoryGrouper(InMemoryStoryIndex())
     for sig in signatures:
-        expected = memory.add(sig)
         brief = await save(store, summit_briefing())
+        expected = memory.add(sig, brief)
         found = await store.story_candidates(
             GUILD, sig.keys, sig.ref.published, WINDOW, per_key=32, limit=128
         )
-        best, probability = grouper.choose(sig, found)
-        join = best.story_id if best and probability >= grouper.params.threshold else None
-        joined = await store.join_story(GUILD, brief, sig, join, sig.ref.title)
+        plan = grouper.plan(sig, brief, found)
+        joined = await store.join_story(GUILD, brief, sig, plan.story_id, sig.ref.title)
         assert joined.new == expected.new
-        assert round(probability, 4) == expected.probability
+        assert round(plan.probability, 4) == expected.probability
     (profile,) = await store.story_candidates(GUILD, ["person:peskov"], DAY, WINDOW, per_key=32, limit=128)
     in_memory = next(p for p in memory.index.profiles.values() if p.size == 2)  # type: ignore[attr-defined]
     assert profile.size == 2 and profile.key_counts == in_memory.key_counts
     assert profile.vector_sum is not None and in_memory.vector_sum is not None
     assert np.array_equal(profile.vector_sum, in_memory.vector_sum)
+    for kept, member in zip(profile.recent, in_memory.recent, strict=True):  # whole, to move them later
+        assert kept.brief_id == member.brief_id and np.array_equal(
+            kept.signature.vector, member.signature.vector
+        )
+        assert replace(kept.signature, vector=member.signature.vector) == member.signature
     assert (profile.first_published, profile.last_published) == (DAY, DAY)
 
 
@@ -113,7 +118,7 @@ async def test_candidates_of_several_keys_come_in_the_in_memory_index_order(stor
         sig = signature(direction, keys, when=when)
         await store.join_story(GUILD, await save(store, summit_briefing()), sig, None, "")
         profile = memory.new_story()
-        profile.absorb(sig)
+        profile.absorb(sig, direction)
         memory.save(profile, sig.keys)
     probe = ["org:kremlin", "person:peskov", "place:moscow", "person:nobody"]
     for limit in (128, 3):
@@ -138,11 +143,10 @@ async def test_two_processes_joining_one_new_event_at_once_start_one_story(
     seen: list[int] = []
 
     def chooser(sig: StorySignature) -> StoryChooser:
-        async def choose(found: list[StoryProfile]) -> int | None:
+        async def choose(found: list[StoryProfile]) -> Plan:
             seen.append(len(found))
             await asyncio.sleep(0.3)
-            best, probability = grouper.choose(sig, found)
-            return best.story_id if best and probability >= grouper.params.threshold else None
+            return grouper.plan(sig, 0, found)
 
         return choose
 
@@ -159,13 +163,64 @@ async def test_two_processes_joining_one_new_event_at_once_start_one_story(
     assert await candidates(second_store, event[0]) == [joined[0].story_id]
 
 
+def planned(plan: Plan) -> StoryChooser:
+    async def choose(found: list[StoryProfile]) -> Plan:
+        return plan
+
+    return choose
+
+
+async def test_a_planned_move_takes_a_member_to_the_joined_story_and_an_emptied_story_away(
+    store: Store,
+) -> None:
+    """As in memory: the member's brief, keys and counts go to the new brief's story; the story it
+    left keeps the rest, and is deleted once nothing is left in it."""
+    a1, b1, b2, b3 = [await save(store, summit_briefing()) for _ in range(4)]
+    sig_a1 = signature(0, ("org:survey", "place:aceh"))
+    sig_b1 = signature(1, ("org:survey", "place:papua"))
+    first = (await store.join_story(GUILD, a1, sig_a1, None, "Aceh quake")).story_id
+    await store.join_story(GUILD, b1, sig_b1, first, "")
+    sig_b2 = signature(1, ("org:survey", "place:papua", "person:governor"))
+    moved = await store.join_best_story(
+        GUILD, b2, sig_b2, "Papua quake", planned(Plan(None, 0.1, (Move(Member(b1, sig_b1), first),))),
+        window=WINDOW, per_key=32, limit=128,
+    )  # fmt: skip
+    assert moved.new and moved.size == 2 and moved.story_id != first
+    assert await store.stories_of_briefs(GUILD, [a1, b1, b2]) == {
+        a1: first,
+        b1: moved.story_id,
+        b2: moved.story_id,
+    }
+    assert await candidates(store, signature(1, ("place:papua",))) == [moved.story_id]
+    assert await candidates(store, signature(1, ("org:survey",))) == [moved.story_id, first]
+    (left,) = [
+        p for p in await store.story_candidates(GUILD, ["place:aceh"], DAY, WINDOW, per_key=32, limit=9)
+    ]
+    assert (left.size, left.key_counts, [m.brief_id for m in left.recent]) == (
+        1,
+        {"org:survey": 1, "place:aceh": 1},
+        [a1],
+    )
+    assert [b.id for b in await store.story_briefs(GUILD, moved.story_id, limit=9)] == [b1, b2]
+
+    sig_b3 = signature(0, ("org:survey", "place:aceh", "person:mayor"))
+    last = await store.join_best_story(
+        GUILD, b3, sig_b3, "", planned(Plan(moved.story_id, 0.9, (Move(Member(a1, sig_a1), first),))),
+        window=WINDOW, per_key=32, limit=128,
+    )  # fmt: skip
+    assert (last.story_id, last.new, last.size) == (moved.story_id, False, 4)
+    assert await store.story_briefs(GUILD, first, limit=9) == []
+    assert await candidates(store, signature(0, ("place:aceh",))) == [moved.story_id]
+    assert set((await store.stories_of_briefs(GUILD, [a1, b1, b2, b3])).values()) == {moved.story_id}
+
+
 async def test_joining_the_best_story_keeps_a_brief_where_it_is(store: Store) -> None:
     brief = await save(store, kremlin_briefing())
     sig = signature(0, ("person:peskov",))
     story = (await store.join_story(GUILD, brief, sig, None, "One")).story_id
 
-    async def anywhere_else(found: list[StoryProfile]) -> int | None:
-        return None
+    async def anywhere_else(found: list[StoryProfile]) -> Plan:
+        return Plan(None, 0.0)
 
     again = await store.join_best_story(
         GUILD, brief, sig, "Two", anywhere_else, window=WINDOW, per_key=32, limit=128
