@@ -6,7 +6,8 @@ weights and every threshold are fitted there) and a test half (reported, never t
 are fed one at a time in shuffled order, several seeds. Systems:
 
 - ours: `StoryGrouper` (lead embedding, actors, places, dates, numbers; logistic weights fitted on dev,
-  `--save-model` keeps them as the defaults in summarizer/story_model.json);
+  `--save-model` keeps them as the defaults in summarizer/story_model.json; a placement may move recent
+  members of the runner-up stories to its story, so a brief's story is read once all are placed);
 - TF-IDF: online, each article joins the story whose TF-IDF centroid is most cosine-similar if that
   reaches a threshold tuned on dev (IDF fitted on dev texts);
 - singletons: one story per article.

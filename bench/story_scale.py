@@ -7,7 +7,7 @@ people and an organisation drawn Zipf-distributed from 20,000 names and a place 
 random unit lead vectors (an event's articles close to each other). The store is filled through its
 public API (briefs, then each brief joined to its event's story); at each size, REPEATS new briefs
 are joined the way the service joins them (join_best_story: under the guild's join lock, the store's
-candidates -> StoryGrouper.choose -> the write, in one transaction) and timed, median and p95. The
+candidates -> StoryGrouper.plan -> the write, in one transaction) and timed, median and p95. The
 curve shows whether a join scans: an index range per key stays flat.
 
     python bench/story_scale.py                          # SQLite, 1 K, 10 K, 100 K briefs
@@ -121,7 +121,7 @@ async def time_joins(
 ) -> dict[str, float]:
     """REPEATS joins as the service makes them, half of them of a recent event's new article.
     `server_cpu`: the database server's CPU seconds so far, when it runs in processes of its own."""
-    grouper = StoryGrouper(InMemoryStoryIndex())  # choose() only, as in the service
+    grouper = StoryGrouper(InMemoryStoryIndex())  # plan() only, as in the service
     p = grouper.params
     samples, cpu, candidates = [], [], []
     server_seconds = 0.0

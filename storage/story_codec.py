@@ -1,5 +1,7 @@
 """How a story profile is kept: its counts and recent members as JSON, then its embedding sum as raw
-float64 and the recent members' lead embeddings as raw float32, zlib-compressed.
+float64 and the recent members' lead embeddings as raw float32, zlib-compressed. A member keeps what
+grouping reads (keys, dates, numbers, publication time), not its article's title or link: those stay
+with the brief, where who may see them is checked.
 
 The vectors must round-trip exactly: grouping against a stored profile has to give the same answer as
 against the in-memory one, so they are stored as the bytes numpy holds, not as JSON decimals.
@@ -65,10 +67,10 @@ def unpack_profile(story_id: int, blob: bytes) -> StoryProfile:
 
 
 def _member_header(member: Member) -> dict[str, Any]:
-    sig, ref = member.signature, member.signature.ref
+    sig = member.signature
     return {
         "brief": member.brief_id,
-        "ref": [ref.outlet, ref.title, ref.link, _iso(ref.published)],
+        "published": _iso(sig.ref.published),
         "actors": sig.actors,
         "places": sig.places,
         "dates": sorted(sig.dates),
@@ -77,9 +79,8 @@ def _member_header(member: Member) -> dict[str, Any]:
 
 
 def _member(fields: dict[str, Any], vector: np.ndarray) -> Member:
-    outlet, title, link, published = fields["ref"]
     signature = StorySignature(
-        ref=ArticleRef(outlet, title, link, _time(published)),
+        ref=ArticleRef("", "", "", _time(fields["published"])),
         vector=vector,
         actors=tuple((key, float(salience)) for key, salience in fields["actors"]),
         places=tuple((key, float(salience)) for key, salience in fields["places"]),

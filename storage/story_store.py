@@ -3,7 +3,9 @@ briefs, and the digest schedules with their once-per-period record. Mixed into S
 
 Candidate lookup never scans: `story_keys` is read per key newest-update first from its
 (guild, key, updated_at) index, `per_key` rows at most, and only those stories' profiles are loaded,
-filtered by the time window, all in one statement. A story belongs to one guild like its briefs; its
+filtered by the time window, all in one statement. A join may also move a few recent members of other
+candidate stories to the joined one (the grouper's plan), in the same transaction under the guild's join
+lock; a story left empty is deleted. A story belongs to one guild like its briefs; its
 profile counts every brief (grouping needs them all) but every read filters the briefs by who may see
 them, so a private brief never shows in someone else's story.
 """

@@ -7,6 +7,12 @@ is kept as a `StoryProfile` of sums and counts (the lead-embedding sum, how many
 each key, date and number), so adding a brief updates it in time proportional to the brief's keys, and
 a database can keep it as rows.
 
+A join is not final at once, within the same bounds: a story keeps its latest RECENT_MEMBERS briefs
+whole, and placing a brief re-checks the recent members of its runner-up candidates, moving a member
+that fits the placed brief's story clearly better than its own. In ECB+ topics (two events of one kind)
+the first report of one event otherwise opens or joins the other event's story and its later reports
+follow it, since an online join never looks back.
+
 The match score is a logistic model over seven features of (brief, story): lead-embedding cosine with
 the story centroid, weighted overlap of actors and of places, how often the story names the brief's
 main person, shared dates, a year conflict, shared numbers. Subject similarity alone cannot tell two
@@ -300,16 +306,16 @@ class StoryGrouper:
 
     def _fits_better(self, member: Member, source: StoryProfile, target: StoryProfile) -> bool:
         """Would `member` join `target` if it came now, and clearly rather than its own story without
-        it? A member alone in its story had joined nothing then: it needs the margin over the threshold."""
+        it? A member alone in its story stays: it joined nothing when it came, and moving it would only
+        merge two stories, which dev cross-validation did not support."""
+        if source.size < 2:
+            return False
         moving = self.probability(member.signature, target)
         if moving < self.params.threshold:
             return False
-        staying = self.params.threshold
-        if source.size > 1:
-            rest = source.copy()
-            rest.release(member)
-            staying = self.probability(member.signature, rest)
-        return moving > staying + REVISIT_MARGIN
+        rest = source.copy()
+        rest.release(member)
+        return moving > self.probability(member.signature, rest) + REVISIT_MARGIN
 
     def add(self, signature: StorySignature, brief_id: int) -> Placement:
         """Place a brief with the candidates of this grouper's own index, and apply the plan to it."""

@@ -85,7 +85,11 @@ async def test_the_stored_profile_matches_the_in_memory_one(store: Store) -> Non
         assert kept.brief_id == member.brief_id and np.array_equal(
             kept.signature.vector, member.signature.vector
         )
-        assert replace(kept.signature, vector=member.signature.vector) == member.signature
+        assert (
+            replace(kept.signature, vector=member.signature.vector, ref=member.signature.ref)
+            == member.signature
+        )
+        assert kept.signature.ref.published == member.signature.ref.published
     assert (profile.first_published, profile.last_published) == (DAY, DAY)
 
 
