@@ -9,15 +9,24 @@ counts and the speakers of positions are right.
 
 from __future__ import annotations
 
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Token
 
-from summarizer.actors.common import ROLE_ABBREVIATIONS, ActorIndex, Cluster, first_name_gender
+from summarizer.actors.common import (
+    PERSON_NOUNS,
+    ROLE_ABBREVIATIONS,
+    ActorIndex,
+    Cluster,
+    first_name_gender,
+    title_word,
+)
 from summarizer.actors.coreference import cluster_mentions, follow_references
 from summarizer.actors.mentions import name_mentions, skipped_tokens
 from summarizer.actors.roles import (
     describe_organisation,
     describe_person,
+    organisation_type_written,
     role_says_organisation,
+    role_says_person,
     word_gender,
 )
 from summarizer.actors.salience import rank, salience
@@ -36,6 +45,10 @@ def extract_actors(doc: Doc, sentences: list[Sentence]) -> ActorIndex:
     mentions = name_mentions(doc, sentence_of, skipped)
     clusters = cluster_mentions(doc, mentions)
     for cluster in clusters:
+        if cluster.kind in ("place", "organization") and role_says_person(doc, cluster, skipped):
+            cluster.kind = "person"
+        elif cluster.kind == "place" and organisation_type_written(doc, cluster):
+            cluster.kind = "organization"
         if cluster.kind == "person":
             describe_person(doc, cluster, skipped)
             if role_says_organisation(cluster):
@@ -45,6 +58,7 @@ def extract_actors(doc: Doc, sentences: list[Sentence]) -> ActorIndex:
             if _personal_role(cluster):  # "Eleanor Laws QC", tagged ORG
                 cluster.kind, cluster.roles = "person", []
                 describe_person(doc, cluster, skipped)
+    clusters = _without_title_words(doc, clusters)
     by_token = follow_references(doc, clusters, sentence_of, skipped)
     index = rank(doc, sentences, clusters, by_token)
     index.ignored = frozenset(skipped)
@@ -58,3 +72,31 @@ def _personal_role(cluster: Cluster) -> bool:
     if len(full) < 2 or first_name_gender(full[0]) is None:
         return False
     return any(role in ROLE_ABBREVIATIONS for role in cluster.roles)
+
+
+def _without_title_words(doc: Doc, clusters: list[Cluster]) -> list[Cluster]:
+    """Drop a one-word name that ends a capitalised title and that the article also writes in lower
+    case: "Operations" in "UNRWA's Director of Operations" is a word of the title, not an organisation."""
+    lower = {t.text for t in doc if t.is_lower}
+    kept: list[Cluster] = []
+    for cluster in clusters:
+        if cluster.kind != "person":
+            cluster.mentions = [
+                m for m in cluster.mentions if not (m.end - m.start == 1 and _ends_title(doc[m.start], lower))
+            ]
+        if cluster.mentions:
+            kept.append(cluster)
+    return kept
+
+
+def _ends_title(token: Token, lower: set[str]) -> bool:
+    preposition = token.head
+    holder = preposition.head
+    return (
+        token.dep_ == "pobj"
+        and token.lower_ in lower
+        and preposition.lower_ in ("of", "for")
+        and preposition.i == token.i - 1
+        and holder.text[:1].isupper()
+        and (title_word(holder) or holder.lower_ in PERSON_NOUNS)
+    )

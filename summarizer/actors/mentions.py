@@ -18,6 +18,7 @@ from summarizer.actors.common import (
     first_name_gender,
     first_name_votes,
     name_text,
+    role_word_before_name,
     title_word,
 )
 from summarizer.boilerplate import is_furniture
@@ -352,6 +353,8 @@ def _clean_span(
             start < end and title_word(doc[start]) and not (start + 1 < end and doc[start + 1].lower_ == "of")
         ):
             start += 1
+        if end - start > 2 and role_word_before_name(doc[start], lower_words):
+            start += 1  # "Lawyer Alexis Kougias": the role is no part of the name
     while end > start and (doc[end - 1].tag_ == "POS" or doc[end - 1].is_punct or doc[end - 1].is_space):
         end -= 1
     while kind in ("person", "organization") and end - start > 2 and doc[end - 1].text in ROLE_ABBREVIATIONS:
@@ -427,10 +430,20 @@ def _looks_like_a_name(span: Span, kind: ActorKind) -> bool:
     if not after_honorific and all(title_word(t) or t.is_stop for t in span):  # but "Mrs May"
         return False
     return all(
-        t.is_punct or t.lower_ in NAME_CONNECTORS or t.text[:1].isupper() or t.text[:1].isdigit()
+        t.is_punct
+        or t.lower_ in NAME_CONNECTORS
+        or t.text[:1].isupper()
+        or t.text[:1].isdigit()
+        or _hyphenated_part(t, span)
         for t in span
         if not t.is_space
     )
+
+
+def _hyphenated_part(token: Token, span: Span) -> bool:
+    """ "moon" in "Ban Ki-moon": the lower-case part of a hyphenated name."""
+    before = token.doc[token.i - 1] if token.i > span.start else None
+    return before is not None and before.text == "-" and not before.whitespace_ and token.is_alpha
 
 
 def _complete_person(doc: Doc, span: Span, skipped: set[int]) -> Span:
