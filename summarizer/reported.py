@@ -5,7 +5,8 @@ A predicate of communication or cognition from the lexicon (`said`, `argued`, `f
 statement: `X warned that ...`, `X urged Y to ...`, `X called the plan "illogical"`, `according to X,
 ...`, `The plan, she said, would cost ...`. Verbs that state nothing unless a document or outlet
 is their subject ("FEC records show", "a study found") need such a subject. Negated and
-hypothetical cues ("did not say", "would say") are not statements.
+hypothetical cues ("did not say", "would say") are not statements; a speech announced ahead
+("will say that ...") is.
 """
 
 from __future__ import annotations
@@ -50,6 +51,12 @@ _PREPOSITION_VERBS = {
 }  # fmt: skip
 AUDIENCE_VERBS = frozenset({"tell", "inform", "assure", "reassure", "warn"})  # "told reporters" is one cue
 _NOT_YET = frozenset({"will", "would", "could", "might", "may", "should", "must", "can", "'ll"})
+# Verbs whose future is a speech announced ahead with its words ("will say that ..."); "will
+# confirm" or "will announce" is an event to come.
+_PREVIEW_VERBS = frozenset({
+    "say", "tell", "warn", "add", "argue", "insist", "claim", "stress", "declare", "state", "admit",
+    "acknowledge", "suggest", "urge", "remind", "accuse",
+})  # fmt: skip
 # Verbs a cue may hang on as an infinitive: "continues to insist", "used to say", "appeared to concede".
 _CUE_CARRIERS = frozenset({"continue", "use", "begin", "start", "appear", "seem", "keep", "go", "have"})
 # Subjects that are never the source of a reported statement ("it" is one only when it refers back
@@ -96,7 +103,8 @@ def reported_positions(context: Context, cue_verbs: set[int]) -> list[Found]:
 
 def _reported_clause(context: Context, verb: Token) -> Found | None:
     if any(
-        child.dep_ == "neg" or (child.dep_ == "aux" and child.lower_ in _NOT_YET) for child in verb.children
+        child.dep_ == "neg" or (child.dep_ == "aux" and child.lower_ in _NOT_YET and not _speech_preview(verb))
+        for child in verb.children
     ):
         return None  # "did not say whether...", "will confirm"
     if verb_lemma(verb) != "quote" and any(c.dep_ in ("nsubjpass", "auxpass") for c in verb.children):
@@ -134,6 +142,17 @@ def _reported_clause(context: Context, verb: Token) -> Found | None:
     if outlet is not None:
         item.position.via = name_for(context, outlet)  # "Der Spiegel quoted X as saying ..."
     return item
+
+
+def _speech_preview(verb: Token) -> bool:
+    """ "Cameron will say that high taxes are immoral", "he will warn that ...": a speech announced
+    ahead with its words is a statement; "will confirm", "would say" and "may argue" are not."""
+    auxiliaries = [c.lower_ for c in verb.children if c.dep_ == "aux" and c.lower_ in _NOT_YET]
+    return (
+        auxiliaries in (["will"], ["'ll"])
+        and verb_lemma(verb) in _PREVIEW_VERBS
+        and any(c.dep_ == "ccomp" for c in verb.children)
+    )
 
 
 def _according_to_phrases(words: list[Token]) -> set[int]:

@@ -36,6 +36,8 @@ _FAR_PRONOUN_WINDOW = 8  # ... when the person's gender is known
 
 _AGE_PHRASE = re.compile(r"\b\d+-year-old(?: \w+)?$")  # "the 39-year-old", "the 36-year-old publican"
 
+# Words that make a role another role: a deputy prime minister is not "the prime minister".
+_ROLE_QUALIFIERS = frozenset({"deputy", "vice", "shadow", "former", "acting", "interim", "assistant", "junior"})
 
 def _vote_kind(doc: Doc, cluster: Cluster, long_names: set[str]) -> ActorKind:
     """Person if PERSON labels plus person contexts (x3: "Mr X", "defender X") outweigh the
@@ -388,13 +390,13 @@ def _resolve_role_phrase(
     phrase = _nominal_text(token).lower().removeprefix("the ")
     proper = {t.lower_ for t in token.lefts if t.pos_ == "PROPN" or t.ent_type_ in ("NORP", "GPE", "ORG")}
     candidates = []
+    seen_before = {id(c) for _, c in recent}  # a role phrase refers back, not ahead
     for cluster in clusters:
         written = " ".join([*cluster.roles, *cluster.titles]).lower()
-        if cluster.kind != "person" or not proper <= set(written.split()):
+        if cluster.kind != "person" or id(cluster) not in seen_before or not proper <= set(written.split()):
             continue
-        if (
-            phrase in (r.lower() for r in [*cluster.roles, *cluster.titles])
-            or token.lower_ in cluster.descriptors
+        if phrase in (r.lower() for r in [*cluster.roles, *cluster.titles]) or (
+            token.lower_ in cluster.descriptors and not _qualified_away(phrase, token, cluster)
         ):
             candidates.append(cluster)
     if not candidates and token.tag_ == "NNP" and _is_speaker(token):
@@ -409,6 +411,15 @@ def _resolve_role_phrase(
         return _resolve(token, None, recent, sentence_of) if _AGE_PHRASE.search(phrase) else None
     last_seen = {id(c): head.i for head, c in recent}
     return max(candidates, key=lambda c: last_seen.get(id(c), -1))
+
+
+def _qualified_away(phrase: str, token: Token, cluster: Cluster) -> bool:
+    """ "the Prime Minister" is not the "Deputy Prime Minister": every role of the person that ends
+    in the phrase's head noun has a qualifier ("deputy", "shadow", "former") the phrase lacks."""
+    said = set(phrase.split())
+    written = [r.lower().split() for r in [*cluster.roles, *cluster.titles]]
+    ending = [words for words in written if words and words[-1] == token.lower_]
+    return bool(ending) and all(_ROLE_QUALIFIERS & set(words) - said for words in ending)
 
 
 def _nominal_text(token: Token) -> str:

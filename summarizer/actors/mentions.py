@@ -166,7 +166,7 @@ def name_mentions(doc: Doc, sentence_of: list[int], skipped: set[int]) -> list[M
         if token.i in taken or token.i in skipped or not token.is_title:
             continue
         after_honorific = token.i > 0 and doc[token.i - 1].lower_.rstrip(".") in HONORIFICS
-        if after_honorific and token.ent_type_ in ("", "DATE") and token.tag_ == "NNP":
+        if after_honorific and token.ent_type_ in ("", "DATE") and token.tag_ in ("NNP", "NNPS"):
             # "Mrs May said": a surname after an honorific, even where the tagger saw a month
             mention = Mention(
                 token.i, token.i + 1, "person", name_text(doc[token.i : token.i + 1]), sentence_of[token.i]

@@ -507,3 +507,16 @@ def test_an_organisation_type_after_an_affiliation_describes_the_organisation(an
     assert result.actor("Maria Costa").role == "attorney"
     greenwatch = result.actor("Greenwatch")
     assert (greenwatch.kind, greenwatch.role) == ("organization", "environmental group")
+
+
+def test_a_role_phrase_refers_back_to_the_person_who_holds_that_very_role(analyse: Analyse) -> None:
+    """ "The Prime Minister" is neither the deputy prime minister named later nor anyone named
+    after the phrase; "Mr Balls" (tagged as a plural noun) is the Ed Balls named before."""
+    result = analyse(
+        "Tom Hardy will say today that high taxes are immoral. The Prime Minister said the plan was fair. "
+        "Shadow chancellor Ed Balls will speak in Leeds. Mr Balls will say: 'The truth is that millions "
+        "are worse off.' Deputy Prime Minister Nick Clegg will also speak."
+    )
+    clegg = result.actor("Nick Clegg")
+    assert "the Prime Minister" not in clegg.aliases
+    assert [p.actor for p in result.positions] == ["Tom Hardy", "Tom Hardy", "Ed Balls"]

@@ -213,3 +213,16 @@ def test_an_according_to_phrase_is_the_via_not_the_content(analyse: Analyse) -> 
             "TMZ",
         )
     ]
+
+
+def test_a_speech_announced_ahead_is_a_statement(analyse: Analyse) -> None:
+    """ "will say that ..." previews a speech with its words; "will confirm" and "would say" do not."""
+    result = analyse(
+        "The Chancellor, Rachel Moore, will say today that the tax cut is paid for. She will warn that "
+        "the opposition would raise VAT. The club will confirm its new manager on Friday. Asked about "
+        "the deal, her aide would say only that talks continue."
+    )
+    assert said(result) == {
+        ("Rachel Moore", "the tax cut is paid for"),
+        ("Rachel Moore", "the opposition would raise VAT"),
+    }
