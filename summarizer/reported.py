@@ -102,8 +102,9 @@ def reported_positions(context: Context, cue_verbs: set[int]) -> list[Found]:
 
 
 def _reported_clause(context: Context, verb: Token) -> Found | None:
+    preview = _speech_preview(verb)
     if any(
-        child.dep_ == "neg" or (child.dep_ == "aux" and child.lower_ in _NOT_YET and not _speech_preview(verb))
+        child.dep_ == "neg" or (child.dep_ == "aux" and child.lower_ in _NOT_YET and not preview)
         for child in verb.children
     ):
         return None  # "did not say whether...", "will confirm"

@@ -37,7 +37,10 @@ _FAR_PRONOUN_WINDOW = 8  # ... when the person's gender is known
 _AGE_PHRASE = re.compile(r"\b\d+-year-old(?: \w+)?$")  # "the 39-year-old", "the 36-year-old publican"
 
 # Words that make a role another role: a deputy prime minister is not "the prime minister".
-_ROLE_QUALIFIERS = frozenset({"deputy", "vice", "shadow", "former", "acting", "interim", "assistant", "junior"})
+_ROLE_QUALIFIERS = frozenset({
+    "deputy", "vice", "shadow", "former", "acting", "interim", "assistant", "junior",
+})  # fmt: skip
+
 
 def _vote_kind(doc: Doc, cluster: Cluster, long_names: set[str]) -> ActorKind:
     """Person if PERSON labels plus person contexts (x3: "Mr X", "defender X") outweigh the
