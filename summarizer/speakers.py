@@ -9,6 +9,7 @@ name inside it ("CNN affiliate WAVY", "Russian state news agency Tass") or only 
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -176,7 +177,11 @@ def _called_name(token: Token) -> Token | None:
 
 
 def _names_in(name: str, quote: str) -> bool:
-    words = set(quote.replace("’", "'").split())
+    """Does the quotation's first sentence name the person? (Later sentences of a run-on quotation
+    may carry a photo caption that names the speaker: "... Me and Myleene Klass. Comedian Ben Elton,
+    left, took a swipe ...".)"""
+    first = re.split(r"(?<=[.!?])\s+", quote.strip(), maxsplit=1)[0]
+    words = set(first.replace("’", "'").split())
     return any(part in words or part + "'s" in words for part in name.split())
 
 

@@ -364,6 +364,8 @@ def _resolve(
 def _subject_bonus(head: Token) -> float:
     if head.dep_ == "appos":
         head = head.head  # "His cousin, Steve Smith, told WRAL": the subject is "cousin"
+    if _is_speaker(head) and head.dep_ == "pobj":
+        return 0.5  # "according to John Ging": the source, as a speaking subject is
     if head.dep_ not in ("nsubj", "nsubjpass"):
         return 0.0
     verb = head.head
@@ -396,11 +398,13 @@ def _resolve_role_phrase(
     seen_before = {id(c) for _, c in recent}  # a role phrase refers back, not ahead
     for cluster in clusters:
         written = " ".join([*cluster.roles, *cluster.titles]).lower()
-        if cluster.kind != "person" or id(cluster) not in seen_before or not proper <= set(written.split()):
+        words = set(re.split(r"[\s-]+", written))  # "Secretary" of "Secretary-General" too
+        if cluster.kind != "person" or id(cluster) not in seen_before or not proper <= words:
             continue
-        if phrase in (r.lower() for r in [*cluster.roles, *cluster.titles]) or (
-            token.lower_ in cluster.descriptors and not _qualified_away(phrase, token, cluster)
-        ):
+        written_roles = [r.lower() for r in [*cluster.roles, *cluster.titles]]
+        ends_a_role = any(r.endswith(" " + phrase) for r in written_roles)  # "UN Secretary-General"
+        named_by_role = token.lower_ in cluster.descriptors or ends_a_role
+        if phrase in written_roles or (named_by_role and not _qualified_away(phrase, token, cluster)):
             candidates.append(cluster)
     if not candidates and token.tag_ == "NNP" and _is_speaker(token):
         # "The Prime Minister said ...": a capitalised title as a speaker is the person just named,
@@ -421,7 +425,7 @@ def _qualified_away(phrase: str, token: Token, cluster: Cluster) -> bool:
     in the phrase's head noun has a qualifier ("deputy", "shadow", "former") the phrase lacks."""
     said = set(phrase.split())
     written = [r.lower().split() for r in [*cluster.roles, *cluster.titles]]
-    ending = [words for words in written if words and words[-1] == token.lower_]
+    ending = [words for words in written if words and words[-1].endswith(token.lower_)]
     return bool(ending) and all(_ROLE_QUALIFIERS & set(words) - said for words in ending)
 
 

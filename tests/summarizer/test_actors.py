@@ -520,3 +520,21 @@ def test_a_role_phrase_refers_back_to_the_person_who_holds_that_very_role(analys
     clegg = result.actor("Nick Clegg")
     assert "the Prime Minister" not in clegg.aliases
     assert [p.actor for p in result.positions] == ["Tom Hardy", "Tom Hardy", "Ed Balls"]
+
+
+def test_a_hyphenated_title_and_an_according_to_source_are_referred_back_to(analyse: Analyse) -> None:
+    """ "the Secretary-General" is the person titled "UN Secretary-General"; the "he" after an
+    "according to X" sentence is X, the source, not the person named before."""
+    result = analyse(
+        "UN Secretary-General Anna Lind condemned the strike. Mrs Lind said in a statement that the "
+        "school was marked. Twelve people died, according to John Bell, the agency's director. "
+        'A second school was empty, he said. "The location of every school was known," the '
+        "Secretary-General said."
+    )
+    assert [(p.actor, " ".join(p.text.split()[:3])) for p in result.positions] == [
+        ("Anna Lind", "the strike"),
+        ("Anna Lind", "the school was"),
+        ("John Bell", "Twelve people died"),
+        ("John Bell", "A second school"),
+        ("Anna Lind", "The location of"),
+    ]

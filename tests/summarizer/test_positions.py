@@ -540,3 +540,17 @@ def test_a_short_quoted_phrase_inside_a_sentence_is_no_quote(analyse: Analyse) -
     assert [(p.actor, p.kind, p.text) for p in result.positions if p.kind == "direct"] == [
         ("Kenneth Hale", "direct", "Yes, sir")
     ]
+
+
+def test_a_caption_run_into_a_quotation_does_not_turn_the_speaker_away(analyse: Analyse) -> None:
+    """Only the quotation's first sentence decides that "he" is someone it names: a caption run into
+    the quotation names the speaker himself ("Comedian Ben Hartley, left, took a swipe ...")."""
+    result = analyse(
+        "Ben Hartley took a swipe at the singer at a rally. Hartley, who left the party under Tom Reed, "
+        "told supporters he was back. He said: 'I am now one of that wealthy minority. Scroll down for "
+        "video Comedian Ben Hartley, left, took a swipe at the singer 'We should both pay our share.' "
+        "'Peter was never one to give up,' he said of his late brother."
+    )
+    direct = [(p.actor, p.text.split()[0]) for p in result.positions if p.kind == "direct"]
+    assert direct[0] == ("Ben Hartley", "I")
+    assert ("Ben Hartley", "Peter") in direct
