@@ -13,6 +13,7 @@ from summarizer.actors.common import (
     NAME_CONNECTORS,
     PERSON_NOUNS,
     ROLE_ABBREVIATIONS,
+    TITLES,
     Gender,
     Mention,
     first_name_gender,
@@ -136,8 +137,9 @@ def name_mentions(doc: Doc, sentence_of: list[int], skipped: set[int]) -> list[M
     capitalised_inside = {
         t.lower_ for t in doc if t.is_title and t.i not in starts and doc[t.i - 1].text not in _CAPTION_BREAKS
     }
-    thing_names = [[t.text for t in e] for e in doc.ents if e.label_ in ("ORG", "GPE", "FAC", "LOC", "EVENT")]
-    for ent in doc.ents:
+    ents = _joined_names(doc)
+    thing_names = [[t.text for t in e] for e in ents if e.label_ in ("ORG", "GPE", "FAC", "LOC", "EVENT")]
+    for ent in ents:
         kind = _KIND_OF_LABEL.get(ent.label_)
         tentative = kind is None and ent.label_ in _MISLABELLED_NAME_LABELS and len(ent) == 1
         if tentative or ent[0].lower_.rstrip(".") in HONORIFICS or _title_of_place(ent):
@@ -182,6 +184,36 @@ def name_mentions(doc: Doc, sentence_of: list[int], skipped: set[int]) -> list[M
         mentions.append(Mention(token.i, token.i + 1, "person", text, sentence_of[token.i], tentative=True))
     mentions.sort(key=lambda m: m.start)
     return mentions
+
+
+def _joined_names(doc: Doc) -> list[Span]:
+    """The entities, with a first name the tagger split off a person's name joined back: in
+    "spokesman Sawarmi Khaled Saad", "Sawarmi" (tagged as a place) right after a role noun and right
+    before the rest of the name."""
+    ents = list(doc.ents)
+    joined: list[Span] = []
+    k = 0
+    while k < len(ents):
+        ent = ents[k]
+        following = ents[k + 1] if k + 1 < len(ents) else None
+        before = doc[ent.start - 1] if ent.start > 0 else None
+        if (
+            following is not None
+            and following.label_ == "PERSON"
+            and following.start == ent.end
+            and len(ent) == 1
+            and ent.label_ in ("PERSON", "GPE", "ORG", "LOC", "NORP")
+            and ent[0].is_title
+            and before is not None
+            and before.is_lower
+            and (before.lower_ in PERSON_NOUNS or before.lower_ in TITLES)
+        ):
+            joined.append(Span(doc, ent.start, following.end, label="PERSON"))
+            k += 2
+            continue
+        joined.append(ent)
+        k += 1
+    return joined
 
 
 def _title_of_place(ent: Span) -> bool:

@@ -538,3 +538,27 @@ def test_a_hyphenated_title_and_an_according_to_source_are_referred_back_to(anal
         ("John Bell", "A second school"),
         ("Anna Lind", "The location of"),
     ]
+
+
+def test_a_first_name_split_off_by_the_tagger_is_joined_back(analyse: Analyse) -> None:
+    result = analyse(
+        "However, army spokesman Sawarmi Khaled Saad denied any links to the raid. Saad said the "
+        "reports were false."
+    )
+    saad = result.actor("Sawarmi Khaled Saad")
+    assert (saad.kind, saad.role) == ("person", "army spokesman")
+    assert {p.actor for p in result.positions} == {"Sawarmi Khaled Saad"}
+
+
+def test_a_name_the_article_shortens_to_a_surname_is_a_person(analyse: Analyse) -> None:
+    """ "Stavros Lekkas, publisher of ..." (a role that can name a company) and "Lekkas said": a
+    person; "Paris Kyriakides" (taken for a place) and "Kyriakides" later are one actor."""
+    result = analyse(
+        "Stavros Lekkas, publisher of the Morning Post and Free Weekly newspapers, said the violent "
+        'protests revealed public anger. "We are at a crossroads," Lekkas said. "We want change," said '
+        '32-year-old protester Paris Kyriakides. "The violence is minimal," Kyriakides said.'
+    )
+    assert result.actor("Stavros Lekkas").kind == "person"
+    names = [a.name for a in result.index.actors]
+    assert "Kyriakides" not in names and "Lekkas" not in names
+    assert {p.actor for p in result.positions} == {"Stavros Lekkas", "Paris Kyriakides"}

@@ -554,3 +554,13 @@ def test_a_caption_run_into_a_quotation_does_not_turn_the_speaker_away(analyse: 
     direct = [(p.actor, p.text.split()[0]) for p in result.positions if p.kind == "direct"]
     assert direct[0] == ("Ben Hartley", "I")
     assert ("Ben Hartley", "Peter") in direct
+
+
+def test_our_reporter_is_the_outlets_journalist_the_article_named(analyse: Analyse) -> None:
+    result = analyse(
+        "The BBC's Mary Harper was at the camp when it was bombed. Local official John Deng said 12 "
+        "people had been killed. Our reporter says she saw a large plane heading north. Refugees told "
+        "our correspondent that four bombs exploded."
+    )
+    said = {(p.actor, p.text) for p in result.positions}
+    assert ("Mary Harper", "she saw a large plane heading north") in said
