@@ -28,6 +28,7 @@ from summarizer.lexicon import (
 )
 from summarizer.models import Actor, Position, Sentence
 
+_QUOTE_MARKS = frozenset({"'", '"', "‘", "“"})
 _JOURNALIST_NOUNS = frozenset({"reporter", "correspondent", "editor", "journalist"})
 _PRONOUN_KINDS = {"it": ("organization", "place"), "they": ("organization", "group")}
 _MID_SENTENCE_KEY = "briefbot.mid_sentence_words"
@@ -99,10 +100,29 @@ def subject_and_distance(verb: Token) -> tuple[Token | None, int]:
         if verb.dep_ == "acl" and head.lemma_ in STATEMENT_NOUNS | DOCUMENT_NOUNS and head.dep_ == "dobj":
             verb = head.head  # "issued a statement saying", "signed a letter saying"
             continue
+        if head.i == verb.i and steps == 0:
+            return _name_set_off_before(verb), steps
         if verb.dep_ not in ("advcl", "conj", "xcomp") or head.i == verb.i:
             return None, steps
         verb = outer_speech_verb(verb) or head
     return None, 4
+
+
+def _name_set_off_before(verb: Token) -> Token | None:
+    """ "Pete Saunders, chief executive of the National Association for People Abused in Childhood,
+    added:": a name opening the sentence, then a description between commas, right before the
+    speech verb, when the parser took the description's participle for the name's verb."""
+    words = [t for t in verb.sent if t.text not in _QUOTE_MARKS]
+    first = words[0] if words else None
+    if first is None or first.pos_ != "PROPN" or verb.i < 2 or verb.doc[verb.i - 1].text != ",":
+        return None
+    name = first
+    while name.i + 1 < verb.i and verb.doc[name.i + 1].pos_ == "PROPN":
+        name = verb.doc[name.i + 1]
+    after = verb.doc[name.i + 1]
+    if after.text != "," or after.i >= verb.i - 1 or name.ent_type_ not in ("PERSON", ""):
+        return None
+    return name
 
 
 def quoted_person(verb: Token) -> Token | None:

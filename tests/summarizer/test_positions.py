@@ -564,3 +564,14 @@ def test_our_reporter_is_the_outlets_journalist_the_article_named(analyse: Analy
     )
     said = {(p.actor, p.text) for p in result.positions}
     assert ("Mary Harper", "she saw a large plane heading north") in said
+
+
+def test_a_name_set_off_before_the_cue_speaks_when_the_parse_loses_the_subject(analyse: Analyse) -> None:
+    """ "Name, chief executive of the X Abused in Y, added:" (the parser takes "Abused" for the
+    name's verb); "He went on:" is a cue; "went on to play" is none."""
+    result = analyse(
+        "Pete Lowe, chief executive of the National Association for People Abused in Childhood, added: "
+        "‘He couldn’t have signed this letter if he was unwell.’ Ed Hart spoke at the rally. He went "
+        "on: 'Our plan is the first real plan in a generation.' The band went on to play until midnight."
+    )
+    assert [(p.actor, p.cue) for p in result.positions] == [("Pete Lowe", "added"), ("Ed Hart", "went on")]
