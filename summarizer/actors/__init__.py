@@ -12,6 +12,7 @@ from __future__ import annotations
 from spacy.tokens import Doc, Token
 
 from summarizer.actors.common import (
+    PARTY_WORDS,
     PERSON_NOUNS,
     ROLE_ABBREVIATIONS,
     ActorIndex,
@@ -79,17 +80,30 @@ def _personal_role(cluster: Cluster) -> bool:
 
 def _without_title_words(doc: Doc, clusters: list[Cluster]) -> list[Cluster]:
     """Drop a one-word name that ends a capitalised title and that the article also writes in lower
-    case: "Operations" in "UNRWA's Director of Operations" is a word of the title, not an organisation."""
+    case ("Operations" in "UNRWA's Director of Operations"), or that is a party word of a person's
+    role ("Liberal" in "Liberal Democrat Willie Rennie"): words of a role, not organisations."""
     lower = {t.text for t in doc if t.is_lower}
+    role_words = {i for c in clusters if c.kind == "person" for i in c.role_tokens}
     kept: list[Cluster] = []
     for cluster in clusters:
         if cluster.kind != "person":
             cluster.mentions = [
-                m for m in cluster.mentions if not (m.end - m.start == 1 and _ends_title(doc[m.start], lower))
+                m
+                for m in cluster.mentions
+                if not (
+                    m.end - m.start == 1
+                    and (_ends_title(doc[m.start], lower) or _part_of_party_label(doc, m.start, role_words))
+                )
             ]
         if cluster.mentions:
             kept.append(cluster)
     return kept
+
+
+def _part_of_party_label(doc: Doc, start: int, role_words: set[int]) -> bool:
+    """ "Liberal" of "Liberal Democrat Willie Rennie": one word of a party label in a person's role."""
+    words = [i for i in (start, start + 1) if i in role_words and i < len(doc)]
+    return len(words) == 2 and all(doc[i].lower_ in PARTY_WORDS for i in words)
 
 
 def _ends_title(token: Token, lower: set[str]) -> bool:

@@ -70,6 +70,11 @@ PERSON_NOUNS = frozenset({
     "barrister", "solicitor", "prosecutor", "surgeon", "physician", "psychologist", "engineer", "artist",
     "poet", "novelist", "footballer", "striker", "midfielder", "goalkeeper", "veteran", "mother-of-two",
 })  # fmt: skip
+# Party labels written before a politician's name as their role ("Tory Ruth Davidson").
+PARTY_WORDS = frozenset({
+    "tory", "labour", "conservative", "democrat", "republican", "liberal", "snp", "ukip", "green",
+    "socialist", "nationalist", "unionist", "lib", "dem",
+})  # fmt: skip
 # Endings of nouns for what a person does ("lawyer", "analyst", "comedian", "actress").
 _AGENT_ENDINGS = ("er", "or", "ist", "ian", "ess", "ant", "ent")
 
@@ -197,9 +202,13 @@ def role_word_before_name(token: Token, lower_words: set[str] | None = None) -> 
         return False
     following = doc[token.i + 1]
     votes = first_name_votes()
-    if token.text in votes or following.text not in votes or not doc[token.i + 2].is_title:
+    if following.text not in votes or not doc[token.i + 2].is_title:
         return False
     word = token.lower_
+    if word in PARTY_WORDS and token.ent_type_ in ("NORP", "ORG", "PERSON"):
+        return True  # "Tory Ruth Davidson" ("Tory" is a first name too)
+    if token.text in votes:
+        return False
     if word in PERSON_NOUNS or word in TITLES:
         return True
     if not token.is_sent_start:

@@ -406,8 +406,8 @@ def _resolve_role_phrase(
         named_by_role = token.lower_ in cluster.descriptors or ends_a_role
         if phrase in written_roles or (named_by_role and not _qualified_away(phrase, token, cluster)):
             candidates.append(cluster)
-    if not candidates and token.tag_ == "NNP" and _is_speaker(token):
-        # "The Prime Minister said ...": a capitalised title as a speaker is the person just named,
+    if not candidates and token.tag_ == "NNP" and (_is_speaker(token) or token.dep_ == "nsubj"):
+        # "The Prime Minister said ...": a capitalised title as a speaker or subject is the person just named,
         # and the title is that person's role when the article gave none at the name
         chosen = _resolve(token, None, recent, sentence_of)
         if chosen is not None and not chosen.roles and not chosen.titles:

@@ -10,6 +10,7 @@ from spacy.tokens import Doc, Span, Token
 
 from summarizer.actors.common import (
     HONORIFICS,
+    PARTY_WORDS,
     PERSON_NOUNS,
     ROLE_ABBREVIATIONS,
     TITLES,
@@ -158,9 +159,9 @@ def _roles_around(
     roles: list[tuple[str, set[int]]] = []
     name = doc[mention.start : mention.end]
     root = name.root
-    premodifier = _premodifier_role(doc, title_start, mention.start, mention.end, skipped)
+    premodifier, premodifier_start = _premodifier_role(doc, title_start, mention.start, mention.end, skipped)
     if premodifier:
-        roles.append((premodifier, set(range(title_start, mention.start))))
+        roles.append((premodifier, set(range(premodifier_start, mention.start))))
     after = mention.end
     while after < len(doc) and doc[after].text in ROLE_ABBREVIATIONS and not doc[after].text.endswith("s"):
         after += 1
@@ -278,9 +279,11 @@ def _affiliation(doc: Doc, mention: Mention) -> tuple[str, set[int]] | None:
     return None
 
 
-def _premodifier_role(doc: Doc, title_start: int, name_start: int, name_end: int, skipped: set[int]) -> str:
-    """Words before a name (and its title) that modify it: "Tory leader", "US President",
-    "Ex-Killie and Hearts player". Honorifics ("Mr") are not a role."""
+def _premodifier_role(
+    doc: Doc, title_start: int, name_start: int, name_end: int, skipped: set[int]
+) -> tuple[str, int]:
+    """Words before a name (and its title) that modify it, and where they start: "Tory leader", "US
+    President", "Ex-Killie and Hearts player". Honorifics ("Mr") are not a role."""
     start = title_start
     while (
         start > 0
@@ -311,13 +314,13 @@ def _premodifier_role(doc: Doc, title_start: int, name_start: int, name_end: int
     ):
         start += 1
     if start == title_start:
-        return ""  # the title alone is kept as a title: an apposition may give the fuller role
+        return "", start  # the title alone is kept as a title: an apposition may give the fuller role
     words = [t for t in doc[start:name_start] if t.lower_.rstrip(".") not in HONORIFICS and not t.is_space]
     if not words or not any(_role_word(t) for t in words):
-        return ""
+        return "", start
     if words[-1].i - words[0].i + 1 != len([t for t in doc[words[0].i : words[-1].i + 1] if not t.is_space]):
-        return ""
-    return " ".join(_as_written(words).split())
+        return "", start
+    return " ".join(_as_written(words).split()), start
 
 
 def _role_word(token: Token) -> bool:
@@ -329,6 +332,7 @@ def _role_word(token: Token) -> bool:
         or initial
         or token.text.rstrip(".") in ROLE_ABBREVIATIONS
         or role_word_before_name(token)
+        or (token.lower_ in PARTY_WORDS and token.ent_type_ in ("NORP", "ORG"))  # "Liberal Democrat X"
     )
 
 

@@ -562,3 +562,24 @@ def test_a_name_the_article_shortens_to_a_surname_is_a_person(analyse: Analyse) 
     names = [a.name for a in result.index.actors]
     assert "Kyriakides" not in names and "Lekkas" not in names
     assert {p.actor for p in result.positions} == {"Stavros Lekkas", "Paris Kyriakides"}
+
+
+def test_a_party_label_before_a_name_is_the_role(analyse: Analyse) -> None:
+    result = analyse(
+        "The leaders, from left to right, Tory Ruth Dalton, Labour's Jim Moray and Liberal Democrat "
+        "Willie Rennick faced off last night. Labour said the debate was fair."
+    )
+    assert result.actor("Ruth Dalton").role == "Tory"
+    assert result.actor("Willie Rennick").role == "Liberal Democrat"
+    names = {a.name for a in result.index.actors}
+    assert "Labour" in names and "Liberal" not in names and "Tory Ruth Dalton" not in names
+
+
+def test_a_capitalised_title_as_subject_refers_back_and_gives_the_role(analyse: Analyse) -> None:
+    result = analyse(
+        "Tom Hardy hit back at growing criticism of his campaign on Sunday. The Prime Minister this "
+        "morning faced the first serious criticism of the campaign so far."
+    )
+    hardy = result.actor("Tom Hardy")
+    assert hardy.role == "Prime Minister"
+    assert "the Prime Minister" in hardy.aliases
