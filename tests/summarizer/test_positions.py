@@ -575,3 +575,18 @@ def test_a_name_set_off_before_the_cue_speaks_when_the_parse_loses_the_subject(a
         "on: 'Our plan is the first real plan in a generation.' The band went on to play until midnight."
     )
     assert [(p.actor, p.cue) for p in result.positions] == [("Pete Lowe", "added"), ("Ed Hart", "went on")]
+
+
+def test_a_scare_quoted_phrase_leaves_its_clause_to_reported_speech(analyse: Analyse) -> None:
+    """The cue of a two-word quoted phrase inside a reported clause still reports the clause."""
+    result = analyse(
+        'The army said early Wednesday that it would pause attacks so a "humanitarian corridor" could '
+        "be opened for aid convoys."
+    )
+    assert [(p.actor, p.kind, p.text) for p in result.positions] == [
+        (
+            "the army",
+            "reported",
+            'it would pause attacks so a "humanitarian corridor" could be opened for aid convoys',
+        )
+    ]
