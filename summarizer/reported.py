@@ -89,8 +89,10 @@ def reported_positions(context: Context, cue_verbs: set[int]) -> list[Found]:
             continue
         elif token.lower_ == "according" and any(c.lower_ == "to" for c in token.children):
             item = _according_to(context, token)
-        elif (is_speech_verb(token) and token.i not in cue_verbs) or _is_call_for(token):
-            item = _reported_clause(context, token)
+        elif is_speech_verb(token) or _is_call_for(token):
+            # a cue that introduces a quotation may report a clause of its own first ("Gunness
+            # denied militants were at the school: "We are sure ...""), never the quotation
+            item = _reported_clause(context, token, unquoted_only=token.i in cue_verbs)
         elif token.pos_ == "NOUN" and token.lemma_ in STATEMENT_NOUNS:
             item = _statement_noun(context, token)
         else:
@@ -101,7 +103,7 @@ def reported_positions(context: Context, cue_verbs: set[int]) -> list[Found]:
     return found
 
 
-def _reported_clause(context: Context, verb: Token) -> Found | None:
+def _reported_clause(context: Context, verb: Token, *, unquoted_only: bool = False) -> Found | None:
     preview = _speech_preview(verb)
     if any(
         child.dep_ == "neg" or (child.dep_ == "aux" and child.lower_ in _NOT_YET and not preview)
@@ -127,6 +129,11 @@ def _reported_clause(context: Context, verb: Token) -> Found | None:
     if verb_lemma(verb) in _QUESTION_VERBS and (verb.tag_ == "VBN" or _asks(complement[0])):
         return None  # a question ("asked whether ..."), not a statement
     words, cue_end = complement
+    if unquoted_only:  # the clause ends where the quotation it introduces begins
+        opening = min((t.i for t in words if t.i in context.quoted), default=None)
+        words = [t for t in words if opening is None or t.i < opening]
+        if any(t.i < verb.i for t in words):
+            return None  # "... on Friday 'I'd be over the moon,' said Locke": the quotation's own cue
     content = [t for t in sorted(words, key=lambda t: t.i) if not t.is_punct and t.lower_ != "that"]
     if not content or (content[0].i in context.quoted and content[0].i > verb.i + 1):
         return None  # the quotation's own attribution: a direct position
@@ -308,7 +315,7 @@ def _complement(verb: Token) -> tuple[list[Token], int] | None:
             return _tokens_between(objects[0], tail), cue_end
     if objects and lemma in STANCE_OBJECT_VERBS:
         return list(objects[0].subtree), cue_end
-    rescued = _misattached_that_clause(verb)
+    rescued = _misattached_that_clause(verb) or _fronted_report(verb)
     return (rescued, cue_end) if rescued else None
 
 
@@ -341,7 +348,7 @@ def _cognition_complement(verb: Token, clause: Token | None, cue_end: int) -> tu
     if verb_lemma(verb) in _INTENT_VERBS:
         infinitive = next((c for c in verb.children if c.dep_ == "xcomp" and _is_infinitive(c)), None)
         return (list(infinitive.subtree), cue_end) if infinitive is not None else None
-    rescued = _misattached_that_clause(verb)
+    rescued = _misattached_that_clause(verb) or _fronted_report(verb)
     return (rescued, cue_end) if rescued else None
 
 
@@ -388,6 +395,23 @@ def _misattached_that_clause(verb: Token) -> list[Token] | None:
                 end = max(t.i for t in clause.subtree)
                 return list(verb.doc[that.i + 1 : end + 1])
     return None
+
+
+def _fronted_report(verb: Token) -> list[Token] | None:
+    """ "In California, the requirement ... is particularly crucial, said Mark Rockwell, ...": a
+    statement before ", said NAME" that the parser did not hang on the verb as its clause. The
+    words from the sentence start to the comma, when they hold a finite verb of their own."""
+    doc = verb.doc
+    if verb.i < 4 or doc[verb.i - 1].text != "," or verb.dep_ != "ROOT":
+        return None
+    subject = next((c for c in verb.children if c.dep_ == "nsubj" and c.i > verb.i), None)
+    if subject is None:
+        return None  # not the inverted "..., said X"
+    words = [t for t in doc[verb.sent.start : verb.i - 1] if not t.is_space]
+    while words and (words[0].dep_ == "cc" or words[0].is_punct):
+        words.pop(0)
+    finite = any(t.tag_ in ("VBD", "VBZ", "VBP", "MD") for t in words)
+    return words if finite and len(words) >= 4 else None
 
 
 def _is_infinitive(verb: Token) -> bool:

@@ -112,9 +112,14 @@ def _name_set_off_before(verb: Token) -> Token | None:
     """ "Pete Saunders, chief executive of the National Association for People Abused in Childhood,
     added:": a name opening the sentence, then a description between commas, right before the
     speech verb, when the parser took the description's participle for the name's verb."""
+    if verb.i < 2 or verb.doc[verb.i - 1].text != ",":
+        return None
+    described = _subject_of_participle(verb)
+    if described is not None:
+        return described
     words = [t for t in verb.sent if t.text not in _QUOTE_MARKS]
     first = words[0] if words else None
-    if first is None or first.pos_ != "PROPN" or verb.i < 2 or verb.doc[verb.i - 1].text != ",":
+    if first is None or first.pos_ != "PROPN":
         return None
     name = first
     while name.i + 1 < verb.i and verb.doc[name.i + 1].pos_ == "PROPN":
@@ -123,6 +128,19 @@ def _name_set_off_before(verb: Token) -> Token | None:
     if after.text != "," or after.i >= verb.i - 1 or name.ent_type_ not in ("PERSON", ""):
         return None
     return name
+
+
+def _subject_of_participle(verb: Token) -> Token | None:
+    """ "But the lawyer acting for the officer, who ..., said that ...": the parser makes "lawyer"
+    the subject of the participle hung on the speech verb; the noun speaks."""
+    for child in verb.children:
+        if child.dep_ == "advcl" and child.i < verb.i and child.tag_ in ("VBG", "VBN"):
+            subject = next(
+                (c for c in child.children if c.dep_ == "nsubj" and c.pos_ in ("NOUN", "PROPN")), None
+            )
+            if subject is not None and subject.i < child.i:
+                return subject
+    return None
 
 
 def quoted_person(verb: Token) -> Token | None:
