@@ -290,7 +290,7 @@ def _kind_in_context(doc: Doc, span: Span, kind: ActorKind) -> ActorKind:
     words = [t.text for t in span]
     club_name = len(words) > 1 and words[-1] in _CLUB_SUFFIXES
     if kind == "person":  # not "Mourinho's side": a manager's team is written so too
-        if club_name or _staff_of(span) or _used_as_team(span) or _party_label(span):
+        if club_name or _staff_of(span) or _used_as_team(span) or _party_label(span) or _author_of_poll(span):
             return "organization"
         return kind
     if kind == "place":  # "Manchester United" tagged GPE; "Mexico City" is a city unless a team
@@ -307,6 +307,19 @@ def _kind_in_context(doc: Doc, span: Span, kind: ActorKind) -> ActorKind:
     first_name = len(words) > 1 and first_name_gender(words[0]) is not None
     speaks = root.dep_ == "nsubj" and root.head.lemma_ in SPEECH_VERBS
     return "person" if first_name and speaks else kind
+
+
+def _author_of_poll(span: Span) -> bool:
+    """ "a poll by Ipsos Mori": the maker of a poll, survey or report, with no first name, is an
+    organisation."""
+    root = span.root
+    preposition = root.head
+    return (
+        root.dep_ == "pobj"
+        and preposition.lower_ == "by"
+        and preposition.head.lemma_ in ("poll", "survey", "report", "study", "analysis", "research")
+        and span[0].text not in first_name_votes()
+    )
 
 
 def _party_label(span: Span) -> bool:
@@ -466,7 +479,7 @@ def _looks_like_a_name(span: Span, kind: ActorKind) -> bool:
         or t.lower_ in NAME_CONNECTORS
         or t.text[:1].isupper()
         or t.text[:1].isdigit()
-        or _hyphenated_part(t, span)
+        or (kind == "person" and _hyphenated_part(t, span))
         for t in span
         if not t.is_space
     )

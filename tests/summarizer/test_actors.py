@@ -583,3 +583,13 @@ def test_a_capitalised_title_as_subject_refers_back_and_gives_the_role(analyse: 
     hardy = result.actor("Tom Hardy")
     assert hardy.role == "Prime Minister"
     assert "the Prime Minister" in hardy.aliases
+
+
+def test_no_hyphenated_adjectives_and_pollsters_are_organisations(analyse: Analyse) -> None:
+    result = analyse(
+        "Non-party candidates have been drawn from trade unions. But a poll by Ipsos Mori for BBC "
+        "Scotland reveals that a referendum on the EU was more popular."
+    )
+    kinds = {a.name: a.kind for a in result.index.actors}
+    assert "Non-party" not in kinds
+    assert kinds["Ipsos Mori"] == "organization"
