@@ -36,6 +36,7 @@ _FAR_PRONOUN_WINDOW = 8  # ... when the person's gender is known
 
 _AGE_PHRASE = re.compile(r"\b\d+-year-old(?: \w+)?$")  # "the 39-year-old", "the 36-year-old publican"
 
+_JOURNALIST_NOUNS = frozenset({"reporter", "correspondent", "editor", "journalist"})
 # Words that make a role another role: a deputy prime minister is not "the prime minister".
 _ROLE_QUALIFIERS = frozenset({
     "deputy", "vice", "shadow", "former", "acting", "interim", "assistant", "junior",
@@ -279,6 +280,8 @@ def follow_references(
             cluster = _resolve(token, gender, recent, sentence_of)
         elif _is_role_phrase_head(token):
             cluster = _resolve_role_phrase(token, clusters, recent, sentence_of)
+        elif _is_own_journalist(token):
+            cluster = _outlet_journalist(clusters, recent)
         else:
             continue
         if cluster is None:
@@ -325,10 +328,18 @@ def _resolve(
     """
     now = sentence_of[pronoun.i]
     scores: dict[int, tuple[float, Cluster]] = {}
+    # "The refugees are furious with President Bashir, he says": the speaker is no one named in
+    # what he is said to say
+    verb = pronoun.head
+    reported = (
+        {t.i for t in verb.subtree} if pronoun.dep_ == "nsubj" and verb.lemma_ in SPEECH_VERBS else set()
+    )
     for head, cluster in reversed(recent):
         distance = now - sentence_of[head.i]
         if distance > _PRONOUN_WINDOW:
             break
+        if head.i in reported:
+            continue
         if gender is not None and cluster.gender not in (None, gender):
             continue
         if (
@@ -418,6 +429,28 @@ def _resolve_role_phrase(
         return _resolve(token, None, recent, sentence_of) if _AGE_PHRASE.search(phrase) else None
     last_seen = {id(c): head.i for head, c in recent}
     return max(candidates, key=lambda c: last_seen.get(id(c), -1))
+
+
+def _is_own_journalist(token: Token) -> bool:
+    """ "our reporter", "our correspondent": the outlet's own journalist."""
+    return token.lower_ in _JOURNALIST_NOUNS and any(
+        c.lower_ == "our" and c.dep_ == "poss" for c in token.children
+    )
+
+
+def _outlet_journalist(clusters: list[Cluster], recent: list[tuple[Token, Cluster]]) -> Cluster | None:
+    """The one person named before as an outlet's ("The BBC's James Copnall") or as a journalist."""
+    seen = {id(c) for _, c in recent}
+    found = [
+        c
+        for c in clusters
+        if c.kind == "person"
+        and id(c) in seen
+        and any(
+            r.replace("’", "'").endswith("'s") or set(r.lower().split()) & _JOURNALIST_NOUNS for r in c.roles
+        )
+    ]
+    return found[0] if len(found) == 1 else None
 
 
 def _qualified_away(phrase: str, token: Token, cluster: Cluster) -> bool:

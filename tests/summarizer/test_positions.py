@@ -590,3 +590,14 @@ def test_a_scare_quoted_phrase_leaves_its_clause_to_reported_speech(analyse: Ana
             'it would pause attacks so a "humanitarian corridor" could be opened for aid convoys',
         )
     ]
+
+
+def test_our_reporter_is_referred_back_to_and_no_one_named_in_the_report_speaks(analyse: Analyse) -> None:
+    """ "He says" after "Our reporter says" is the reporter; "..., he says" never names someone the
+    reported words mention ("furious with President Omar Bashir, he says")."""
+    result = analyse(
+        "The BBC's James Harper was at the camp when it was bombed. Our reporter says he arrived as a "
+        "second round of bombs hit. He says that a large plane was spotted heading north. The refugees "
+        "are furious with President Omar Bashir over the bombings, he says."
+    )
+    assert [p.actor for p in result.positions] == ["James Harper"] * 3
