@@ -40,7 +40,7 @@ SPEECH_VERBS = COMMUNICATION_VERBS | COGNITION_VERBS | STANCE_OBJECT_VERBS | NAM
 # Verbs that state something only with their particle: "Stancil fired back", "the campaign shot back".
 PHRASAL_SPEECH_VERBS = frozenset({
     ("fire", "back"), ("hit", "back"), ("shoot", "back"), ("snap", "back"), ("write", "back"),
-    ("push", "back"), ("lash", "out"), ("speak", "out"), ("chime", "in"), ("weigh", "in"),
+    ("push", "back"), ("lash", "out"), ("speak", "out"), ("chime", "in"), ("weigh", "in"), ("go", "on"),
 })  # fmt: skip
 # Verbs that do not state anything unless their subject is a source (a document, an outlet):
 # "FEC records show ...", "a study found ..." - but not "the cat showed no fear".

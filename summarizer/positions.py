@@ -54,7 +54,10 @@ def extract_positions(
         verb = _cue_after(doc, quotation) or _cue_before(doc, quotation)
         if verb is not None and verb.i not in index.ignored:
             cues[quotation.opening] = verb
-    found = reported_positions(context, set(v.i for v in cues.values()))
+    # a cue whose only quotation is a scare-quoted phrase still reports its clause ("insisted the
+    # economy 'excites' millions of people")
+    quoting = {v.i for opening, v in cues.items() if _quotes_a_statement(doc, quotations, opening)}
+    found = reported_positions(context, quoting)
     found += _direct(context, quotations, cues, found)
     found.sort(key=lambda f: (f.position.sentence, f.anchor))
     found = _nest(found)
@@ -275,6 +278,11 @@ def _names_own_source(context: Context, quotation: Quotation) -> bool:
     return any(is_speech_verb(t) and subject_token(t) is not None for t in outside) or any(
         t.lower_ == "according" for t in outside
     )
+
+
+def _quotes_a_statement(doc: Doc, quotations: list[Quotation], opening: int) -> bool:
+    quotation = next(q for q in quotations if q.opening == opening)
+    return _is_statement(doc, quotation, _quote_text(doc, quotation))
 
 
 def _is_statement(doc: Doc, quotation: Quotation, text: str) -> bool:

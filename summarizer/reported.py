@@ -5,7 +5,8 @@ A predicate of communication or cognition from the lexicon (`said`, `argued`, `f
 statement: `X warned that ...`, `X urged Y to ...`, `X called the plan "illogical"`, `according to X,
 ...`, `The plan, she said, would cost ...`. Verbs that state nothing unless a document or outlet
 is their subject ("FEC records show", "a study found") need such a subject. Negated and
-hypothetical cues ("did not say", "would say") are not statements.
+hypothetical cues ("did not say", "would say") are not statements; a speech announced ahead
+("will say that ...") is.
 """
 
 from __future__ import annotations
@@ -50,6 +51,12 @@ _PREPOSITION_VERBS = {
 }  # fmt: skip
 AUDIENCE_VERBS = frozenset({"tell", "inform", "assure", "reassure", "warn"})  # "told reporters" is one cue
 _NOT_YET = frozenset({"will", "would", "could", "might", "may", "should", "must", "can", "'ll"})
+# Verbs whose future is a speech announced ahead with its words ("will say that ..."); "will
+# confirm" or "will announce" is an event to come.
+_PREVIEW_VERBS = frozenset({
+    "say", "tell", "warn", "add", "argue", "insist", "claim", "stress", "declare", "state", "admit",
+    "acknowledge", "suggest", "urge", "remind", "accuse",
+})  # fmt: skip
 # Verbs a cue may hang on as an infinitive: "continues to insist", "used to say", "appeared to concede".
 _CUE_CARRIERS = frozenset({"continue", "use", "begin", "start", "appear", "seem", "keep", "go", "have"})
 # Subjects that are never the source of a reported statement ("it" is one only when it refers back
@@ -82,8 +89,10 @@ def reported_positions(context: Context, cue_verbs: set[int]) -> list[Found]:
             continue
         elif token.lower_ == "according" and any(c.lower_ == "to" for c in token.children):
             item = _according_to(context, token)
-        elif (is_speech_verb(token) and token.i not in cue_verbs) or _is_call_for(token):
-            item = _reported_clause(context, token)
+        elif is_speech_verb(token) or _is_call_for(token):
+            # a cue that introduces a quotation may report a clause of its own first ("Gunness
+            # denied militants were at the school: "We are sure ...""), never the quotation
+            item = _reported_clause(context, token, unquoted_only=token.i in cue_verbs)
         elif token.pos_ == "NOUN" and token.lemma_ in STATEMENT_NOUNS:
             item = _statement_noun(context, token)
         else:
@@ -94,9 +103,11 @@ def reported_positions(context: Context, cue_verbs: set[int]) -> list[Found]:
     return found
 
 
-def _reported_clause(context: Context, verb: Token) -> Found | None:
+def _reported_clause(context: Context, verb: Token, *, unquoted_only: bool = False) -> Found | None:
+    preview = _speech_preview(verb)
     if any(
-        child.dep_ == "neg" or (child.dep_ == "aux" and child.lower_ in _NOT_YET) for child in verb.children
+        child.dep_ == "neg" or (child.dep_ == "aux" and child.lower_ in _NOT_YET and not preview)
+        for child in verb.children
     ):
         return None  # "did not say whether...", "will confirm"
     if verb_lemma(verb) != "quote" and any(c.dep_ in ("nsubjpass", "auxpass") for c in verb.children):
@@ -118,6 +129,11 @@ def _reported_clause(context: Context, verb: Token) -> Found | None:
     if verb_lemma(verb) in _QUESTION_VERBS and (verb.tag_ == "VBN" or _asks(complement[0])):
         return None  # a question ("asked whether ..."), not a statement
     words, cue_end = complement
+    if unquoted_only:  # the clause ends where the quotation it introduces begins
+        opening = min((t.i for t in words if t.i in context.quoted), default=None)
+        words = [t for t in words if opening is None or t.i < opening]
+        if any(t.i < verb.i for t in words):
+            return None  # "... on Friday 'I'd be over the moon,' said Locke": the quotation's own cue
     content = [t for t in sorted(words, key=lambda t: t.i) if not t.is_punct and t.lower_ != "that"]
     if not content or (content[0].i in context.quoted and content[0].i > verb.i + 1):
         return None  # the quotation's own attribution: a direct position
@@ -134,6 +150,17 @@ def _reported_clause(context: Context, verb: Token) -> Found | None:
     if outlet is not None:
         item.position.via = name_for(context, outlet)  # "Der Spiegel quoted X as saying ..."
     return item
+
+
+def _speech_preview(verb: Token) -> bool:
+    """ "Cameron will say that high taxes are immoral", "he will warn that ...": a speech announced
+    ahead with its words is a statement; "will confirm", "would say" and "may argue" are not."""
+    auxiliaries = [c.lower_ for c in verb.children if c.dep_ == "aux" and c.lower_ in _NOT_YET]
+    return (
+        auxiliaries in (["will"], ["'ll"])
+        and verb_lemma(verb) in _PREVIEW_VERBS
+        and any(c.dep_ == "ccomp" for c in verb.children)
+    )
 
 
 def _according_to_phrases(words: list[Token]) -> set[int]:
@@ -288,7 +315,7 @@ def _complement(verb: Token) -> tuple[list[Token], int] | None:
             return _tokens_between(objects[0], tail), cue_end
     if objects and lemma in STANCE_OBJECT_VERBS:
         return list(objects[0].subtree), cue_end
-    rescued = _misattached_that_clause(verb)
+    rescued = _misattached_that_clause(verb) or _fronted_report(verb)
     return (rescued, cue_end) if rescued else None
 
 
@@ -321,7 +348,7 @@ def _cognition_complement(verb: Token, clause: Token | None, cue_end: int) -> tu
     if verb_lemma(verb) in _INTENT_VERBS:
         infinitive = next((c for c in verb.children if c.dep_ == "xcomp" and _is_infinitive(c)), None)
         return (list(infinitive.subtree), cue_end) if infinitive is not None else None
-    rescued = _misattached_that_clause(verb)
+    rescued = _misattached_that_clause(verb) or _fronted_report(verb)
     return (rescued, cue_end) if rescued else None
 
 
@@ -368,6 +395,23 @@ def _misattached_that_clause(verb: Token) -> list[Token] | None:
                 end = max(t.i for t in clause.subtree)
                 return list(verb.doc[that.i + 1 : end + 1])
     return None
+
+
+def _fronted_report(verb: Token) -> list[Token] | None:
+    """ "In California, the requirement ... is particularly crucial, said Mark Rockwell, ...": a
+    statement before ", said NAME" that the parser did not hang on the verb as its clause. The
+    words from the sentence start to the comma, when they hold a finite verb of their own."""
+    doc = verb.doc
+    if verb.i < 4 or doc[verb.i - 1].text != "," or verb.dep_ != "ROOT":
+        return None
+    subject = next((c for c in verb.children if c.dep_ == "nsubj" and c.i > verb.i), None)
+    if subject is None:
+        return None  # not the inverted "..., said X"
+    words = [t for t in doc[verb.sent.start : verb.i - 1] if not t.is_space]
+    while words and (words[0].dep_ == "cc" or words[0].is_punct):
+        words.pop(0)
+    finite = any(t.tag_ in ("VBD", "VBZ", "VBP", "MD") for t in words)
+    return words if finite and len(words) >= 4 else None
 
 
 def _is_infinitive(verb: Token) -> bool:

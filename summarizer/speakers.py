@@ -9,6 +9,7 @@ name inside it ("CNN affiliate WAVY", "Russian state news agency Tass") or only 
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -27,6 +28,8 @@ from summarizer.lexicon import (
 )
 from summarizer.models import Actor, Position, Sentence
 
+_QUOTE_MARKS = frozenset({"'", '"', "‘", "“"})
+_JOURNALIST_NOUNS = frozenset({"reporter", "correspondent", "editor", "journalist"})
 _PRONOUN_KINDS = {"it": ("organization", "place"), "they": ("organization", "group")}
 _MID_SENTENCE_KEY = "briefbot.mid_sentence_words"
 _REFER_BACK_SENTENCES = 4  # how far back "the party" may reach for its organisation
@@ -97,10 +100,47 @@ def subject_and_distance(verb: Token) -> tuple[Token | None, int]:
         if verb.dep_ == "acl" and head.lemma_ in STATEMENT_NOUNS | DOCUMENT_NOUNS and head.dep_ == "dobj":
             verb = head.head  # "issued a statement saying", "signed a letter saying"
             continue
+        if head.i == verb.i and steps == 0:
+            return _name_set_off_before(verb), steps
         if verb.dep_ not in ("advcl", "conj", "xcomp") or head.i == verb.i:
             return None, steps
         verb = outer_speech_verb(verb) or head
     return None, 4
+
+
+def _name_set_off_before(verb: Token) -> Token | None:
+    """ "Pete Saunders, chief executive of the National Association for People Abused in Childhood,
+    added:": a name opening the sentence, then a description between commas, right before the
+    speech verb, when the parser took the description's participle for the name's verb."""
+    if verb.i < 2 or verb.doc[verb.i - 1].text != ",":
+        return None
+    described = _subject_of_participle(verb)
+    if described is not None:
+        return described
+    words = [t for t in verb.sent if t.text not in _QUOTE_MARKS]
+    first = words[0] if words else None
+    if first is None or first.pos_ != "PROPN":
+        return None
+    name = first
+    while name.i + 1 < verb.i and verb.doc[name.i + 1].pos_ == "PROPN":
+        name = verb.doc[name.i + 1]
+    after = verb.doc[name.i + 1]
+    if after.text != "," or after.i >= verb.i - 1 or name.ent_type_ not in ("PERSON", ""):
+        return None
+    return name
+
+
+def _subject_of_participle(verb: Token) -> Token | None:
+    """ "But the lawyer acting for the officer, who ..., said that ...": the parser makes "lawyer"
+    the subject of the participle hung on the speech verb; the noun speaks."""
+    for child in verb.children:
+        if child.dep_ == "advcl" and child.i < verb.i and child.tag_ in ("VBG", "VBN"):
+            subject = next(
+                (c for c in child.children if c.dep_ == "nsubj" and c.pos_ in ("NOUN", "PROPN")), None
+            )
+            if subject is not None and subject.i < child.i:
+                return subject
+    return None
 
 
 def quoted_person(verb: Token) -> Token | None:
@@ -176,7 +216,11 @@ def _called_name(token: Token) -> Token | None:
 
 
 def _names_in(name: str, quote: str) -> bool:
-    words = set(quote.replace("’", "'").split())
+    """Does the quotation's first sentence name the person? (Later sentences of a run-on quotation
+    may carry a photo caption that names the speaker: "... Me and Myleene Klass. Comedian Ben Elton,
+    left, took a swipe ...".)"""
+    first = re.split(r"(?<=[.!?])\s+", quote.strip(), maxsplit=1)[0]
+    words = set(first.replace("’", "'").split())
     return any(part in words or part + "'s" in words for part in name.split())
 
 
@@ -323,6 +367,9 @@ def _referred_actor(context: Context, head: Token) -> Actor | None:
     definite = any(c.dep_ in ("det", "poss") for c in head.children)
     if not definite:
         return None
+    own = _own_journalist(context, head)
+    if own is not None:
+        return own
     words = [t for t in head.subtree if t.i <= head.i and not (t.dep_ == "det" or t.is_punct)]
     phrase = " ".join(t.text for t in words).lower().replace("’", "'")
     index = context.index
@@ -350,6 +397,23 @@ def _referred_actor(context: Context, head: Token) -> Actor | None:
         kinds = ("organization", "group") if noun in _GROUP_NOUNS else ("organization",)
         return index.latest(head, kinds, since_sentence=since)
     return None
+
+
+def _own_journalist(context: Context, head: Token) -> Actor | None:
+    """ "Our reporter says ...": the outlet's own journalist the article named, "The BBC's James
+    Copnall" or "our correspondent Jane Doe", when it named exactly one."""
+    if head.lemma_.lower() not in _JOURNALIST_NOUNS or not any(c.lower_ == "our" for c in head.children):
+        return None
+    journalists = [
+        actor
+        for actor in context.index.actors
+        if actor.kind == "person"
+        and (
+            actor.role.replace("’", "'").endswith("'s")
+            or any(noun in actor.role.lower().split() for noun in _JOURNALIST_NOUNS)
+        )
+    ]
+    return journalists[0] if len(journalists) == 1 else None
 
 
 def _describes_itself(head: Token) -> bool:

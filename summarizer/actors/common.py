@@ -62,7 +62,21 @@ PERSON_NOUNS = frozenset({
     "executive", "analyst", "professor", "researcher", "scientist", "resident", "native", "player",
     "manager", "coach", "father", "mother", "son", "daughter", "wife", "husband", "official", "author",
     "writer", "musician", "member", "survivor", "victim", "witness", "neighbour", "neighbor", "friend",
+    "protester", "comedian", "pensioner", "politician", "candidate", "activist", "campaigner",
+    "photographer", "journalist", "reporter", "correspondent", "editor", "lawmaker", "diplomat",
+    "pollster", "economist", "lecturer", "nurse", "soldier", "pilot", "farmer", "voter", "popstar",
+    "presenter", "entertainer", "businessman", "businesswoman", "entrepreneur", "donor", "supporter",
+    "adviser", "advisor", "aide", "consultant", "strategist", "historian", "commentator", "columnist",
+    "barrister", "solicitor", "prosecutor", "surgeon", "physician", "psychologist", "engineer", "artist",
+    "poet", "novelist", "footballer", "striker", "midfielder", "goalkeeper", "veteran", "mother-of-two",
 })  # fmt: skip
+# Party labels written before a politician's name as their role ("Tory Ruth Davidson").
+PARTY_WORDS = frozenset({
+    "tory", "labour", "conservative", "democrat", "republican", "liberal", "snp", "ukip", "green",
+    "socialist", "nationalist", "unionist", "lib", "dem",
+})  # fmt: skip
+# Endings of nouns for what a person does ("lawyer", "analyst", "comedian", "actress").
+_AGENT_ENDINGS = ("er", "or", "ist", "ian", "ess", "ant", "ent")
 
 _PLACE_ALIASES = {
     "us": "united states", "usa": "united states", "america": "united states",
@@ -176,6 +190,32 @@ def title_word(token: Token) -> bool:
         return False
     word = token.lower_.rstrip(".")
     return word in TITLES or word in HONORIFICS or word in _TITLE_PARTS
+
+
+def role_word_before_name(token: Token, lower_words: set[str] | None = None) -> bool:
+    """ "Lawyer Alexis Kougias said", "Comedian Ben Elton": a capitalised role word that the tagger
+    took for the first word of a name. It is no first name and comes right before one; a person
+    noun anywhere, or an agent noun ("analyst", written in lower case elsewhere too) opening a
+    sentence."""
+    doc = token.doc
+    if token.i + 2 >= len(doc) or not (token.is_title and token.is_alpha):
+        return False
+    following = doc[token.i + 1]
+    votes = first_name_votes()
+    if following.text not in votes or not doc[token.i + 2].is_title:
+        return False
+    word = token.lower_
+    if word in PARTY_WORDS and token.ent_type_ in ("NORP", "ORG", "PERSON"):
+        return True  # "Tory Ruth Davidson" ("Tory" is a first name too)
+    if token.text in votes:
+        return False
+    if word in PERSON_NOUNS or word in TITLES:
+        return True
+    if not token.is_sent_start:
+        return False
+    if lower_words is None:
+        lower_words = {t.text for t in doc if t.is_lower}
+    return word.endswith(_AGENT_ENDINGS) or word in lower_words
 
 
 def name_text(span: Span) -> str:

@@ -36,6 +36,12 @@ _FAR_PRONOUN_WINDOW = 8  # ... when the person's gender is known
 
 _AGE_PHRASE = re.compile(r"\b\d+-year-old(?: \w+)?$")  # "the 39-year-old", "the 36-year-old publican"
 
+_JOURNALIST_NOUNS = frozenset({"reporter", "correspondent", "editor", "journalist"})
+# Words that make a role another role: a deputy prime minister is not "the prime minister".
+_ROLE_QUALIFIERS = frozenset({
+    "deputy", "vice", "shadow", "former", "acting", "interim", "assistant", "junior",
+})  # fmt: skip
+
 
 def _vote_kind(doc: Doc, cluster: Cluster, long_names: set[str]) -> ActorKind:
     """Person if PERSON labels plus person contexts (x3: "Mr X", "defender X") outweigh the
@@ -274,6 +280,8 @@ def follow_references(
             cluster = _resolve(token, gender, recent, sentence_of)
         elif _is_role_phrase_head(token):
             cluster = _resolve_role_phrase(token, clusters, recent, sentence_of)
+        elif _is_own_journalist(token):
+            cluster = _outlet_journalist(clusters, recent)
         else:
             continue
         if cluster is None:
@@ -320,10 +328,18 @@ def _resolve(
     """
     now = sentence_of[pronoun.i]
     scores: dict[int, tuple[float, Cluster]] = {}
+    # "The refugees are furious with President Bashir, he says": the speaker is no one named in
+    # what he is said to say
+    verb = pronoun.head
+    reported = (
+        {t.i for t in verb.subtree} if pronoun.dep_ == "nsubj" and verb.lemma_ in SPEECH_VERBS else set()
+    )
     for head, cluster in reversed(recent):
         distance = now - sentence_of[head.i]
         if distance > _PRONOUN_WINDOW:
             break
+        if head.i in reported:
+            continue
         if gender is not None and cluster.gender not in (None, gender):
             continue
         if (
@@ -359,6 +375,8 @@ def _resolve(
 def _subject_bonus(head: Token) -> float:
     if head.dep_ == "appos":
         head = head.head  # "His cousin, Steve Smith, told WRAL": the subject is "cousin"
+    if _is_speaker(head) and head.dep_ == "pobj":
+        return 0.5  # "according to John Ging": the source, as a speaking subject is
     if head.dep_ not in ("nsubj", "nsubjpass"):
         return 0.0
     verb = head.head
@@ -388,17 +406,19 @@ def _resolve_role_phrase(
     phrase = _nominal_text(token).lower().removeprefix("the ")
     proper = {t.lower_ for t in token.lefts if t.pos_ == "PROPN" or t.ent_type_ in ("NORP", "GPE", "ORG")}
     candidates = []
+    seen_before = {id(c) for _, c in recent}  # a role phrase refers back, not ahead
     for cluster in clusters:
         written = " ".join([*cluster.roles, *cluster.titles]).lower()
-        if cluster.kind != "person" or not proper <= set(written.split()):
+        words = set(re.split(r"[\s-]+", written))  # "Secretary" of "Secretary-General" too
+        if cluster.kind != "person" or id(cluster) not in seen_before or not proper <= words:
             continue
-        if (
-            phrase in (r.lower() for r in [*cluster.roles, *cluster.titles])
-            or token.lower_ in cluster.descriptors
-        ):
+        written_roles = [r.lower() for r in [*cluster.roles, *cluster.titles]]
+        ends_a_role = any(r.endswith(" " + phrase) for r in written_roles)  # "UN Secretary-General"
+        named_by_role = token.lower_ in cluster.descriptors or ends_a_role
+        if phrase in written_roles or (named_by_role and not _qualified_away(phrase, token, cluster)):
             candidates.append(cluster)
-    if not candidates and token.tag_ == "NNP" and _is_speaker(token):
-        # "The Prime Minister said ...": a capitalised title as a speaker is the person just named,
+    if not candidates and token.tag_ == "NNP" and (_is_speaker(token) or token.dep_ == "nsubj"):
+        # "The Prime Minister said ...": a capitalised title as a speaker or subject is the person just named,
         # and the title is that person's role when the article gave none at the name
         chosen = _resolve(token, None, recent, sentence_of)
         if chosen is not None and not chosen.roles and not chosen.titles:
@@ -409,6 +429,37 @@ def _resolve_role_phrase(
         return _resolve(token, None, recent, sentence_of) if _AGE_PHRASE.search(phrase) else None
     last_seen = {id(c): head.i for head, c in recent}
     return max(candidates, key=lambda c: last_seen.get(id(c), -1))
+
+
+def _is_own_journalist(token: Token) -> bool:
+    """ "our reporter", "our correspondent": the outlet's own journalist."""
+    return token.lower_ in _JOURNALIST_NOUNS and any(
+        c.lower_ == "our" and c.dep_ == "poss" for c in token.children
+    )
+
+
+def _outlet_journalist(clusters: list[Cluster], recent: list[tuple[Token, Cluster]]) -> Cluster | None:
+    """The one person named before as an outlet's ("The BBC's James Copnall") or as a journalist."""
+    seen = {id(c) for _, c in recent}
+    found = [
+        c
+        for c in clusters
+        if c.kind == "person"
+        and id(c) in seen
+        and any(
+            r.replace("’", "'").endswith("'s") or set(r.lower().split()) & _JOURNALIST_NOUNS for r in c.roles
+        )
+    ]
+    return found[0] if len(found) == 1 else None
+
+
+def _qualified_away(phrase: str, token: Token, cluster: Cluster) -> bool:
+    """ "the Prime Minister" is not the "Deputy Prime Minister": every role of the person that ends
+    in the phrase's head noun has a qualifier ("deputy", "shadow", "former") the phrase lacks."""
+    said = set(phrase.split())
+    written = [r.lower().split() for r in [*cluster.roles, *cluster.titles]]
+    ending = [words for words in written if words and words[-1].endswith(token.lower_)]
+    return bool(ending) and all(_ROLE_QUALIFIERS & set(words) - said for words in ending)
 
 
 def _nominal_text(token: Token) -> str:

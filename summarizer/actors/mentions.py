@@ -13,11 +13,13 @@ from summarizer.actors.common import (
     NAME_CONNECTORS,
     PERSON_NOUNS,
     ROLE_ABBREVIATIONS,
+    TITLES,
     Gender,
     Mention,
     first_name_gender,
     first_name_votes,
     name_text,
+    role_word_before_name,
     title_word,
 )
 from summarizer.boilerplate import is_furniture
@@ -135,8 +137,9 @@ def name_mentions(doc: Doc, sentence_of: list[int], skipped: set[int]) -> list[M
     capitalised_inside = {
         t.lower_ for t in doc if t.is_title and t.i not in starts and doc[t.i - 1].text not in _CAPTION_BREAKS
     }
-    thing_names = [[t.text for t in e] for e in doc.ents if e.label_ in ("ORG", "GPE", "FAC", "LOC", "EVENT")]
-    for ent in doc.ents:
+    ents = _joined_names(doc)
+    thing_names = [[t.text for t in e] for e in ents if e.label_ in ("ORG", "GPE", "FAC", "LOC", "EVENT")]
+    for ent in ents:
         kind = _KIND_OF_LABEL.get(ent.label_)
         tentative = kind is None and ent.label_ in _MISLABELLED_NAME_LABELS and len(ent) == 1
         if tentative or ent[0].lower_.rstrip(".") in HONORIFICS or _title_of_place(ent):
@@ -165,7 +168,7 @@ def name_mentions(doc: Doc, sentence_of: list[int], skipped: set[int]) -> list[M
         if token.i in taken or token.i in skipped or not token.is_title:
             continue
         after_honorific = token.i > 0 and doc[token.i - 1].lower_.rstrip(".") in HONORIFICS
-        if after_honorific and token.ent_type_ in ("", "DATE") and token.tag_ == "NNP":
+        if after_honorific and token.ent_type_ in ("", "DATE") and token.tag_ in ("NNP", "NNPS"):
             # "Mrs May said": a surname after an honorific, even where the tagger saw a month
             mention = Mention(
                 token.i, token.i + 1, "person", name_text(doc[token.i : token.i + 1]), sentence_of[token.i]
@@ -181,6 +184,36 @@ def name_mentions(doc: Doc, sentence_of: list[int], skipped: set[int]) -> list[M
         mentions.append(Mention(token.i, token.i + 1, "person", text, sentence_of[token.i], tentative=True))
     mentions.sort(key=lambda m: m.start)
     return mentions
+
+
+def _joined_names(doc: Doc) -> list[Span]:
+    """The entities, with a first name the tagger split off a person's name joined back: in
+    "spokesman Sawarmi Khaled Saad", "Sawarmi" (tagged as a place) right after a role noun and right
+    before the rest of the name."""
+    ents = list(doc.ents)
+    joined: list[Span] = []
+    k = 0
+    while k < len(ents):
+        ent = ents[k]
+        following = ents[k + 1] if k + 1 < len(ents) else None
+        before = doc[ent.start - 1] if ent.start > 0 else None
+        if (
+            following is not None
+            and following.label_ == "PERSON"
+            and following.start == ent.end
+            and len(ent) == 1
+            and ent.label_ in ("PERSON", "GPE", "ORG", "LOC", "NORP")
+            and ent[0].is_title
+            and before is not None
+            and before.is_lower
+            and (before.lower_ in PERSON_NOUNS or before.lower_ in TITLES)
+        ):
+            joined.append(Span(doc, ent.start, following.end, label="PERSON"))
+            k += 2
+            continue
+        joined.append(ent)
+        k += 1
+    return joined
 
 
 def _title_of_place(ent: Span) -> bool:
@@ -257,7 +290,7 @@ def _kind_in_context(doc: Doc, span: Span, kind: ActorKind) -> ActorKind:
     words = [t.text for t in span]
     club_name = len(words) > 1 and words[-1] in _CLUB_SUFFIXES
     if kind == "person":  # not "Mourinho's side": a manager's team is written so too
-        if club_name or _staff_of(span) or _used_as_team(span) or _party_label(span):
+        if club_name or _staff_of(span) or _used_as_team(span) or _party_label(span) or _author_of_poll(span):
             return "organization"
         return kind
     if kind == "place":  # "Manchester United" tagged GPE; "Mexico City" is a city unless a team
@@ -274,6 +307,19 @@ def _kind_in_context(doc: Doc, span: Span, kind: ActorKind) -> ActorKind:
     first_name = len(words) > 1 and first_name_gender(words[0]) is not None
     speaks = root.dep_ == "nsubj" and root.head.lemma_ in SPEECH_VERBS
     return "person" if first_name and speaks else kind
+
+
+def _author_of_poll(span: Span) -> bool:
+    """ "a poll by Ipsos Mori": the maker of a poll, survey or report, with no first name, is an
+    organisation."""
+    root = span.root
+    preposition = root.head
+    return (
+        root.dep_ == "pobj"
+        and preposition.lower_ == "by"
+        and preposition.head.lemma_ in ("poll", "survey", "report", "study", "analysis", "research")
+        and span[0].text not in first_name_votes()
+    )
 
 
 def _party_label(span: Span) -> bool:
@@ -352,6 +398,8 @@ def _clean_span(
             start < end and title_word(doc[start]) and not (start + 1 < end and doc[start + 1].lower_ == "of")
         ):
             start += 1
+        if end - start > 2 and role_word_before_name(doc[start], lower_words):
+            start += 1  # "Lawyer Alexis Kougias": the role is no part of the name
     while end > start and (doc[end - 1].tag_ == "POS" or doc[end - 1].is_punct or doc[end - 1].is_space):
         end -= 1
     while kind in ("person", "organization") and end - start > 2 and doc[end - 1].text in ROLE_ABBREVIATIONS:
@@ -427,10 +475,20 @@ def _looks_like_a_name(span: Span, kind: ActorKind) -> bool:
     if not after_honorific and all(title_word(t) or t.is_stop for t in span):  # but "Mrs May"
         return False
     return all(
-        t.is_punct or t.lower_ in NAME_CONNECTORS or t.text[:1].isupper() or t.text[:1].isdigit()
+        t.is_punct
+        or t.lower_ in NAME_CONNECTORS
+        or t.text[:1].isupper()
+        or t.text[:1].isdigit()
+        or (kind == "person" and _hyphenated_part(t, span))
         for t in span
         if not t.is_space
     )
+
+
+def _hyphenated_part(token: Token, span: Span) -> bool:
+    """ "moon" in "Ban Ki-moon": the lower-case part of a hyphenated name."""
+    before = token.doc[token.i - 1] if token.i > span.start else None
+    return before is not None and before.text == "-" and not before.whitespace_ and token.is_alpha
 
 
 def _complete_person(doc: Doc, span: Span, skipped: set[int]) -> Span:

@@ -10,6 +10,7 @@ from spacy.tokens import Doc, Span, Token
 
 from summarizer.actors.common import (
     HONORIFICS,
+    PARTY_WORDS,
     PERSON_NOUNS,
     ROLE_ABBREVIATIONS,
     TITLES,
@@ -17,6 +18,7 @@ from summarizer.actors.common import (
     Gender,
     Mention,
     first_name_gender,
+    role_word_before_name,
     title_word,
 )
 from summarizer.lexicon import ORGANISATION_NOUNS
@@ -103,6 +105,25 @@ def role_says_organisation(cluster: Cluster) -> bool:
     return False
 
 
+def role_says_person(doc: Doc, cluster: Cluster, skipped: set[int]) -> bool:
+    """A place or organisation whose role as written only a person can have: "32-year-old protester
+    Paris Kyriakides" (tagged as a place), "Ann Ode, a spokeswoman"."""
+    for mention in cluster.mentions:
+        for role, tokens in _roles_around(doc, mention, mention.start, skipped):
+            # a premodifier ("protester Paris ...") ends in its head; a phrase's head is its root
+            heads = [doc[i].lower_ for i in tokens if doc[i].head.i not in tokens or doc[i].head.i == i]
+            heads = heads or role.lower().split()[-1:]
+            if any(h in PERSON_NOUNS or h in TITLES or word_gender(h) for h in heads):
+                return True
+    return False
+
+
+def organisation_type_written(doc: Doc, cluster: Cluster) -> bool:
+    """ "Earthjustice, an environmental group" after a person's affiliation: an organisation,
+    whatever the tagger made of the name."""
+    return any(_organisation_type_after(doc, mention) for mention in cluster.mentions)
+
+
 def describe_organisation(doc: Doc, cluster: Cluster, skipped: set[int]) -> None:
     """Roles written around an organisation's name: "Russian state news agency Tass", "NASA, the
     American space agency"."""
@@ -110,6 +131,9 @@ def describe_organisation(doc: Doc, cluster: Cluster, skipped: set[int]) -> None
         for role, _ in _roles_around(doc, mention, mention.start, skipped):
             if not _AGE.match(role.replace(" ", "")):
                 cluster.roles.append(role)
+        described = _organisation_type_after(doc, mention)
+        if described:
+            cluster.roles.append(described[0])
 
 
 def _gender_words(cluster: Cluster) -> list[Gender]:
@@ -135,19 +159,20 @@ def _roles_around(
     roles: list[tuple[str, set[int]]] = []
     name = doc[mention.start : mention.end]
     root = name.root
-    premodifier = _premodifier_role(doc, title_start, mention.start, mention.end, skipped)
+    premodifier, premodifier_start = _premodifier_role(doc, title_start, mention.start, mention.end, skipped)
     if premodifier:
-        roles.append((premodifier, set(range(title_start, mention.start))))
+        roles.append((premodifier, set(range(premodifier_start, mention.start))))
     after = mention.end
     while after < len(doc) and doc[after].text in ROLE_ABBREVIATIONS and not doc[after].text.endswith("s"):
         after += 1
     if after > mention.end:  # "Eleanor Laws QC", "Jesse Norman MP" (not "SNP MPs")
         roles.append((doc[mention.end : after].text, set(range(mention.end, after))))
     for child in [*root.children, *_appositions_after_place(root)]:
-        if child.dep_ != "appos" or child.i < mention.end:
+        if child.dep_ != "appos" or child.i < mention.end or _describes_affiliation(doc, mention, child):
             continue
         organisation_type = _names_organisation_type(child)  # "Roscosmos (the Russian Federal Space Agency)"
-        if child.pos_ in ("NOUN", "NUM", "PRON", "ADJ") or organisation_type:
+        capitalised_role = child.pos_ == "PROPN" and (title_word(child) or child.lower_ in PERSON_NOUNS)
+        if child.pos_ in ("NOUN", "NUM", "PRON", "ADJ") or organisation_type or capitalised_role:
             if doc[child.left_edge.i - 1].text == "(" and not organisation_type:
                 continue  # a photo caption's "(right)", "(pictured)"
             role = _phrase(doc, child, exclude=name)
@@ -176,10 +201,11 @@ def _roles_around(
 
 
 def _role_across_place(root: Token) -> Token | None:
-    """ "The Hamas prime minister in Gaza, Ismail Haniyeh, said": the parser hangs the name on the
-    place that ends the role; the role noun that place belongs to is the person's role."""
+    """ "The Hamas prime minister in Gaza, Ismail Haniyeh, said", "The governor of Unity State, Taban
+    Deng": the parser hangs the name on the place or body that ends the role; the role noun that
+    place belongs to is the person's role."""
     place = root.head
-    if root.dep_ != "appos" or place.i >= root.i or place.ent_type_ not in ("GPE", "LOC"):
+    if root.dep_ != "appos" or place.i >= root.i or place.ent_type_ not in ("GPE", "LOC", "ORG", "FAC"):
         return None
     preposition = place.head
     if place.dep_ != "pobj" or preposition.dep_ != "prep" or preposition.lower_ not in _PLACE_PREPOSITIONS:
@@ -203,6 +229,27 @@ def _appositions_after_place(root: Token) -> list[Token]:
     return found
 
 
+def _describes_affiliation(doc: Doc, mention: Mention, appos: Token) -> bool:
+    """ "Francesca Grifo of the Union of Concerned Scientists, an activist group": an organisation
+    type in apposition after the person's organisation describes the organisation."""
+    between = doc[mention.end : appos.left_edge.i]
+    return appos.lower_ in ORGANISATION_NOUNS and any(t.ent_type_ == "ORG" for t in between)
+
+
+def _organisation_type_after(doc: Doc, mention: Mention) -> tuple[str, set[int]] | None:
+    """The organisation type written after an organisation that ends a person's affiliation:
+    "Janette Brimmer, an attorney with Earthjustice, an environmental group"."""
+    if mention.end + 1 >= len(doc) or doc[mention.end].text != ",":
+        return None
+    for token in doc[mention.end + 1 : mention.end + 6]:
+        if token.dep_ == "appos" and token.lower_ in ORGANISATION_NOUNS and token.head.i < mention.end:
+            if token.left_edge.i != mention.end + 1:
+                return None
+            role = _phrase(doc, token, exclude=doc[mention.start : mention.end])
+            return (role, {t.i for t in token.subtree}) if role else None
+    return None
+
+
 def _names_organisation_type(head: Token) -> bool:
     """ "the Russian Federal Space Agency", "the American space agency": a noun phrase whose head says
     what kind of organisation it is, capitalised or not."""
@@ -219,6 +266,8 @@ def _affiliation(doc: Doc, mention: Mention) -> tuple[str, set[int]] | None:
         objects = [c for c in after.children if c.dep_ == "pobj"]
         if objects and objects[0].ent_type_ == "ORG":
             tokens = [after, *objects[0].subtree]
+            comma = next((k for k, t in enumerate(tokens) if t.text == ","), len(tokens))
+            tokens = tokens[:comma]  # "of the Alliance, an advocacy group": the group is the Alliance's
             if tokens[-1].i - after.i + 1 == len(tokens) and not any(t.is_punct for t in tokens):
                 return _as_written(tokens), {t.i for t in tokens}
     before = mention.start - 1
@@ -230,9 +279,11 @@ def _affiliation(doc: Doc, mention: Mention) -> tuple[str, set[int]] | None:
     return None
 
 
-def _premodifier_role(doc: Doc, title_start: int, name_start: int, name_end: int, skipped: set[int]) -> str:
-    """Words before a name (and its title) that modify it: "Tory leader", "US President",
-    "Ex-Killie and Hearts player". Honorifics ("Mr") are not a role."""
+def _premodifier_role(
+    doc: Doc, title_start: int, name_start: int, name_end: int, skipped: set[int]
+) -> tuple[str, int]:
+    """Words before a name (and its title) that modify it, and where they start: "Tory leader", "US
+    President", "Ex-Killie and Hearts player". Honorifics ("Mr") are not a role."""
     start = title_start
     while (
         start > 0
@@ -248,6 +299,10 @@ def _premodifier_role(doc: Doc, title_start: int, name_start: int, name_end: int
     plain_role = bool(run) and all(t.is_lower and t.pos_ in ("NOUN", "ADJ", "CCONJ") for t in run)
     # lower-case role words right before the name are its role, however they were parsed
     trusted = plain_role and any(_role_noun(t) for t in run) and run[-1].pos_ == "NOUN"
+    # "Salahuddin governor Raed al-Jabouri": the role noun next to the name, its modifiers hung on it
+    trusted = trusted or (
+        bool(run) and _role_noun(run[-1]) and all(run[0].i <= t.head.i <= run[-1].i for t in run[:-1])
+    )
     while (
         not trusted
         and start < title_start
@@ -259,20 +314,25 @@ def _premodifier_role(doc: Doc, title_start: int, name_start: int, name_end: int
     ):
         start += 1
     if start == title_start:
-        return ""  # the title alone is kept as a title: an apposition may give the fuller role
+        return "", start  # the title alone is kept as a title: an apposition may give the fuller role
     words = [t for t in doc[start:name_start] if t.lower_.rstrip(".") not in HONORIFICS and not t.is_space]
     if not words or not any(_role_word(t) for t in words):
-        return ""
+        return "", start
     if words[-1].i - words[0].i + 1 != len([t for t in doc[words[0].i : words[-1].i + 1] if not t.is_space]):
-        return ""
-    return " ".join(_as_written(words).split())
+        return "", start
+    return " ".join(_as_written(words).split()), start
 
 
 def _role_word(token: Token) -> bool:
     """A common noun, a title, or a sentence-initial capitalised noun ("Prosecutor David Moore")."""
     initial = token.is_sent_start and token.tag_ == "NNP" and not token.ent_type_
     return (
-        token.pos_ == "NOUN" or title_word(token) or initial or token.text.rstrip(".") in ROLE_ABBREVIATIONS
+        token.pos_ == "NOUN"
+        or title_word(token)
+        or initial
+        or token.text.rstrip(".") in ROLE_ABBREVIATIONS
+        or role_word_before_name(token)
+        or (token.lower_ in PARTY_WORDS and token.ent_type_ in ("NORP", "ORG"))  # "Liberal Democrat X"
     )
 
 
@@ -281,7 +341,11 @@ def _may_modify_a_name(token: Token) -> bool:
     return (
         (token.pos_ in ("PROPN", "NOUN", "ADJ", "NUM", "CCONJ") or hyphen)
         and (token.dep_ not in ("det", "poss", "case", "nsubj", "dobj", "pobj", "appos") or _role_noun(token))
-        and (token.ent_type_ in ("", "ORG", "GPE", "NORP", "LOC", "FAC") or _inside_role(token))
+        and (
+            token.ent_type_ in ("", "ORG", "GPE", "NORP", "LOC", "FAC")
+            or _inside_role(token)
+            or role_word_before_name(token)
+        )
     )
 
 
@@ -359,7 +423,7 @@ def _phrase_words(doc: Doc, head: Token, exclude: Span, *, keep_coordinated: boo
         return ""
     if any(
         (w.ent_type_ == "PERSON" and not _in_modifier(w, head))
-        or w.tag_.startswith("VB")
+        or (w.tag_.startswith("VB") and w.dep_ != "amod")  # "a hospitalized woman" is a role
         or w.tag_ in ("MD", "PRP")
         for w in words
     ):

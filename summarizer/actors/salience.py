@@ -87,6 +87,9 @@ def _actor(cluster: Cluster) -> Actor:
     )
 
 
+_AFFILIATION_WORDS = frozenset({"of", "with", "from", "at", "for"})
+
+
 def _written_role(cluster: Cluster) -> str:
     """The first role written for the actor; a lone noun ("compatriot", "victim") gives way to the
     first fuller one ("Borussia Dortmund boss"), which says which one they are."""
@@ -95,4 +98,6 @@ def _written_role(cluster: Cluster) -> str:
     first = cluster.roles[0]
     if len(first.split()) > 1:
         return first
-    return next((role for role in cluster.roles[1:] if len(role.split()) > 1), first)
+    # an affiliation alone ("of the Center for ...") says less than the role noun it follows
+    fuller = (r for r in cluster.roles[1:] if len(r.split()) > 1 and r.split()[0] not in _AFFILIATION_WORDS)
+    return next(fuller, first)

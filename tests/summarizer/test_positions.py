@@ -540,3 +540,64 @@ def test_a_short_quoted_phrase_inside_a_sentence_is_no_quote(analyse: Analyse) -
     assert [(p.actor, p.kind, p.text) for p in result.positions if p.kind == "direct"] == [
         ("Kenneth Hale", "direct", "Yes, sir")
     ]
+
+
+def test_a_caption_run_into_a_quotation_does_not_turn_the_speaker_away(analyse: Analyse) -> None:
+    """Only the quotation's first sentence decides that "he" is someone it names: a caption run into
+    the quotation names the speaker himself ("Comedian Ben Hartley, left, took a swipe ...")."""
+    result = analyse(
+        "Ben Hartley took a swipe at the singer at a rally. Hartley, who left the party under Tom Reed, "
+        "told supporters he was back. He said: 'I am now one of that wealthy minority. Scroll down for "
+        "video Comedian Ben Hartley, left, took a swipe at the singer 'We should both pay our share.' "
+        "'Peter was never one to give up,' he said of his late brother."
+    )
+    direct = [(p.actor, p.text.split()[0]) for p in result.positions if p.kind == "direct"]
+    assert direct[0] == ("Ben Hartley", "I")
+    assert ("Ben Hartley", "Peter") in direct
+
+
+def test_our_reporter_is_the_outlets_journalist_the_article_named(analyse: Analyse) -> None:
+    result = analyse(
+        "The BBC's Mary Harper was at the camp when it was bombed. Local official John Deng said 12 "
+        "people had been killed. Our reporter says she saw a large plane heading north. Refugees told "
+        "our correspondent that four bombs exploded."
+    )
+    said = {(p.actor, p.text) for p in result.positions}
+    assert ("Mary Harper", "she saw a large plane heading north") in said
+
+
+def test_a_name_set_off_before_the_cue_speaks_when_the_parse_loses_the_subject(analyse: Analyse) -> None:
+    """ "Name, chief executive of the X Abused in Y, added:" (the parser takes "Abused" for the
+    name's verb); "He went on:" is a cue; "went on to play" is none."""
+    result = analyse(
+        "Pete Lowe, chief executive of the National Association for People Abused in Childhood, added: "
+        "‘He couldn’t have signed this letter if he was unwell.’ Ed Hart spoke at the rally. He went "
+        "on: 'Our plan is the first real plan in a generation.' The band went on to play until midnight."
+    )
+    assert [(p.actor, p.cue) for p in result.positions] == [("Pete Lowe", "added"), ("Ed Hart", "went on")]
+
+
+def test_a_scare_quoted_phrase_leaves_its_clause_to_reported_speech(analyse: Analyse) -> None:
+    """The cue of a two-word quoted phrase inside a reported clause still reports the clause."""
+    result = analyse(
+        'The army said early Wednesday that it would pause attacks so a "humanitarian corridor" could '
+        "be opened for aid convoys."
+    )
+    assert [(p.actor, p.kind, p.text) for p in result.positions] == [
+        (
+            "the army",
+            "reported",
+            'it would pause attacks so a "humanitarian corridor" could be opened for aid convoys',
+        )
+    ]
+
+
+def test_our_reporter_is_referred_back_to_and_no_one_named_in_the_report_speaks(analyse: Analyse) -> None:
+    """ "He says" after "Our reporter says" is the reporter; "..., he says" never names someone the
+    reported words mention ("furious with President Omar Bashir, he says")."""
+    result = analyse(
+        "The BBC's James Harper was at the camp when it was bombed. Our reporter says he arrived as a "
+        "second round of bombs hit. He says that a large plane was spotted heading north. The refugees "
+        "are furious with President Omar Bashir over the bombings, he says."
+    )
+    assert [p.actor for p in result.positions] == ["James Harper"] * 3

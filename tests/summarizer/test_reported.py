@@ -213,3 +213,36 @@ def test_an_according_to_phrase_is_the_via_not_the_content(analyse: Analyse) -> 
             "TMZ",
         )
     ]
+
+
+def test_a_speech_announced_ahead_is_a_statement(analyse: Analyse) -> None:
+    """ "will say that ..." previews a speech with its words; "will confirm" and "would say" do not."""
+    result = analyse(
+        "The Chancellor, Rachel Moore, will say today that the tax cut is paid for. She will warn that "
+        "the opposition would raise VAT. The club will confirm its new manager on Friday. Asked about "
+        "the deal, her aide would say only that talks continue."
+    )
+    assert said(result) == {
+        ("Rachel Moore", "the tax cut is paid for"),
+        ("Rachel Moore", "the opposition would raise VAT"),
+    }
+
+
+def test_statements_the_parse_hangs_elsewhere(analyse: Analyse) -> None:
+    """A statement fronted before ", said NAME"; a described speaker the parser made the subject
+    of a participle; a cue that reports its own clause before the quotation it introduces."""
+    result = analyse(
+        "The lawyer acting for the guard, who has been charged, said that early tests showed the shot "
+        "was a ricochet. In Oregon, the duty to consult wildlife biologists before logging is "
+        "particularly crucial, said Anne Wolfe, state director of the Forest Alliance. Mr Dorsey denied "
+        'militants were at the clinic: "We are sure there were no militants in the building."'
+    )
+    assert said(result) >= {
+        (
+            "Anne Wolfe",
+            "In Oregon, the duty to consult wildlife biologists before logging is particularly crucial",
+        ),
+        ("the lawyer", "early tests showed the shot was a ricochet"),
+        ("Dorsey", "militants were at the clinic"),
+        ("Dorsey", "We are sure there were no militants in the building."),
+    }
