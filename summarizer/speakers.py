@@ -29,7 +29,6 @@ from summarizer.lexicon import (
 from summarizer.models import Actor, Position, Sentence
 
 _QUOTE_MARKS = frozenset({"'", '"', "‘", "“"})
-_JOURNALIST_NOUNS = frozenset({"reporter", "correspondent", "editor", "journalist"})
 _PRONOUN_KINDS = {"it": ("organization", "place"), "they": ("organization", "group")}
 _MID_SENTENCE_KEY = "briefbot.mid_sentence_words"
 _REFER_BACK_SENTENCES = 4  # how far back "the party" may reach for its organisation
@@ -367,9 +366,6 @@ def _referred_actor(context: Context, head: Token) -> Actor | None:
     definite = any(c.dep_ in ("det", "poss") for c in head.children)
     if not definite:
         return None
-    own = _own_journalist(context, head)
-    if own is not None:
-        return own
     words = [t for t in head.subtree if t.i <= head.i and not (t.dep_ == "det" or t.is_punct)]
     phrase = " ".join(t.text for t in words).lower().replace("’", "'")
     index = context.index
@@ -397,23 +393,6 @@ def _referred_actor(context: Context, head: Token) -> Actor | None:
         kinds = ("organization", "group") if noun in _GROUP_NOUNS else ("organization",)
         return index.latest(head, kinds, since_sentence=since)
     return None
-
-
-def _own_journalist(context: Context, head: Token) -> Actor | None:
-    """ "Our reporter says ...": the outlet's own journalist the article named, "The BBC's James
-    Copnall" or "our correspondent Jane Doe", when it named exactly one."""
-    if head.lemma_.lower() not in _JOURNALIST_NOUNS or not any(c.lower_ == "our" for c in head.children):
-        return None
-    journalists = [
-        actor
-        for actor in context.index.actors
-        if actor.kind == "person"
-        and (
-            actor.role.replace("’", "'").endswith("'s")
-            or any(noun in actor.role.lower().split() for noun in _JOURNALIST_NOUNS)
-        )
-    ]
-    return journalists[0] if len(journalists) == 1 else None
 
 
 def _describes_itself(head: Token) -> bool:

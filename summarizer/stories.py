@@ -289,12 +289,12 @@ class StoryGrouper:
         scored = [(self.probability(signature, profile), profile) for profile in candidates]
         ranked = sorted(scored, key=lambda pair: -pair[0])  # stable: the first of equals stays first
         probability, best = ranked[0] if ranked else (0.0, None)
-        joins = best is not None and probability >= self.params.threshold
-        target = best.copy() if best is not None and joins else StoryProfile(0)
+        joined = best if best is not None and probability >= self.params.threshold else None
+        target = joined.copy() if joined is not None else StoryProfile(0)
         target.absorb(signature, brief_id)
         moves: list[Move] = []
         for _, other in ranked[:REVISIT_STORIES]:
-            if joins and other is best:
+            if other is joined:
                 continue
             source = other.copy()
             for member in list(source.recent):
@@ -302,7 +302,7 @@ class StoryGrouper:
                     source.release(member)
                     target.absorb(member.signature, member.brief_id)
                     moves.append(Move(member, source.story_id))
-        return Plan(best.story_id if best is not None and joins else None, probability, tuple(moves))
+        return Plan(joined.story_id if joined is not None else None, probability, tuple(moves))
 
     def _fits_better(self, member: Member, source: StoryProfile, target: StoryProfile) -> bool:
         """Would `member` join `target` if it came now, and clearly rather than its own story without

@@ -72,7 +72,7 @@ def extract_actors(doc: Doc, sentences: list[Sentence]) -> ActorIndex:
 def _personal_role(cluster: Cluster) -> bool:
     """An organisation tagged so by mistake: a first name and a surname with a person's abbreviated
     role after them ("Eleanor Laws QC"); "SNP MPs" stays a party."""
-    full = max(cluster.names, key=lambda n: len(n.split()), default="").split()
+    full = cluster.full_name.split()
     if len(full) < 2 or first_name_gender(full[0]) is None:
         return False
     return any(role in ROLE_ABBREVIATIONS for role in cluster.roles)
@@ -123,7 +123,7 @@ def _named_by_surname(cluster: Cluster, clusters: list[Cluster]) -> bool:
     """ "Giorgos Kyrtsos, publisher of ..." then "Kyrtsos said": a two- or three-word name that the
     article also writes as its last word alone, for a person, is a person's, whatever the tagger
     labelled it (an organisation is not called by its last word: not "Sachs" for "Goldman Sachs")."""
-    full = max(cluster.names, key=lambda n: len(n.split()), default="").split()
+    full = cluster.full_name.split()
     if not 2 <= len(full) <= 3 or not all(w.isalpha() and w.istitle() for w in full):
         return False
     if any(w.lower() in ORGANISATION_NOUNS for w in full):
@@ -138,7 +138,7 @@ def _with_surnames_joined(clusters: list[Cluster]) -> list[Cluster]:
     people = [c for c in clusters if c.kind == "person"]
     by_surname: dict[str, list[Cluster]] = {}
     for cluster in people:
-        full = max(cluster.names, key=lambda n: len(n.split()), default="").split()
+        full = cluster.full_name.split()
         if len(full) >= 2:
             by_surname.setdefault(full[-1], []).append(cluster)
     merged: set[int] = set()

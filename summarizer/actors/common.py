@@ -119,6 +119,11 @@ class Cluster:
     def names(self) -> list[str]:
         return [m.text for m in self.mentions if m.form == "name"]
 
+    @property
+    def full_name(self) -> str:
+        """The name written with the most words ("Antony J. Blinken", not "Blinken"); "" for none."""
+        return max(self.names, key=lambda n: len(n.split()), default="")
+
 
 @dataclass(slots=True)
 class ActorIndex:

@@ -188,7 +188,7 @@ def _person_for_short_name(clusters: list[Cluster], mention: Mention) -> Cluster
 def _gender_conflict(cluster: Cluster, gender: Gender | None) -> bool:
     if gender is None:
         return False
-    full = max(cluster.names, key=lambda n: len(n.split()))
+    full = cluster.full_name
     known = next((m.honorific_gender for m in cluster.mentions if m.honorific_gender), None)
     known = known or (first_name_gender(full.split()[0]) if len(full.split()) > 1 else None)
     return known is not None and known != gender

@@ -65,7 +65,7 @@ def describe_person(doc: Doc, cluster: Cluster, skipped: set[int]) -> None:
     for word in _gender_words(cluster):
         cluster.gender = cluster.gender or word
     if cluster.gender is None:
-        full = max(cluster.names, key=lambda n: len(n.split()), default="")
+        full = cluster.full_name
         if len(full.split()) > 1:
             cluster.gender = first_name_gender(full.split()[0])
 
@@ -95,7 +95,7 @@ def role_says_organisation(cluster: Cluster) -> bool:
     """A "person" whose role as written is a kind of organisation: "German magazine Der Spiegel",
     "CNN affiliate WNCN", "Roscosmos, the Russian Federal Space Agency". A first name the name
     lists as a person's overrules it."""
-    full = max(cluster.names, key=lambda n: len(n.split()), default="")
+    full = cluster.full_name
     if not full or first_name_gender(full.split()[0]) is not None:
         return False
     for role in cluster.roles:
