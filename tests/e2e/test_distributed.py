@@ -1,6 +1,7 @@
 """The distributed mode end to end: `briefbot bot` (no NLP of its own) and `briefbot worker` as real
 processes on PostgreSQL, against the fake Discord: a /brief and a follow-up question go through the
-job queue, and the bot process never loads torch or spaCy."""
+job queue, and the bot process never loads torch or spaCy; two outlets' reports of one event share a
+story and `/digest now` briefs it."""
 
 from __future__ import annotations
 
@@ -15,9 +16,10 @@ from pathlib import Path
 import psutil
 import pytest
 from e2e.harness import BASE_ENV, REPO_ROOT, SCRUBBED_PREFIXES, BotProcess
-from e2e.news_articles import METHANE
+from e2e.news_articles import METHANE, html_page
 from fake_discord import FakeDiscord, Message
 from postgres_cluster import PostgresCluster
+from story_articles import STORIES, unwrap
 
 # The worker loads the models after it starts: on a loaded 2-core machine that has taken minutes.
 BRIEF_TIMEOUT = 600
@@ -103,3 +105,26 @@ async def test_a_brief_and_a_question_are_answered_by_the_worker(
     assert nlp_in(bot.process.pid) == []  # the bot process never loaded an NLP library
     worker_processes = psutil.Process(worker.pid).children(recursive=True)
     assert any("libtorch" in nlp_in(child.pid) for child in worker_processes)  # the check sees them
+
+
+async def test_two_outlets_share_a_story_and_a_digest_lists_it(
+    fake_discord: FakeDiscord, bot: BotProcess, worker: subprocess.Popen[bytes]
+) -> None:
+    messages = []
+    for name in ("aceh-wire", "aceh-local"):
+        _, title, text = STORIES[name]
+        url = fake_discord.serve(f"{name}.html", html_page(title, unwrap(text)))
+        handle = await fake_discord.slash("brief", {"url": url}, user="alice")
+        messages.append(
+            await fake_discord.interaction_response(handle, until=has_embeds, timeout=BRIEF_TIMEOUT)
+        )
+    number = re.match(r"^Brief #(\d+) ", messages[1].embeds[0]["footer"]["text"]).group(1)
+    assert f"bb:story:{number}" in [b["custom_id"] for b in messages[1].buttons]  # "Other coverage"
+
+    handle = await fake_discord.slash("digest now", {}, user="mod")
+    digest = await fake_discord.interaction_response(handle, until=has_embeds, timeout=120)
+    entry = next(e for e in digest.embeds if "Aceh" in e.get("title", ""))
+    coverage = next(f["value"] for f in entry["fields"] if f["name"].startswith("Coverage"))
+    assert "Quake kills five in Indonesia's Aceh" in coverage
+    assert "Five dead as earthquake shakes Central Aceh" in coverage
+    assert "Sutopo" in str(entry["fields"])  # the story's key actor with what he said
