@@ -111,7 +111,7 @@ async def fill(store: Store, room: Newsroom, target: int, events: list[Any]) -> 
             batch.append((index, *room.article(events[index])))
         ids = await store.save_briefs([new for _, new, _ in batch])
         for brief_id, (index, _, signature) in zip(ids, batch, strict=True):
-            joined = await store.join_story(GUILD, brief_id, signature, story_of.get(index), "")
+            joined = await store.join_story(GUILD, brief_id, signature, story_of.get(index))
             story_of[index] = joined.story_id
     return time.perf_counter() - started
 
@@ -135,7 +135,6 @@ async def time_joins(
             GUILD,
             brief_id,
             signature,
-            "",
             chooser(grouper, signature, brief_id, candidates),
             window=p.window,
             per_key=p.per_key,

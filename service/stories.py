@@ -120,7 +120,6 @@ class StoryService:
             stored.guild_id,
             stored.id,
             signature,
-            "" if stored.private else stored.briefing.article.title,
             choose,
             window=p.window,
             per_key=p.per_key,

@@ -234,10 +234,10 @@ class Store(ABC):
 
     @abstractmethod
     async def join_story(
-        self, guild_id: int | None, brief_id: int, signature: StorySignature, story_id: int | None, title: str
+        self, guild_id: int | None, brief_id: int, signature: StorySignature, story_id: int | None
     ) -> StoryJoin:
-        """One transaction: add the brief to story `story_id` (None, or a story gone: a new one titled
-        `title` when public), updating its profile and key index. A brief already in a story stays."""
+        """One transaction: add the brief to story `story_id` (None, or a story gone: a new one),
+        updating its profile and key index. A brief already in a story stays."""
 
     @abstractmethod
     async def join_best_story(
@@ -245,7 +245,6 @@ class Store(ABC):
         guild_id: int | None,
         brief_id: int,
         signature: StorySignature,
-        title: str,
         choose: StoryChooser,
         *,
         window: timedelta,

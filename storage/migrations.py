@@ -387,6 +387,13 @@ _V4 = (
 )
 
 
+_V5 = (
+    # v5: a story is named by its briefs' titles when shown (they follow a brief that moves to another
+    # story); the title the first brief left on the row was never read, so it goes.
+    "ALTER TABLE stories DROP COLUMN title",
+)
+
+
 async def _convert_v2(tx: Tx) -> None:
     await convert_v2_briefs(tx)
     await merge_v2_feeds(tx)
@@ -396,7 +403,13 @@ async def _convert_v2(tx: Tx) -> None:
 
 Step = tuple[tuple[str, ...], Callable[[Tx], Awaitable[None]] | None]
 
-MIGRATIONS: tuple[Step, ...] = ((_V1, None), (_V2, None), (_V3, _convert_v2), (_V4, None))
+MIGRATIONS: tuple[Step, ...] = (
+    (_V1, None),
+    (_V2, None),
+    (_V3, _convert_v2),
+    (_V4, None),
+    (_V5, None),
+)
 LATEST_VERSION = len(MIGRATIONS)
 
 

@@ -253,7 +253,9 @@ _V4 = (
     """,
 )
 
-MIGRATIONS: dict[int, tuple[str, ...]] = {3: _V3, 4: _V4}
+_V5 = ("ALTER TABLE stories DROP COLUMN title",)  # never read (see storage/migrations.py, v5)
+
+MIGRATIONS: dict[int, tuple[str, ...]] = {3: _V3, 4: _V4, 5: _V5}
 LATEST_VERSION = max(MIGRATIONS)
 
 

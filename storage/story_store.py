@@ -69,20 +69,19 @@ class StorySql(SqlBase):
             return await self._candidates(tx, guild_key(guild_id), keys, when, window, per_key, limit)
 
     async def join_story(
-        self, guild_id: int | None, brief_id: int, signature: StorySignature, story_id: int | None, title: str
+        self, guild_id: int | None, brief_id: int, signature: StorySignature, story_id: int | None
     ) -> StoryJoin:
         async with self._transaction() as tx:
             known = await self._joined(tx, brief_id)
             if known is not None:  # joined before (a retry): nothing changes
                 return known
-            return await self._join(tx, guild_key(guild_id), brief_id, signature, story_id, title)
+            return await self._join(tx, guild_key(guild_id), brief_id, signature, story_id)
 
     async def join_best_story(
         self,
         guild_id: int | None,
         brief_id: int,
         signature: StorySignature,
-        title: str,
         choose: StoryChooser,
         *,
         window: timedelta,
@@ -101,7 +100,7 @@ class StorySql(SqlBase):
                 tx, guild, signature.keys, signature.ref.published, window, per_key, limit
             )
             plan = await choose(found)
-            joined = await self._join(tx, guild, brief_id, signature, plan.story_id, title)
+            joined = await self._join(tx, guild, brief_id, signature, plan.story_id)
             for move in plan.moves:
                 joined = await self._move(tx, guild, move, joined)
             return joined
@@ -146,7 +145,6 @@ class StorySql(SqlBase):
         brief_id: int,
         signature: StorySignature,
         story_id: int | None,
-        title: str,
     ) -> StoryJoin:
         """Add a brief found in no story, in this transaction, to `story_id` or a new story."""
         now = self.dialect.time_param(utc_now())
@@ -158,8 +156,7 @@ class StorySql(SqlBase):
             )
         if row is None:
             created = await tx.fetchone(
-                "INSERT INTO stories (guild_id, title, size, updated_at, profile) "
-                "VALUES (?, '', 0, ?, ?) RETURNING id",
+                "INSERT INTO stories (guild_id, size, updated_at, profile) VALUES (?, 0, ?, ?) RETURNING id",
                 (guild, now, pack_profile(StoryProfile(0))),
             )
             if created is None:
@@ -168,7 +165,7 @@ class StorySql(SqlBase):
         else:
             profile, new = unpack_profile(row["id"], bytes(row["profile"])), False
         profile.absorb(signature, brief_id)
-        await self._save_profile(tx, profile, title=title, updated_at=now)
+        await self._save_profile(tx, profile, updated_at=now)
         await self._index_keys(tx, guild, profile.story_id, signature.keys, now)
         await tx.execute(
             "INSERT INTO story_briefs (brief_id, story_id) VALUES (?, ?)", (brief_id, profile.story_id)
@@ -192,7 +189,7 @@ class StorySql(SqlBase):
         member = move.member
         source.release(member)
         target.absorb(member.signature, member.brief_id)
-        await self._save_profile(tx, target, title="", updated_at=now)
+        await self._save_profile(tx, target, updated_at=now)
         await self._index_keys(tx, guild, target.story_id, member.signature.keys, now)
         await tx.execute(
             "UPDATE story_briefs SET story_id = ? WHERE brief_id = ?", (target.story_id, member.brief_id)
@@ -204,26 +201,23 @@ class StorySql(SqlBase):
         )
         await tx.execute("DELETE FROM story_keys WHERE story_id = ? AND count <= 0", (source.story_id,))
         if source.size:
-            await self._save_profile(tx, source, title="", updated_at=None)
+            await self._save_profile(tx, source, updated_at=None)
         else:
             await tx.execute("DELETE FROM stories WHERE id = ?", (source.story_id,))
         return StoryJoin(target.story_id, joined.new, target.size)
 
-    async def _save_profile(self, tx: Tx, profile: StoryProfile, *, title: str, updated_at: Any) -> None:
-        """Write a profile back; `updated_at` None keeps the story's place among the recently updated,
-        and `title` only names a story that has none yet."""
+    async def _save_profile(self, tx: Tx, profile: StoryProfile, *, updated_at: Any) -> None:
+        """Write a profile back; `updated_at` None keeps the story's place among the recently updated."""
         first, last = profile.first_published, profile.last_published
         await tx.execute(
             "UPDATE stories SET size = ?, first_published = ?, last_published = ?, "
-            "updated_at = COALESCE(?, updated_at), profile = ?, "
-            "title = CASE WHEN title = '' THEN ? ELSE title END WHERE id = ?",
+            "updated_at = COALESCE(?, updated_at), profile = ? WHERE id = ?",
             (
                 profile.size,
                 None if first is None else self.dialect.time_param(first),
                 None if last is None else self.dialect.time_param(last),
                 updated_at,
                 pack_profile(profile),
-                title,
                 profile.story_id,
             ),
         )

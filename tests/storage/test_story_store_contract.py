@@ -44,7 +44,7 @@ async def candidates(store: Store, sig: StorySignature, guild: int = GUILD) -> l
 async def test_a_joined_story_is_a_candidate_by_its_keys_within_the_window(store: Store) -> None:
     brief = await save(store, kremlin_briefing())
     first = signature(0, ("person:peskov", "place:moscow"))
-    joined = await store.join_story(GUILD, brief, first, None, "Kremlin rejects truce")
+    joined = await store.join_story(GUILD, brief, first, None)
     assert joined.new and joined.size == 1
 
     assert await candidates(store, signature(0, ("person:peskov",))) == [joined.story_id]
@@ -73,7 +73,7 @@ async def test_the_stored_profile_matches_the_in_memory_one(store: Store) -> Non
             GUILD, sig.keys, sig.ref.published, WINDOW, per_key=32, limit=128
         )
         plan = grouper.plan(sig, brief, found)
-        joined = await store.join_story(GUILD, brief, sig, plan.story_id, sig.ref.title)
+        joined = await store.join_story(GUILD, brief, sig, plan.story_id)
         assert joined.new == expected.new
         assert round(plan.probability, 4) == expected.probability
     (profile,) = await store.story_candidates(GUILD, ["person:peskov"], DAY, WINDOW, per_key=32, limit=128)
@@ -97,9 +97,7 @@ async def test_candidates_are_bounded_per_key_newest_first(store: Store) -> None
     ids = []
     for n in range(5):
         brief = await save(store, summit_briefing())
-        ids.append(
-            (await store.join_story(GUILD, brief, signature(n, ("person:peskov",)), None, "")).story_id
-        )
+        ids.append((await store.join_story(GUILD, brief, signature(n, ("person:peskov",)), None)).story_id)
     found = await store.story_candidates(GUILD, ["person:peskov"], DAY, WINDOW, per_key=3, limit=128)
     assert [p.story_id for p in found] == ids[::-1][:3]
     found = await store.story_candidates(GUILD, ["person:peskov"], DAY, WINDOW, per_key=32, limit=2)
@@ -120,7 +118,7 @@ async def test_candidates_of_several_keys_come_in_the_in_memory_index_order(stor
     ]
     for direction, (keys, when) in enumerate(joins):
         sig = signature(direction, keys, when=when)
-        await store.join_story(GUILD, await save(store, summit_briefing()), sig, None, "")
+        await store.join_story(GUILD, await save(store, summit_briefing()), sig, None)
         profile = memory.new_story()
         profile.absorb(sig, direction)
         memory.save(profile, sig.keys)
@@ -156,7 +154,7 @@ async def test_two_processes_joining_one_new_event_at_once_start_one_story(
 
     joined = await asyncio.gather(
         *(
-            db.join_best_story(GUILD, brief, sig, "t", chooser(sig), window=WINDOW, per_key=32, limit=128)
+            db.join_best_story(GUILD, brief, sig, chooser(sig), window=WINDOW, per_key=32, limit=128)
             for db, brief, sig in zip((store, second_store), briefs, event, strict=True)
         )
     )
@@ -182,11 +180,11 @@ async def test_a_planned_move_takes_a_member_to_the_joined_story_and_an_emptied_
     a1, b1, b2, b3 = [await save(store, summit_briefing()) for _ in range(4)]
     sig_a1 = signature(0, ("org:survey", "place:aceh"))
     sig_b1 = signature(1, ("org:survey", "place:papua"))
-    first = (await store.join_story(GUILD, a1, sig_a1, None, "Aceh quake")).story_id
-    await store.join_story(GUILD, b1, sig_b1, first, "")
+    first = (await store.join_story(GUILD, a1, sig_a1, None)).story_id
+    await store.join_story(GUILD, b1, sig_b1, first)
     sig_b2 = signature(1, ("org:survey", "place:papua", "person:governor"))
     moved = await store.join_best_story(
-        GUILD, b2, sig_b2, "Papua quake", planned(Plan(None, 0.1, (Move(Member(b1, sig_b1), first),))),
+        GUILD, b2, sig_b2, planned(Plan(None, 0.1, (Move(Member(b1, sig_b1), first),))),
         window=WINDOW, per_key=32, limit=128,
     )  # fmt: skip
     assert moved.new and moved.size == 2 and moved.story_id != first
@@ -209,7 +207,7 @@ async def test_a_planned_move_takes_a_member_to_the_joined_story_and_an_emptied_
 
     sig_b3 = signature(0, ("org:survey", "place:aceh", "person:mayor"))
     last = await store.join_best_story(
-        GUILD, b3, sig_b3, "", planned(Plan(moved.story_id, 0.9, (Move(Member(a1, sig_a1), first),))),
+        GUILD, b3, sig_b3, planned(Plan(moved.story_id, 0.9, (Move(Member(a1, sig_a1), first),))),
         window=WINDOW, per_key=32, limit=128,
     )  # fmt: skip
     assert (last.story_id, last.new, last.size) == (moved.story_id, False, 4)
@@ -221,13 +219,13 @@ async def test_a_planned_move_takes_a_member_to_the_joined_story_and_an_emptied_
 async def test_joining_the_best_story_keeps_a_brief_where_it_is(store: Store) -> None:
     brief = await save(store, kremlin_briefing())
     sig = signature(0, ("person:peskov",))
-    story = (await store.join_story(GUILD, brief, sig, None, "One")).story_id
+    story = (await store.join_story(GUILD, brief, sig, None)).story_id
 
     async def anywhere_else(found: list[StoryProfile]) -> Plan:
         return Plan(None, 0.0)
 
     again = await store.join_best_story(
-        GUILD, brief, sig, "Two", anywhere_else, window=WINDOW, per_key=32, limit=128
+        GUILD, brief, sig, anywhere_else, window=WINDOW, per_key=32, limit=128
     )
     assert (again.story_id, again.new, again.size) == (story, False, 1)
 
@@ -235,9 +233,9 @@ async def test_joining_the_best_story_keeps_a_brief_where_it_is(store: Store) ->
 async def test_joining_twice_changes_nothing_and_sizes_grow(store: Store) -> None:
     first, second = await save(store, kremlin_briefing()), await save(store, summit_briefing())
     sig = signature(0, ("person:peskov",))
-    story = (await store.join_story(GUILD, first, sig, None, "One")).story_id
-    assert (await store.join_story(GUILD, first, sig, None, "One")).story_id == story
-    joined = await store.join_story(GUILD, second, sig, story, "Two")
+    story = (await store.join_story(GUILD, first, sig, None)).story_id
+    assert (await store.join_story(GUILD, first, sig, None)).story_id == story
+    joined = await store.join_story(GUILD, second, sig, story)
     assert (joined.story_id, joined.new, joined.size) == (story, False, 2)
     assert await store.story_of_brief(GUILD, second) == story
     assert await store.stories_of_briefs(GUILD, [first, second, 999]) == {first: story, second: story}
@@ -245,7 +243,7 @@ async def test_joining_twice_changes_nothing_and_sizes_grow(store: Store) -> Non
     assert [b.id for b in await store.story_briefs(GUILD, story, limit=10)] == [first, second]
     assert await store.story_size(GUILD, story) == 2
     again = await save(store, kremlin_briefing())  # the first article briefed again
-    await store.join_story(GUILD, again, sig, story, "One")
+    await store.join_story(GUILD, again, sig, story)
     assert await store.story_size(GUILD, story) == 2  # articles, not briefs
     assert await store.recent_stories(GUILD, DAY - timedelta(days=3650), limit=5) == [story]
     assert await store.recent_stories(OTHER_GUILD, DAY - timedelta(days=3650), limit=5) == []
@@ -255,8 +253,8 @@ async def test_a_private_brief_stays_out_of_other_users_stories(store: Store) ->
     public = await save(store, kremlin_briefing())
     private = await save(store, summit_briefing(), private=True)
     sig = signature(0, ("person:peskov",))
-    story = (await store.join_story(GUILD, private, sig, None, "")).story_id
-    await store.join_story(GUILD, public, sig, story, "Kremlin rejects Easter truce")
+    story = (await store.join_story(GUILD, private, sig, None)).story_id
+    await store.join_story(GUILD, public, sig, story)
     assert [b.id for b in await store.story_briefs(GUILD, story, limit=10)] == [public]
     assert await store.story_size(GUILD, story) == 1
     assert await store.story_size(GUILD, story, viewer_id=USER) == 2
@@ -338,7 +336,64 @@ async def test_a_version_3_database_upgrades_with_nothing_lost(store: Store, sto
         assert (await upgraded.history(GUILD, limit=5, viewer_id=USER)).total == 2
         assert [s.topic for s in await upgraded.list_subscriptions(GUILD)] == ["Ukraine war"]
         assert [s.brief_id for s in await upgraded.actor_timeline(GUILD, "Peskov", limit=5)] == [public]
-        joined = await upgraded.join_story(GUILD, public, signature(0, ("person:peskov",)), None, "t")
+        joined = await upgraded.join_story(GUILD, public, signature(0, ("person:peskov",)), None)
         assert await upgraded.story_of_brief(GUILD, public) == joined.story_id
+    finally:
+        await upgraded.close()
+
+
+async def _restore_v4_titles(location: str) -> None:
+    """Make the database what briefbot wrote at schema version 4: stories carried a title column."""
+    add = "ALTER TABLE stories ADD COLUMN title TEXT NOT NULL DEFAULT 'Kremlin rejects truce'"
+    if location.startswith("postgresql://"):
+        import psycopg
+
+        async with await psycopg.AsyncConnection.connect(location, autocommit=True) as conn:
+            await conn.execute(add)  # type: ignore[arg-type]
+            await conn.execute("UPDATE briefbot_schema SET version = 4")
+        return
+    import sqlite3
+
+    with sqlite3.connect(location) as conn:
+        conn.execute(add)
+        conn.execute("PRAGMA user_version = 4")
+
+
+async def _story_columns(location: str) -> set[str]:
+    if location.startswith("postgresql://"):
+        import psycopg
+
+        async with await psycopg.AsyncConnection.connect(location) as conn:
+            cursor = await conn.execute(
+                "SELECT column_name FROM information_schema.columns WHERE table_name = 'stories'"
+            )
+            return {row[0] for row in await cursor.fetchall()}
+    import sqlite3
+
+    with sqlite3.connect(location) as conn:
+        return {row[1] for row in conn.execute("PRAGMA table_info(stories)")}
+
+
+async def test_a_version_4_database_drops_story_titles_and_keeps_its_stories(
+    store: Store, store_location: str
+) -> None:
+    first, second = await save(store, kremlin_briefing()), await save(store, summit_briefing())
+    sig = signature(0, ("person:peskov",))
+    story = (await store.join_story(GUILD, first, sig, None)).story_id
+    await store.close()
+    await _restore_v4_titles(store_location)
+    assert "title" in await _story_columns(store_location)
+
+    upgraded: Store = await (
+        PostgresStore.open(store_location)
+        if store_location.startswith("postgresql://")
+        else SqliteStore.open(store_location)
+    )
+    try:
+        assert "title" not in await _story_columns(store_location)
+        assert await upgraded.story_of_brief(GUILD, first) == story
+        joined = await upgraded.join_story(GUILD, second, sig, story)
+        assert (joined.story_id, joined.new, joined.size) == (story, False, 2)
+        assert [b.id for b in await upgraded.story_briefs(GUILD, story, limit=5)] == [first, second]
     finally:
         await upgraded.close()
