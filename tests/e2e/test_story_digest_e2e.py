@@ -54,19 +54,24 @@ def story_buttons(message: Message) -> list[str]:
     return [b["custom_id"] for b in message.buttons if b["custom_id"].startswith("bb:story:")]
 
 
+async def brief_the_news(fake: FakeDiscord) -> tuple[Message, Message, Message]:
+    """Both outlets' Aceh reports and an unrelated bank story: briefed by the module's first test, and
+    answered from the store when a later test runs after it (so each test also runs on its own)."""
+    briefed = []
+    for name, user in (("aceh-wire", "alice"), ("aceh-local", "bob"), ("bank", "alice")):
+        briefed.append(await answer(fake, await fake.slash("brief", {"url": publish(fake, name)}, user=user)))
+    first, second, unrelated = briefed
+    return first, second, unrelated
+
+
 async def test_two_outlets_share_a_story_with_other_coverage(
     fake_discord: FakeDiscord, bot: BotProcess
 ) -> None:
-    first = await answer(
-        fake_discord, await fake_discord.slash("brief", {"url": publish(fake_discord, "aceh-wire")})
-    )
-    assert story_buttons(first) == []  # the story has one article so far
-    second = await answer(
-        fake_discord,
-        await fake_discord.slash("brief", {"url": publish(fake_discord, "aceh-local")}, user="bob"),
-    )
+    first, second, unrelated = await brief_the_news(fake_discord)
+    assert story_buttons(first) == []  # briefed when the story had one article
     number = int(FOOTER.match(second.embeds[0]["footer"]["text"]).group(1))
     assert story_buttons(second) == [f"bb:story:{number}"]
+    assert story_buttons(unrelated) == []
 
     pressed = await fake_discord.click(second, f"bb:story:{number}", user="alice")
     shown = await answer(fake_discord, pressed)
@@ -78,15 +83,12 @@ async def test_two_outlets_share_a_story_with_other_coverage(
     )
     assert "Who said what: Sutopo Purwo Nugroho" in story
     assert re.match(r"Story #\d+ · 2 articles from 1 outlet", shown.embeds[0]["footer"]["text"])
-    unrelated = await answer(
-        fake_discord, await fake_discord.slash("brief", {"url": publish(fake_discord, "bank")})
-    )
-    assert story_buttons(unrelated) == []
 
 
 async def test_story_command_by_brief_search_and_autocomplete(
     fake_discord: FakeDiscord, bot: BotProcess
 ) -> None:
+    await brief_the_news(fake_discord)
     choices = await fake_discord.autocomplete("story", "query", {"query": "aceh"})
     assert len(choices) == 1 and choices[0]["name"].endswith("· 2 articles")
     chosen = await answer(fake_discord, await fake_discord.slash("story", {"query": choices[0]["value"]}))
@@ -99,6 +101,7 @@ async def test_story_command_by_brief_search_and_autocomplete(
 
 
 async def test_digest_now_and_actor_on_a_topic(fake_discord: FakeDiscord, bot: BotProcess) -> None:
+    await brief_the_news(fake_discord)
     digest = await answer(fake_discord, await fake_discord.slash("digest now", {}, user="mod"))
     titles = [embed["title"] for embed in digest.embeds]
     assert len(titles) == 2 and all(re.match(r"\d\. ", t) for t in titles)
@@ -116,6 +119,7 @@ async def test_digest_now_and_actor_on_a_topic(fake_discord: FakeDiscord, bot: B
 async def test_a_scheduled_digest_posts_once_across_a_restart(
     fake_discord: FakeDiscord, bot: BotProcess
 ) -> None:
+    await brief_the_news(fake_discord)
     news = fake_discord.channel("news")
     denied = await answer(
         fake_discord,
