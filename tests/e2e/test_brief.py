@@ -45,6 +45,15 @@ async def brief(fake: FakeDiscord, options: dict, **where: object) -> Message:
     return await fake.interaction_response(handle, until=has_embeds, timeout=BRIEF_TIMEOUT)
 
 
+async def rotterdam_brief(fake: FakeDiscord) -> Message:
+    """The Rotterdam strike page, briefed: fetched by the test that checks fetching, answered from the
+    store when a later test needs it (so each test also runs on its own)."""
+    url = fake.serve(
+        "news/rotterdam-strike.html", html_page("Rotterdam dock workers strike over automation", PORT_STRIKE)
+    )
+    return await brief(fake, {"url": url, "length": "medium"}, user="alice")
+
+
 async def test_pasted_text_with_progress_thread_and_question(fake_discord: FakeDiscord, bot: object) -> None:
     general = fake_discord.channel("general")
     handle = await fake_discord.slash("brief", {"text": METHANE, "length": "short"}, user="alice")
@@ -258,6 +267,7 @@ async def test_replies_are_questions_where_threads_are_not_allowed(
 
 
 async def test_ask_from_anywhere_with_autocomplete(fake_discord: FakeDiscord, bot: object) -> None:
+    await rotterdam_brief(fake_discord)
     choices = await fake_discord.autocomplete("ask", "brief", {"question": "Who", "brief": "dock"})
     port = next(choice for choice in choices if "Rotterdam" in choice["name"])
     assert all(len(choice["name"]) <= 100 for choice in choices)
@@ -292,6 +302,7 @@ async def test_ask_defaults_to_the_latest_brief_and_stays_in_its_server(
 
 
 async def test_history_lists_and_shows_without_recomputing(fake_discord: FakeDiscord, bot: object) -> None:
+    await rotterdam_brief(fake_discord)
     handle = await fake_discord.slash("history list", {}, user="bob")
     listing = await fake_discord.interaction_response(handle, until=has_embeds, timeout=30)
     assert listing.ephemeral
@@ -317,6 +328,10 @@ async def test_history_lists_and_shows_without_recomputing(fake_discord: FakeDis
 
 
 async def test_actor_timeline_across_briefs(fake_discord: FakeDiscord, bot: object) -> None:
+    # Two public briefs quote her (from the store when the tests before this one made them).
+    await brief(fake_discord, {"text": METHANE}, user="alice")
+    friday = METHANE.replace("Tuesday", "Friday")
+    await brief(fake_discord, {"text": friday}, user="alice", channel=fake_discord.channel("news"))
     choices = await fake_discord.autocomplete("actor", "name", {"name": "teresa"})
     assert "Teresa Ribera" in [choice["value"] for choice in choices]
     handle = await fake_discord.slash(

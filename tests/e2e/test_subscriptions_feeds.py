@@ -44,6 +44,37 @@ async def run(fake: FakeDiscord, command: str, options: dict, **where: object) -
     return await fake.interaction_response(handle, timeout=30)
 
 
+async def subscribe_news_and_sports(fake: FakeDiscord) -> None:
+    """The topics the feed tests route by (already there when the subscription test ran first)."""
+    for topic, channel in ((PORT_TOPIC, "news"), (FIRE_TOPIC, "sports")):
+        await run(fake, "subscribe add", {"topic": topic}, user="mod", channel=fake.channel(channel))
+
+
+def serve_world_feed(fake: FakeDiscord) -> str:
+    port = fake.serve("world/rotterdam.html", html_page("Rotterdam dockers walk out", PORT_STRIKE))
+    fire = fake.serve("world/kalamata.html", html_page("Kalamata wildfire spreads", WILDFIRE))
+    methane = fake.serve("world/methane.html", html_page("EU curbs methane imports", METHANE))
+    return fake.serve(
+        FEED_PATH,
+        rss_feed("World", [("Methane", methane), ("Wildfire", fire), ("Strike", port)]),
+        content_type="application/rss+xml",
+    )
+
+
+async def follow_world_feed(fake: FakeDiscord) -> str:
+    """The world feed followed and its first items posted: what the feed test leaves behind, made
+    here when a later test runs on its own."""
+    await subscribe_news_and_sports(fake)
+    if not feed_posts(fake, "news"):
+        await run(fake, "feed add", {"url": serve_world_feed(fake)}, user="mod")
+        await fake.wait_for_message(
+            fake.channel("news"),
+            lambda m: is_feed_post(m, "Rotterdam dockers walk out"),
+            timeout=FIRST_POST_TIMEOUT,
+        )
+    return f"{fake.url}/web/{FEED_PATH}"
+
+
 @pytest.mark.parametrize(
     ("command", "options"),
     [
@@ -97,14 +128,9 @@ async def test_subscribe_add_list_remove(fake_discord: FakeDiscord, bot: BotProc
 async def test_feed_items_reach_the_subscribed_channels_once(
     fake_discord: FakeDiscord, bot: BotProcess
 ) -> None:
-    port = fake_discord.serve("world/rotterdam.html", html_page("Rotterdam dockers walk out", PORT_STRIKE))
-    fire = fake_discord.serve("world/kalamata.html", html_page("Kalamata wildfire spreads", WILDFIRE))
-    methane = fake_discord.serve("world/methane.html", html_page("EU curbs methane imports", METHANE))
-    feed_url = fake_discord.serve(
-        FEED_PATH,
-        rss_feed("World", [("Methane", methane), ("Wildfire", fire), ("Strike", port)]),
-        content_type="application/rss+xml",
-    )
+    await subscribe_news_and_sports(fake_discord)
+    feed_url = serve_world_feed(fake_discord)
+    port = f"{fake_discord.url}/web/world/rotterdam.html"
     added = await run(fake_discord, "feed add", {"url": feed_url}, user="mod")
     assert added.ephemeral and added.content.startswith(f"Following <{feed_url}>. I check it every 2 s")
     again = await run(fake_discord, "feed add", {"url": feed_url}, user="mod")
@@ -139,6 +165,7 @@ async def test_feed_items_reach_the_subscribed_channels_once(
 async def test_restart_keeps_everything_and_posts_nothing_twice(
     fake_discord: FakeDiscord, bot: BotProcess
 ) -> None:
+    await follow_world_feed(fake_discord)
     general = fake_discord.channel("general")
     handle = await fake_discord.slash(
         "brief", {"text": METHANE.replace("Tuesday", "Thursday")}, channel=general
@@ -186,6 +213,7 @@ async def test_restart_keeps_everything_and_posts_nothing_twice(
 
 
 async def test_feed_remove(fake_discord: FakeDiscord, bot: BotProcess) -> None:
+    await follow_world_feed(fake_discord)
     choices = await fake_discord.autocomplete("feed remove", "url", {"url": "world"}, user="mod")
     assert len(choices) == 1
     removed = await run(fake_discord, "feed remove", {"url": choices[0]["value"]}, user="mod")
