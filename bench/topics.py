@@ -17,7 +17,8 @@ without a headline, so the title is the one the engine makes from the lead. Then
 
 `--tune` fits the new matcher's weights and threshold on the dev split only and prints them (to
 copy into summarizer/topics.py); `--cv` scores the feature set on dev topics its fit never saw
-(leave one dev topic out). Test is never looked at while tuning.
+(leave one dev topic out); `--errors` lists the dev pairs the shipped weights get wrong, with their
+features, for error analysis. Test is never looked at while tuning.
 """
 
 from __future__ import annotations
@@ -142,6 +143,23 @@ def misses(
     return wrong
 
 
+def dev_errors(
+    features: np.ndarray, labels: np.ndarray, groups: np.ndarray, articles: list[int]
+) -> list[str]:
+    """The dev pairs the shipped weights get wrong, with their features: what error analysis reads."""
+    weights = np.array([topics.BIAS, *topics.WEIGHTS])
+    probabilities = _probabilities(weights, features)
+    names = " ".join(f"{name[:9]:>9}" for name in topics.FEATURES)
+    lines = [f"{'':16} {'topic':22} {'art':>4} {'score':>6} {names}"]
+    for i in np.argsort(-probabilities):
+        predicted = probabilities[i] >= topics.TOPIC_THRESHOLD
+        if predicted != (labels[i] == 1):
+            kind = "wrongly matched" if predicted else "missed"
+            values = " ".join(f"{v:9.3f}" for v in features[i])
+            lines.append(f"{kind:16} {groups[i][:22]:22} {articles[i]:4d} {probabilities[i]:6.3f} {values}")
+    return lines
+
+
 def tune(features: np.ndarray, labels: np.ndarray) -> dict[str, object]:
     """Fit the new matcher's logistic weights and pick its threshold on dev pairs only."""
     weights, threshold = _fit(features, labels)
@@ -230,6 +248,11 @@ def main(argv: list[str] | None = None) -> int:
         "--show-misses", action="store_true", help="list the test pairs each matcher gets wrong"
     )
     parser.add_argument(
+        "--errors",
+        action="store_true",
+        help="error analysis on dev only: the dev pairs the new matcher gets wrong, with their features",
+    )
+    parser.add_argument(
         "--briefings",
         type=Path,
         help="a pickle of {article number: Briefing} to reuse (written when missing): briefing 202 "
@@ -248,8 +271,10 @@ def main(argv: list[str] | None = None) -> int:
         briefings, brief_seconds = brief_all(engine, load_articles())
         if args.briefings:
             args.briefings.write_bytes(pickle.dumps(briefings))
-    if args.tune or args.cv:
+    if args.tune or args.cv or args.errors:
         dev = _dev_features(briefings, pairs, engine)
+        if args.errors:
+            print("\n".join(dev_errors(*dev, [p.article for p in pairs if p.split == "dev"])))
         if args.cv:
             print(json.dumps({"leave_one_dev_topic_out": cross_validate(*dev)}, indent=2))
         if args.tune:
