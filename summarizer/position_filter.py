@@ -147,12 +147,14 @@ def candidate_features(context: Context, found: list[Found]) -> np.ndarray:
     for sentence in context.sentences:
         paragraph_sizes[sentence.paragraph] += 1
     actors = {a.name: a for a in context.index.actors}
-    rows = [_features(context, item, actors, mentions, per_sentence, paragraph_sizes) for item in found]
+    text = context.doc.text  # joined from the tokens on every access: once here
+    rows = [_features(context, text, item, actors, mentions, per_sentence, paragraph_sizes) for item in found]
     return np.array(rows, dtype=float).reshape(len(found), len(FEATURES))
 
 
 def _features(
     context: Context,
+    text: str,
     item: Found,
     actors: dict[str, Actor],
     mentions: dict[str, list[int]],
@@ -166,7 +168,7 @@ def _features(
     cue = doc[item.cue_token] if item.cue_token >= 0 else None
     speaker = doc[item.speaker_token] if item.speaker_token >= 0 else None
     actor = actors.get(position.actor)
-    content = _content_span(context, item, sentence.start) or sentence_span
+    content = _content_span(context, text, item, sentence.start) or sentence_span
     words = position.text.split()
     lower_words = {w.lower().strip(".,;:!?\"'“”‘’") for w in words}
     alpha = [t for t in content if t.is_alpha] if content is not None else []
@@ -235,9 +237,8 @@ def _entity_features(speaker: Token | None) -> dict[str, float]:
     }
 
 
-def _content_span(context: Context, item: Found, sentence_start: int) -> Span | None:
+def _content_span(context: Context, text: str, item: Found, sentence_start: int) -> Span | None:
     """The tokens of the position's text, found from its sentence on (its words as written)."""
-    text = context.doc.text
     head = item.position.text[:40]
     start = text.find(head, max(sentence_start - 1, 0), sentence_start + _SEARCH_CHARS)
     if start < 0:
