@@ -281,15 +281,7 @@ def _statement_noun(context: Context, noun: Token) -> Found | None:
     speaker = name_for(context, owner)
     if len(text.split()) < 3 or not speaker or (owner.lower_ in ("its", "their") and speaker == owner.text):
         return None
-    return found_at(
-        context,
-        speaker,
-        text,
-        "reported",
-        noun.text,
-        noun.i,
-        speaker_token=owner.i,
-    )
+    return found_at(context, speaker, text, "reported", noun.text, noun.i, speaker_token=owner.i)
 
 
 def _complement(verb: Token) -> tuple[list[Token], int] | None:
@@ -493,15 +485,7 @@ def _according_to(context: Context, according: Token) -> Found | None:
     text = _clause_text([t for t in words if t.i not in context.index.ignored])
     if not text:
         return None
-    return found_at(
-        context,
-        speaker,
-        text,
-        "reported",
-        "according to",
-        according.i,
-        speaker_token=source.i,
-    )
+    return found_at(context, speaker, text, "reported", "according to", according.i, speaker_token=source.i)
 
 
 def found_at(
