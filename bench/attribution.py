@@ -20,7 +20,10 @@ every article with Engine.brief_article and matches what it outputs to the gold 
 baseline commit) in a subprocess, so both are measured in one session and written side by side.
 Test-split errors are never printed: `--errors` shows dev misses only.
 
-    python bench/attribution.py [--baseline-tree /path/to/worktree] [--errors] [--split dev]
+`--position-filter` measures the engine with the learned position filter on (the baseline runs
+with its defaults).
+
+    python bench/attribution.py [--baseline-tree DIR] [--errors] [--split dev] [--position-filter]
 """
 
 from __future__ import annotations
@@ -33,6 +36,7 @@ import subprocess
 import sys
 import time
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -212,27 +216,31 @@ def _max_matching(edges: dict[int, list[int]]) -> dict[int, int]:
     return {g: p for p, g in owner.items()}
 
 
-def score_article(engine: Any, row: dict[str, Any], article_type: Any) -> ArticleScore:
-    text = row["text"]
-    article = article_type(text=text, source_kind="text", source=row["id"], title=row.get("title", ""))
-    started = time.process_time()
-    briefing = engine.brief_article(article)
-    score = ArticleScore(cpu_s=time.process_time() - started, words=len(text.split()))
-    score.nlp_ms = briefing.timings_ms.get("nlp", 0)
-    actors = {a.name: a for a in briefing.actors}
-    positions = briefing.positions
-    gold = row.get("attributions", [])
-    score.predicted = len(positions)
+@dataclass(slots=True)
+class Matching:
+    """Positions against one article's gold attributions: which gold each position is located on
+    (content and place), and the one-to-one matching that also agrees on the speaker."""
+
+    located: dict[int, list[int]]  # gold index -> positions at its place with its content
+    matched: dict[int, int]  # gold index -> its position
+    speaker_ok: Callable[[Any, dict[str, Any]], bool]
+
+
+def match_positions(
+    text: str, sentences: list[Any], actors: list[Any], positions: list[Any], gold: list[dict[str, Any]]
+) -> Matching:
+    """The matching `score_article` scores (and the attribution filter's training labels)."""
+    by_name = {a.name: a for a in actors}
 
     def place_ok(p: Any, g: dict[str, Any]) -> bool:
-        sentence = briefing.sentences[p.sentence]
+        sentence = sentences[p.sentence]
         gold_sentence = spans(text, g["sentence"])
         if overlaps([(sentence.start, sentence.end)], gold_sentence):
             return True
         return overlaps(spans(text, p.text), spans(text, g["content"]))
 
     def speaker_ok(p: Any, g: dict[str, Any]) -> bool:
-        actor = actors.get(p.actor)
+        actor = by_name.get(p.actor)
         candidates = [p.actor, *(actor.aliases if actor else [])]
         golds = [g["source"]] + ([g["mention"]] if g.get("mention") and not g.get("named") else [])
         return any(names_match(candidates, name) for name in golds)
@@ -242,7 +250,21 @@ def score_article(engine: Any, row: dict[str, Any], article_type: Any) -> Articl
         for gi, g in enumerate(gold)
     }
     edges = {gi: [pi for pi in pis if speaker_ok(positions[pi], gold[gi])] for gi, pis in located.items()}
-    matched = _max_matching(edges)
+    return Matching(located, _max_matching(edges), speaker_ok)
+
+
+def score_article(engine: Any, row: dict[str, Any], article_type: Any) -> ArticleScore:
+    text = row["text"]
+    article = article_type(text=text, source_kind="text", source=row["id"], title=row.get("title", ""))
+    started = time.process_time()
+    briefing = engine.brief_article(article)
+    score = ArticleScore(cpu_s=time.process_time() - started, words=len(text.split()))
+    score.nlp_ms = briefing.timings_ms.get("nlp", 0)
+    positions = briefing.positions
+    gold = row.get("attributions", [])
+    score.predicted = len(positions)
+    matching = match_positions(text, briefing.sentences, briefing.actors, positions, gold)
+    located, matched, speaker_ok = matching.located, matching.matched, matching.speaker_ok
     score.correct = len(matched)
     for gi, g in enumerate(gold):
         if g.get("named"):
@@ -335,11 +357,11 @@ def _role_match(predicted: str, gold: str) -> bool:
 # --- a whole split -----------------------------------------------------------------------------
 
 
-def evaluate(rows: list[dict[str, Any]], show_errors: bool) -> dict[str, Any]:
+def evaluate(rows: list[dict[str, Any]], show_errors: bool, position_filter: bool = False) -> dict[str, Any]:
     from summarizer.models import Article
     from summarizer.pipeline import Engine
 
-    engine = Engine()
+    engine = Engine(_config(position_filter))
     engine.warm_up()
     if rows:
         engine.brief_article(Article(text=rows[0]["text"], source_kind="text", source="warm-up"))
@@ -385,15 +407,25 @@ def evaluate(rows: list[dict[str, Any]], show_errors: bool) -> dict[str, Any]:
     return result
 
 
+def _config(position_filter: bool) -> Any:
+    """The engine's default settings, with the learned position filter on when asked (a baseline
+    checkout from before the filter has no such setting and is only ever run with the default)."""
+    from summarizer.config import EngineConfig
+
+    return EngineConfig(position_filter=True) if position_filter else EngineConfig()
+
+
 def _ratio(a: int, b: int) -> float | None:
     return round(a / b, 3) if b else None
 
 
-def measure(show_errors: bool, splits: tuple[str, ...] = SPLITS) -> dict[str, Any]:
+def measure(
+    show_errors: bool, splits: tuple[str, ...] = SPLITS, position_filter: bool = False
+) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for split in splits:
         rows, problems = load_split(split)
-        out[split] = evaluate(rows, show_errors and split == "dev")
+        out[split] = evaluate(rows, show_errors and split == "dev", position_filter)
         out[split]["unparsable_lines"] = problems
     return out
 
@@ -444,12 +476,18 @@ def main() -> None:
         action="append",
         help="measure only this split (repeatable; default both) - tune with --split dev",
     )
+    parser.add_argument(
+        "--position-filter",
+        action="store_true",
+        help="measure the engine with the learned position filter on (EngineConfig.position_filter)",
+    )
     parser.add_argument("--json-only", action="store_true", help=argparse.SUPPRESS)  # the baseline subprocess
     args = parser.parse_args()
     splits = tuple(args.split or SPLITS)
     sys.path.insert(0, str(args.engine_tree.resolve()))
-    result = measure(args.errors, splits)
+    result = measure(args.errors, splits, args.position_filter)
     result["engine_commit"] = _engine_commit(args.engine_tree)
+    result["position_filter"] = args.position_filter
     if args.json_only:
         print(json.dumps(result))
         return
@@ -470,7 +508,7 @@ def main() -> None:
         )
         payload["baseline"] = json.loads(done.stdout.strip().splitlines()[-1])
         _print(f"baseline {payload['baseline']['engine_commit']}", payload["baseline"])
-    _print(f"new {result['engine_commit']}", result)
+    _print(f"new {result['engine_commit']}{'+filter' if args.position_filter else ''}", result)
     payload["targets"] = TARGETS
     if "test" in result:
         payload["test_verdicts"] = _verdicts(result["test"])

@@ -59,5 +59,8 @@ class EngineConfig(BaseModel):
     # The cost model: what one brief may cost whatever the text (see README, "Limits").
     max_sentence_chars: int = Field(default=1_000, ge=100)  # a run-on sentence is cut after this
     max_positions_per_sentence: int = Field(default=4, ge=1)  # stated positions kept per sentence
+    # Drop the stated positions the learned filter finds unlikely (summarizer/position_filter.py):
+    # higher precision, lower recall, and fewer statements by described sources (README, "Who said what").
+    position_filter: bool = False
     min_article_chars: int = 200
     default_sentences: int = 3

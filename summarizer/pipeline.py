@@ -20,6 +20,7 @@ from summarizer.errors import ModelUnavailable, NotAnArticle
 from summarizer.extractive import summarize_extractive
 from summarizer.models import Answer, Article, Briefing, Sentence, Summary, SummaryMethod
 from summarizer.nlp import load_spacy
+from summarizer.position_filter import default_model
 from summarizer.positions import extract_positions
 from summarizer.qa import answer_question
 from summarizer.segmentation import segment
@@ -101,7 +102,11 @@ class Engine:
                     raise NotAnArticle("I could not find any sentences in that text.")
                 index = extract_actors(doc, sents)
                 positions = extract_positions(
-                    doc, sents, index, max_per_sentence=self.config.max_positions_per_sentence
+                    doc,
+                    sents,
+                    index,
+                    max_per_sentence=self.config.max_positions_per_sentence,
+                    position_filter=default_model() if self.config.position_filter else None,
                 )
                 if not article.title:
                     article.title = fallback_title(doc, sents, index.ignored)

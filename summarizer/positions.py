@@ -11,12 +11,14 @@ is kept as the article describes them ("a senior US official").
 from __future__ import annotations
 
 from collections import Counter
+from typing import NamedTuple
 
 from spacy.tokens import Doc, Token
 
 from summarizer.actors import ActorIndex, word_gender
 from summarizer.lexicon import COGNITION_VERBS, inflections
 from summarizer.models import Position, Sentence
+from summarizer.position_filter import PositionModel, candidate_features
 from summarizer.reported import AUDIENCE_VERBS, Found, cue_text, reported_positions
 from summarizer.segmentation import Quotation, find_quotations, token_sentence_indices
 from summarizer.speakers import (
@@ -34,19 +36,46 @@ _DESCRIPTION_REACH = 4  # sentences back a described speaker ("the relieved fath
 _MAX_RESUME_SENTENCES = 5  # a flattened article's quote resumes its speaker at most this far on
 
 
+class _Attribution(NamedTuple):
+    """Who a quotation is attributed to, through which cue token and speaker token (-1: none)."""
+
+    speaker: str
+    cue: str
+    cue_token: int = -1
+    speaker_token: int = -1
+
+
 def extract_positions(
-    doc: Doc, sentences: list[Sentence], index: ActorIndex, *, max_per_sentence: int = 4
+    doc: Doc,
+    sentences: list[Sentence],
+    index: ActorIndex,
+    *,
+    max_per_sentence: int = 4,
+    position_filter: PositionModel | None = None,
 ) -> list[Position]:
-    """Every stated position in article order, at most `max_per_sentence` from one sentence.
+    """Every stated position in article order, at most `max_per_sentence` from one sentence; with a
+    `position_filter` (the learned one, `position_filter.default_model()`), less those it finds
+    unlikely.
 
     The cap bounds the output of a run-on sentence (thousands of "positions" otherwise); a real
     sentence rarely carries more than two statements.
     """
-    if not sentences:
-        return []
+    found, context = position_candidates(doc, sentences, index, max_per_sentence=max_per_sentence)
+    if not found or position_filter is None:
+        return [item.position for item in found]
+    keeps = position_filter.keeps(candidate_features(context, found))
+    return [item.position for item, keep in zip(found, keeps, strict=True) if keep]
+
+
+def position_candidates(
+    doc: Doc, sentences: list[Sentence], index: ActorIndex, *, max_per_sentence: int = 4
+) -> tuple[list[Found], Context]:
+    """What the rules find, before the learned filter; the bench labels these to fit it."""
     quotations = find_quotations(doc)
     quoted = {i for q in quotations for i in range(q.opening, (q.closing or q.end - 1) + 1)}
     context = Context(doc, sentences, index, token_sentence_indices(doc, sentences), quoted)
+    if not sentences:
+        return [], context
     context.person_names = {a.name for a in index.actors if a.kind == "person"}
     context.actor_names = {a.name for a in index.actors}
     cues: dict[int, Token] = {}
@@ -64,7 +93,7 @@ def extract_positions(
     _refer_back(found, {a.name for a in index.actors})
     found = _without_restatements(doc, found)
     _resolve_descriptions(found, context)
-    positions: list[Position] = []
+    kept: list[Found] = []
     seen: set[tuple[str, str]] = set()
     per_sentence: Counter[int] = Counter()
     for item in found:
@@ -72,8 +101,8 @@ def extract_positions(
         if key not in seen and per_sentence[item.position.sentence] < max_per_sentence:
             seen.add(key)
             per_sentence[item.position.sentence] += 1
-            positions.append(item.position)
-    return positions
+            kept.append(item)
+    return kept, context
 
 
 def _nest(found: list[Found]) -> list[Found]:
@@ -191,14 +220,18 @@ def _direct(
 ) -> list[Found]:
     """One position per quotation (per paragraph of a multi-paragraph one) with a known speaker."""
     doc = context.doc
-    speakers: dict[int, tuple[str, str]] = {}  # opening -> (speaker, cue)
+    speakers: dict[int, _Attribution] = {}  # by the quotation's opening mark
     for quotation in quotations:
         verb = cues.get(quotation.opening)
         if verb is not None:
             speaker = speaker_of(context, verb, _quote_text(doc, quotation))
-            speaker = speaker or (_speaker_between(context, verb) if verb.i > quotation.start else "")
+            after = verb.i > quotation.start
+            speaker = speaker or (_speaker_between(context, verb) if after else "")
             if speaker:
-                speakers[quotation.opening] = (speaker, cue_text(verb))
+                subject = subject_token(verb)
+                speakers[quotation.opening] = _Attribution(
+                    speaker, cue_text(verb), verb.i, subject.i if subject is not None else -1
+                )
     _share_within_chains(quotations, speakers)
     multi_paragraph = any(s.paragraph for s in context.sentences)
     found: list[Found] = []
@@ -227,18 +260,20 @@ def _direct(
                 _continues(previous, sentence, paragraph, multi_paragraph)
                 or (not multi_paragraph and _resumes(context, previous, quotation, sentence))
             ):
-                attribution = (previous.position.actor, previous.position.cue)
+                attribution = _Attribution(previous.position.actor, previous.position.cue)
                 speakers[quotation.opening] = attribution
         if attribution is None:
             continue
         position = Position(
-            actor=attribution[0], text=text, kind="direct", cue=attribution[1], sentence=sentence
+            actor=attribution.speaker, text=text, kind="direct", cue=attribution.cue, sentence=sentence
         )
-        found.append(Found(position, quotation.opening, paragraph))
+        found.append(
+            Found(position, quotation.opening, paragraph, attribution.cue_token, attribution.speaker_token)
+        )
     return found
 
 
-def _speaker_line(context: Context, quotation: Quotation) -> tuple[str, str] | None:
+def _speaker_line(context: Context, quotation: Quotation) -> _Attribution | None:
     """A speaker label on its own line above the quote, as in round-ups and transcripts:
     `Jenny Holt, Working Parents Network:` then the quoted paragraph."""
     doc = context.doc
@@ -257,13 +292,13 @@ def _speaker_line(context: Context, quotation: Quotation) -> tuple[str, str] | N
     for token in span:
         actor = context.index.actor_at(token)
         if actor is not None and actor.kind == "person":
-            return actor.name, ":"
+            return _Attribution(actor.name, ":", speaker_token=token.i)
         if token.text in (",", ":"):
             break
     name = label[:-1].split(",")[0].strip()
     words = name.split()
     if 2 <= len(words) <= 4 and all(w[:1].isupper() for w in words):
-        return name, ":"
+        return _Attribution(name, ":")
     return None
 
 
@@ -296,7 +331,7 @@ def _is_statement(doc: Doc, quotation: Quotation, text: str) -> bool:
     return doc[quotation.closing - 1].text in (",", ".", "!", "?", "…", "...")
 
 
-def _share_within_chains(quotations: list[Quotation], speakers: dict[int, tuple[str, str]]) -> None:
+def _share_within_chains(quotations: list[Quotation], speakers: dict[int, _Attribution]) -> None:
     """Paragraphs of one multi-paragraph quotation share the speaker any of them is attributed to."""
     chains: list[list[Quotation]] = []
     for quotation in quotations:

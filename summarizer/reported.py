@@ -74,6 +74,10 @@ class Found:
     position: Position
     anchor: int  # token index that orders positions within a sentence
     paragraph: int
+    # The tokens of its cue and of the speaker as written (-1 when the speaker was carried over
+    # from the quote before or read from a label): what the learned filter (`position_filter`) weighs.
+    cue_token: int = -1
+    speaker_token: int = -1
 
 
 def reported_positions(context: Context, cue_verbs: set[int]) -> list[Found]:
@@ -145,7 +149,7 @@ def _reported_clause(context: Context, verb: Token, *, unquoted_only: bool = Fal
     if not text or not speaker:
         return None
     cue = " ".join(context.doc[verb.i : cue_end + 1].text.split()) if cue_end > verb.i else cue_text(verb)
-    item = found_at(context, speaker, text, "reported", cue, verb.i)
+    item = found_at(context, speaker, text, "reported", cue, verb.i, speaker_token=subject.i)
     outlet = quoting_source(verb)
     if outlet is not None:
         item.position.via = name_for(context, outlet)  # "Der Spiegel quoted X as saying ..."
@@ -230,7 +234,16 @@ def _parenthetical(context: Context, verb: Token) -> Found | None:
     speaker = speaker_of(context, verb)
     if len(text.split()) < 5 or not speaker:
         return None
-    return found_at(context, speaker, text, "reported", cue_text(verb), verb.i)
+    subject = subject_token(verb)
+    return found_at(
+        context,
+        speaker,
+        text,
+        "reported",
+        cue_text(verb),
+        verb.i,
+        speaker_token=subject.i if subject is not None else -1,
+    )
 
 
 def _attitude(context: Context, adjective: Token) -> Found | None:
@@ -253,7 +266,7 @@ def _attitude(context: Context, adjective: Token) -> Found | None:
     if len(text.split()) < 3 or not speaker:
         return None
     cue = " ".join(context.doc[copula.i : adjective.i + 1].text.replace('"', "").split())
-    return found_at(context, speaker, text, "reported", cue, adjective.i)
+    return found_at(context, speaker, text, "reported", cue, adjective.i, speaker_token=subject.i)
 
 
 def _statement_noun(context: Context, noun: Token) -> Found | None:
@@ -268,7 +281,7 @@ def _statement_noun(context: Context, noun: Token) -> Found | None:
     speaker = name_for(context, owner)
     if len(text.split()) < 3 or not speaker or (owner.lower_ in ("its", "their") and speaker == owner.text):
         return None
-    return found_at(context, speaker, text, "reported", noun.text, noun.i)
+    return found_at(context, speaker, text, "reported", noun.text, noun.i, speaker_token=owner.i)
 
 
 def _complement(verb: Token) -> tuple[list[Token], int] | None:
@@ -472,13 +485,24 @@ def _according_to(context: Context, according: Token) -> Found | None:
     text = _clause_text([t for t in words if t.i not in context.index.ignored])
     if not text:
         return None
-    return found_at(context, speaker, text, "reported", "according to", according.i)
+    return found_at(context, speaker, text, "reported", "according to", according.i, speaker_token=source.i)
 
 
-def found_at(context: Context, speaker: str, text: str, kind: PositionKind, cue: str, anchor: int) -> Found:
+def found_at(
+    context: Context,
+    speaker: str,
+    text: str,
+    kind: PositionKind,
+    cue: str,
+    anchor: int,
+    *,
+    speaker_token: int = -1,
+) -> Found:
+    """A position whose cue is the token at `anchor`."""
     sentence = context.sentence_of[anchor]
     position = Position(actor=speaker, text=text, kind=kind, cue=cue, sentence=sentence)
-    return Found(position, anchor, context.sentences[sentence].paragraph)
+    paragraph = context.sentences[sentence].paragraph
+    return Found(position, anchor, paragraph, cue_token=anchor, speaker_token=speaker_token)
 
 
 def cue_text(verb: Token) -> str:
