@@ -312,7 +312,7 @@ def _written_role_span(doc: Doc, name_start: int, name_end: int, skipped: set[in
         return name_start, name_start
     head = doc[end - 1]
     person_noun = head.lower_ in PERSON_NOUNS or head.lower_ in TITLES or word_gender(head.lower_) is not None
-    attached = name_start <= head.head.i < name_start + 4
+    attached = name_start <= head.head.i < name_end
     owned = end >= 2 and doc[end - 2].pos_ == "PROPN"  # "CNN affiliate WAVY", however parsed
     if head.is_lower and not (person_noun or attached or owned):
         return name_start, name_start  # "The last time Frank Jordan spoke": not a modifier of the name

@@ -593,3 +593,54 @@ def test_no_hyphenated_adjectives_and_pollsters_are_organisations(analyse: Analy
     kinds = {a.name: a.kind for a in result.index.actors}
     assert "Non-party" not in kinds
     assert kinds["Ipsos Mori"] == "organization"
+
+
+def test_a_role_before_a_name_is_the_whole_noun_phrase_as_written(analyse: Analyse) -> None:
+    result = analyse(
+        "Ms Patel spoke at a rally with county Green councillor and shadow housing secretary Daniel "
+        "Okafor in Norwich on Friday.\n\n"
+        "Veteran Labour fundraiser Harold Brigstock, who has given £2 million to the party, said the plan "
+        "was sound.\n\n"
+        "Last month Ms Patel's predecessor Graham Wetherby called the scheme a failure."
+    )
+    assert result.actor("Daniel Okafor").role == "county Green councillor and shadow housing secretary"
+    assert result.actor("Harold Brigstock").role == "Veteran Labour fundraiser"
+    assert result.actor("Graham Wetherby").role == "Ms Patel's predecessor"
+
+
+def test_a_noun_before_a_name_that_does_not_modify_it_is_no_role(analyse: Analyse) -> None:
+    result = analyse(
+        "The last time Marcus Ellery saw his brother was in June. Long-time Labour supporter Anita "
+        "Rowe said the party had changed."
+    )
+    assert result.actor("Marcus Ellery").role == ""
+    assert result.actor("Anita Rowe").role == "Long-time Labour supporter"
+    labour = next((a for a in result.index.actors if a.name == "Labour"), None)
+    assert labour is None or labour.role == ""
+
+
+def test_a_described_subject_refers_back_and_gives_the_role(analyse: Analyse) -> None:
+    result = analyse(
+        "Gerald Fenwick waited at the harbour for news of his son, Owen Fenwick, who was sailing off the "
+        'coast of Maine. Owen Fenwick was found on Thursday. "I thought I had lost you," the relieved '
+        "father said.\n\n"
+        "Police arrested Tobias Crane at his home on Friday. Officers said the 19-year-old burglary "
+        "suspect had tried to flee."
+    )
+    gerald = result.actor("Gerald Fenwick")
+    assert gerald.role == "relieved father"
+    assert "the relieved father" in gerald.aliases
+    assert result.actor("Owen Fenwick").role == "son"
+    assert result.actor("Tobias Crane").role == "19-year-old burglary suspect"
+
+
+def test_a_described_subject_may_be_someone_not_named(analyse: Analyse) -> None:
+    result = analyse(
+        "Nikos Andreou, 16, was shot on Saturday. Witnesses said that the police officer aimed at the "
+        "boy.\n\n"
+        "A store manager was also hurt, a police spokeswoman said. Maria Lopez, who owns the shop next "
+        "door, saw the attack. The spokeswoman said the area was calm."
+    )
+    assert result.actor("Nikos Andreou").role == ""
+    assert result.actor("Maria Lopez").role != "spokeswoman"
+    assert "the spokeswoman" not in result.actor("Maria Lopez").aliases
