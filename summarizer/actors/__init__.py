@@ -140,16 +140,17 @@ def _without_common_modifiers(doc: Doc, clusters: list[Cluster]) -> list[Cluster
     """Drop a one-word organisation or place that is only ever written as a capitalised modifier of
     a common noun, while the article also writes the word in lower case ("the Cheetah exhibit" in a
     story about "a cheetah exhibit"): a common word, not a name."""
-    lower = {t.text for t in doc if t.is_lower}
-    return [
+    modifiers = [
         c
         for c in clusters
-        if c.kind == "person"
-        or not all(
-            m.end - m.start == 1 and doc[m.start].lower_ in lower and _modifies_a_common_noun(doc[m.start])
-            for m in c.mentions
-        )
+        if c.kind != "person"
+        and all(m.end - m.start == 1 and _modifies_a_common_noun(doc[m.start]) for m in c.mentions)
     ]
+    if not modifiers:
+        return clusters
+    lower = {t.text for t in doc if t.is_lower}
+    common = {id(c) for c in modifiers if all(doc[m.start].lower_ in lower for m in c.mentions)}
+    return [c for c in clusters if id(c) not in common]
 
 
 def _modifies_a_common_noun(token: Token) -> bool:
