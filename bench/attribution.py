@@ -314,7 +314,10 @@ def _score_actors(score: ArticleScore, row: dict[str, Any], actors: list[Any], t
                     f"{row['id']}: {g['name']} [{g['role']}] got {found.role if found else None!r}"
                 )
     gold_names = [g["name"] for g in gold_actors] + [a["source"] for a in row.get("attributions", [])]
-    lower = {w for w in words(text) if w} & {m.group(0).lower() for m in re.finditer(r"\b[a-z][\w-]*", text)}
+    # words the article also writes wholly in lower case ("al-Fakhora" starts in lower case but is a name)
+    lower = {w for w in words(text) if w} & {
+        m.group(0) for m in re.finditer(r"\b[a-z][a-z0-9_'-]*\b(?!-?[A-Z])", text)
+    }
     top = actors[:10]
     for k, actor in enumerate(top):
         reason = _junk_reason(actor, top[:k] + top[k + 1 :], gold_actors, gold_names, lower)

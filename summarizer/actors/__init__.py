@@ -18,6 +18,7 @@ from summarizer.actors.common import (
     ActorIndex,
     Cluster,
     first_name_gender,
+    name_text,
     title_word,
 )
 from summarizer.actors.coreference import cluster_mentions, follow_references
@@ -62,7 +63,8 @@ def extract_actors(doc: Doc, sentences: list[Sentence]) -> ActorIndex:
             if _personal_role(cluster):  # "Eleanor Laws QC", tagged ORG
                 cluster.kind, cluster.roles = "person", []
                 describe_person(doc, cluster, skipped)
-    clusters = _with_surnames_joined(_without_title_words(doc, clusters))
+    clusters = _without_common_modifiers(doc, _without_title_words(doc, clusters))
+    clusters = _with_surnames_joined(_with_glued_names_split(doc, clusters))
     by_token = follow_references(doc, clusters, sentence_of, skipped)
     index = rank(doc, sentences, clusters, by_token)
     index.ignored = frozenset(skipped)
@@ -98,6 +100,62 @@ def _without_title_words(doc: Doc, clusters: list[Cluster]) -> list[Cluster]:
         if cluster.mentions:
             kept.append(cluster)
     return kept
+
+
+def _with_glued_names_split(doc: Doc, clusters: list[Cluster]) -> list[Cluster]:
+    """ "... the invasion of Iraq Al-Douri was ...": a caption or sentence break lost, the tagger
+    glued a place to a person. A place name made of a place's name followed by a person's name
+    (each written alone elsewhere) is that person's mention."""
+    things = {name for c in clusters if c.kind == "place" for name in c.names}
+    people = {name: c for c in clusters if c.kind == "person" for name in c.names}
+    for cluster in [c for c in clusters if c.kind == "place"]:
+        for mention in [m for m in cluster.mentions if m.form == "name"]:
+            words = mention.text.split()
+            person = next(
+                (
+                    (k, people[" ".join(words[k:])])
+                    for k in range(1, len(words))
+                    if " ".join(words[:k]) in things
+                    and people.get(" ".join(words[k:]), cluster) is not cluster
+                ),
+                None,
+            )
+            if person is None:
+                continue
+            k, owner = person
+            suffix = " ".join(words[k:])
+            start = next(
+                (i for i in range(mention.start, mention.end) if name_text(doc[i : mention.end]) == suffix),
+                None,
+            )
+            if start is None:
+                continue
+            cluster.mentions.remove(mention)
+            mention.start, mention.kind, mention.text = start, "person", suffix
+            owner.mentions = sorted([*owner.mentions, mention], key=lambda m: m.start)
+    return [c for c in clusters if c.mentions]
+
+
+def _without_common_modifiers(doc: Doc, clusters: list[Cluster]) -> list[Cluster]:
+    """Drop a one-word organisation or place that is only ever written as a capitalised modifier of
+    a common noun, while the article also writes the word in lower case ("the Cheetah exhibit" in a
+    story about "a cheetah exhibit"): a common word, not a name."""
+    modifiers = [
+        c
+        for c in clusters
+        if c.kind != "person"
+        and all(m.end - m.start == 1 and _modifies_a_common_noun(doc[m.start]) for m in c.mentions)
+    ]
+    if not modifiers:
+        return clusters
+    lower = {t.text for t in doc if t.is_lower}
+    common = {id(c) for c in modifiers if all(doc[m.start].lower_ in lower for m in c.mentions)}
+    return [c for c in clusters if id(c) not in common]
+
+
+def _modifies_a_common_noun(token: Token) -> bool:
+    head = token.head
+    return token.dep_ in ("compound", "amod", "nmod") and head.i > token.i and head.pos_ == "NOUN"
 
 
 def _part_of_party_label(doc: Doc, start: int, role_words: set[int]) -> bool:

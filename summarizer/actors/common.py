@@ -44,7 +44,7 @@ TITLES: dict[str, Gender | None] = {
 }  # fmt: skip
 
 # Words that only occur inside a multi-word title ("Prime Minister", "Vice President").
-_TITLE_PARTS = frozenset({
+TITLE_PARTS = frozenset({
     "prime", "vice", "deputy", "acting", "interim", "first", "attorney", "foreign", "shadow", "junior",
 })  # fmt: skip
 
@@ -76,7 +76,7 @@ PARTY_WORDS = frozenset({
     "socialist", "nationalist", "unionist", "lib", "dem",
 })  # fmt: skip
 # Endings of nouns for what a person does ("lawyer", "analyst", "comedian", "actress").
-_AGENT_ENDINGS = ("er", "or", "ist", "ian", "ess", "ant", "ent")
+AGENT_ENDINGS = ("er", "or", "ist", "ian", "ess", "ant", "ent")
 
 _PLACE_ALIASES = {
     "us": "united states", "usa": "united states", "america": "united states",
@@ -194,7 +194,7 @@ def title_word(token: Token) -> bool:
     if not token.text[:1].isupper():
         return False
     word = token.lower_.rstrip(".")
-    return word in TITLES or word in HONORIFICS or word in _TITLE_PARTS
+    return word in TITLES or word in HONORIFICS or word in TITLE_PARTS
 
 
 def role_word_before_name(token: Token, lower_words: set[str] | None = None) -> bool:
@@ -220,7 +220,7 @@ def role_word_before_name(token: Token, lower_words: set[str] | None = None) -> 
         return False
     if lower_words is None:
         lower_words = {t.text for t in doc if t.is_lower}
-    return word.endswith(_AGENT_ENDINGS) or word in lower_words
+    return word.endswith(AGENT_ENDINGS) or word in lower_words
 
 
 def name_text(span: Span) -> str:

@@ -12,6 +12,9 @@ from spacy.tokens import Doc, Token
 
 from summarizer.actors.common import (
     NAME_CONNECTORS,
+    PERSON_NOUNS,
+    ROLE_ABBREVIATIONS,
+    TITLES,
     Cluster,
     Gender,
     Mention,
@@ -20,6 +23,7 @@ from summarizer.actors.common import (
     name_key,
     title_word,
 )
+from summarizer.actors.roles import role_phrase, word_gender
 from summarizer.lexicon import SPEECH_VERBS
 from summarizer.models import ActorKind
 from summarizer.segmentation import find_quotations
@@ -34,7 +38,9 @@ _PRONOUN_WINDOW = 2  # sentences back that a pronoun may reach
 
 _FAR_PRONOUN_WINDOW = 8  # ... when the person's gender is known
 
-_AGE_PHRASE = re.compile(r"\b\d+-year-old(?: \w+)?$")  # "the 39-year-old", "the 36-year-old publican"
+_AGE_PHRASE = re.compile(r"\b\d+-year-old\b")  # "the 39-year-old", "the 20-year-old murder suspect"
+
+_AGE_WORD = re.compile(r"\b\d+-year-old\b")
 
 _JOURNALIST_NOUNS = frozenset({"reporter", "correspondent", "editor", "journalist"})
 # Words that make a role another role: a deputy prime minister is not "the prime minister".
@@ -279,7 +285,7 @@ def follow_references(
         if gender is not None:
             cluster = _resolve(token, gender, recent, sentence_of)
         elif _is_role_phrase_head(token):
-            cluster = _resolve_role_phrase(token, clusters, recent, sentence_of)
+            cluster = _resolve_role_phrase(token, clusters, recent, sentence_of, role_words)
         elif _is_own_journalist(token):
             cluster = _outlet_journalist(clusters, recent)
         else:
@@ -386,7 +392,8 @@ def _subject_bonus(head: Token) -> float:
 
 def _is_role_phrase_head(token: Token) -> bool:
     """ "the spokeswoman", "the prime minister", "the 39-year-old": a definite singular phrase."""
-    capitalised_title = token.tag_ == "NNP" and title_word(token)  # "The Prime Minister said"
+    # "The Prime Minister said", "The former Labour MP"
+    capitalised_title = token.tag_ == "NNP" and (title_word(token) or token.text in ROLE_ABBREVIATIONS)
     if (
         (token.tag_ not in ("NN", "JJ") and not capitalised_title)
         or token.ent_type_ not in ("", "DATE")
@@ -399,7 +406,11 @@ def _is_role_phrase_head(token: Token) -> bool:
 
 
 def _resolve_role_phrase(
-    token: Token, clusters: list[Cluster], recent: list[tuple[Token, Cluster]], sentence_of: list[int]
+    token: Token,
+    clusters: list[Cluster],
+    recent: list[tuple[Token, Cluster]],
+    sentence_of: list[int],
+    role_words: set[int],
 ) -> Cluster | None:
     """The person whose role or title the phrase names. A proper modifier must match too:
     "the German boss" is not the "Arsenal boss". "the 39-year-old" refers back like a pronoun."""
@@ -424,11 +435,48 @@ def _resolve_role_phrase(
         if chosen is not None and not chosen.roles and not chosen.titles:
             chosen.roles.append(_nominal_text(token).removeprefix("the "))
         return chosen
+    if not candidates and (_AGE_PHRASE.search(phrase) or _describes_a_person(token, role_words)):
+        # "the 36-year-old publican", "the Hollywood actress claims": a described person as a subject
+        # refers back like a pronoun, and says who they are when the article said nothing else
+        # "the relieved father" is not the person the article called "son"; a person named in the
+        # same sentence is not described there again ("the shooting of Alexis, 15, ... the police
+        # officer took aim"), unless by age ("Deputies rushed Stancil ... after the 20-year-old swore")
+        now = sentence_of[token.i]
+        others = [
+            (head, c)
+            for head, c in recent
+            if not _known_as_another(c, token) and (_AGE_PHRASE.search(phrase) or sentence_of[head.i] < now)
+        ]
+        chosen = _resolve(token, word_gender(token.lower_), others, sentence_of)
+        role = role_phrase(token.doc, token, exclude=token.doc[token.i : token.i])
+        if chosen is not None and not chosen.roles and not chosen.titles and _AGE_WORD.sub("", role).strip():
+            chosen.roles.append(role)
+        return chosen
     if not candidates:
-        # "the 36-year-old publican": news refers back by age, like a pronoun
-        return _resolve(token, None, recent, sentence_of) if _AGE_PHRASE.search(phrase) else None
+        return None
     last_seen = {id(c): head.i for head, c in recent}
     return max(candidates, key=lambda c: last_seen.get(id(c), -1))
+
+
+def _known_as_another(cluster: Cluster, token: Token) -> bool:
+    """The article named this person by another person noun ("son", "spokesman") and never by
+    the phrase's head noun."""
+    heads = {role.lower().split()[-1] for role in [*cluster.roles, *cluster.titles] if role.split()}
+    return bool(heads & (PERSON_NOUNS | TITLES.keys())) and token.lower_ not in heads
+
+
+def _describes_a_person(token: Token, role_words: set[int]) -> bool:
+    """ "the Hollywood actress", "the relieved father", "The former Labour MP": a definite phrase,
+    subject of its clause, whose head noun only a person can be, with no clause saying which one,
+    and that does not take up an unnamed person introduced before ("a police spokeswoman said ...
+    the spokeswoman said")."""
+    head = token.lower_ if token.is_lower else token.text
+    person_noun = head in PERSON_NOUNS or head in TITLES or token.text in ROLE_ABBREVIATIONS
+    if not person_noun or token.dep_ not in ("nsubj", "nsubjpass"):
+        return False
+    if any(c.dep_ in ("acl", "relcl", "prep") for c in token.rights):
+        return False  # "the lawyer acting for the officer": says which one, a person of its own
+    return not any(t.lower_ == token.lower_ and t.i not in role_words for t in token.doc[: token.i])
 
 
 def _is_own_journalist(token: Token) -> bool:

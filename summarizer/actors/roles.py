@@ -9,10 +9,12 @@ import re
 from spacy.tokens import Doc, Span, Token
 
 from summarizer.actors.common import (
+    AGENT_ENDINGS,
     HONORIFICS,
     PARTY_WORDS,
     PERSON_NOUNS,
     ROLE_ABBREVIATIONS,
+    TITLE_PARTS,
     TITLES,
     Cluster,
     Gender,
@@ -175,7 +177,7 @@ def _roles_around(
         if child.pos_ in ("NOUN", "NUM", "PRON", "ADJ") or organisation_type or capitalised_role:
             if doc[child.left_edge.i - 1].text == "(" and not organisation_type:
                 continue  # a photo caption's "(right)", "(pictured)"
-            role = _phrase(doc, child, exclude=name)
+            role = role_phrase(doc, child, exclude=name)
             if role:
                 roles.append((role, {t.i for t in child.subtree}))
     affiliation = _affiliation(doc, mention)
@@ -189,12 +191,12 @@ def _roles_around(
         and head.tag_ != "NNS"
         and head.i < mention.start
     ):
-        role = _phrase(doc, head, exclude=name)
+        role = role_phrase(doc, head, exclude=name)
         if role:
             roles.append((role, {t.i for t in head.subtree} - set(range(mention.start, mention.end))))
     holder = _role_across_place(root)
     if holder is not None:
-        role = _phrase(doc, holder, exclude=name)
+        role = role_phrase(doc, holder, exclude=name)
         if role:
             roles.append((role, {t.i for t in holder.subtree} - set(range(mention.start, mention.end))))
     return roles
@@ -245,7 +247,7 @@ def _organisation_type_after(doc: Doc, mention: Mention) -> tuple[str, set[int]]
         if token.dep_ == "appos" and token.lower_ in ORGANISATION_NOUNS and token.head.i < mention.end:
             if token.left_edge.i != mention.end + 1:
                 return None
-            role = _phrase(doc, token, exclude=doc[mention.start : mention.end])
+            role = role_phrase(doc, token, exclude=doc[mention.start : mention.end])
             return (role, {t.i for t in token.subtree}) if role else None
     return None
 
@@ -280,6 +282,83 @@ def _affiliation(doc: Doc, mention: Mention) -> tuple[str, set[int]] | None:
 
 
 def _premodifier_role(
+    doc: Doc, title_start: int, name_start: int, name_end: int, skipped: set[int]
+) -> tuple[str, int]:
+    """The role written before a name, and where it starts: the parsed one, or the whole noun
+    phrase as written when it ends in the same words and says more ("Double Booker Prize winner and
+    Wolf Hall author", "Mr Davey's predecessor"), as the parser often splits such phrases."""
+    parsed, parsed_start = _parsed_premodifier(doc, title_start, name_start, name_end, skipped)
+    written_start, written_end = _written_role_span(doc, name_start, name_end, skipped)
+    words = [t for t in doc[written_start:written_end] if not t.is_space]
+    written = " ".join(_as_written(words).split()) if words else ""
+    if written.endswith(parsed) and len(written.split()) > len(parsed.split()):
+        return written, written_start
+    return parsed, parsed_start
+
+
+def _written_role_span(doc: Doc, name_start: int, name_end: int, skipped: set[int]) -> tuple[int, int]:
+    """Where the role noun phrase right before a name begins, read word by word: modifiers,
+    possessors ("Mr Davey's"), hyphens and "and" between two role nouns, back to a determiner,
+    preposition, verb, punctuation mark or date. Honorifics next to the name are not part of it;
+    empty when no role noun ends right before the name, or when the name itself modifies a noun
+    after it ("Long-time Labour supporter": the words are the supporter's, not Labour's)."""
+    last = doc[name_end - 1]
+    if last.dep_ in ("compound", "amod", "nmod") and last.head.i >= name_end and last.head.pos_ == "NOUN":
+        return name_start, name_start
+    end = name_start
+    while end > 0 and doc[end - 1].lower_.rstrip(".") in HONORIFICS and doc[end - 1].text[:1].isupper():
+        end -= 1
+    if end == 0 or not _role_head(doc[end - 1]) or doc[end - 1].i in skipped:
+        return name_start, name_start
+    head = doc[end - 1]
+    person_noun = head.lower_ in PERSON_NOUNS or head.lower_ in TITLES or word_gender(head.lower_) is not None
+    attached = name_start <= head.head.i < name_end
+    owned = end >= 2 and doc[end - 2].pos_ == "PROPN"  # "CNN affiliate WAVY", however parsed
+    if head.is_lower and not (person_noun or attached or owned):
+        return name_start, name_start  # "The last time Frank Jordan spoke": not a modifier of the name
+    start = end - 1
+    while start > 0 and not doc[start].is_sent_start and _continues_role(doc, start - 1, skipped):
+        start -= 1
+    return start, end
+
+
+_NOT_ROLE_ENTITIES = frozenset({"DATE", "TIME", "MONEY", "PERCENT", "QUANTITY", "CARDINAL"})
+
+
+def _continues_role(doc: Doc, i: int, skipped: set[int]) -> bool:
+    """Does the word before a role phrase belong to it: a possessive ending, a hyphen inside a word,
+    "and" after another role noun, or a modifier?"""
+    word = doc[i]
+    if i in skipped or word.ent_type_ in _NOT_ROLE_ENTITIES:
+        return False
+    hyphen = word.text == "-" and not word.whitespace_ and i > 0 and not doc[i - 1].is_punct
+    joined = word.lower_ in ("and", "&") and i > 0 and _role_head(doc[i - 1])
+    return word.tag_ == "POS" or hyphen or joined or _modifies_role(word, doc[i + 1])
+
+
+def _role_head(token: Token) -> bool:
+    """A word a role noun phrase can end in: a common noun, a title or an abbreviated role."""
+    if token.ent_type_ in _NOT_ROLE_ENTITIES:
+        return False
+    return (
+        (token.is_lower and token.is_alpha and token.pos_ == "NOUN")
+        or token.text.rstrip(".") in ROLE_ABBREVIATIONS
+        or title_word(token)
+    )
+
+
+def _modifies_role(word: Token, following: Token) -> bool:
+    """An adjective, noun or name before a role noun. A second person noun right before a
+    capitalised word starts another phrase ("... as Tory leader Multimillionaire Tory donor")."""
+    if word.is_lower and word.lower_ in TITLE_PARTS:
+        return True  # "shadow", which the tagger may take for a verb
+    if word.pos_ not in ("ADJ", "NOUN", "PROPN") or word.tag_ in ("PRP$", "DT", "WP$"):
+        return False
+    agent = word.is_lower and (word.lower_ in PERSON_NOUNS or word.lower_.endswith(AGENT_ENDINGS))
+    return not (agent and following.text[:1].isupper())
+
+
+def _parsed_premodifier(
     doc: Doc, title_start: int, name_start: int, name_end: int, skipped: set[int]
 ) -> tuple[str, int]:
     """Words before a name (and its title) that modify it, and where they start: "Tory leader", "US
@@ -362,7 +441,7 @@ def _inside_role(token: Token) -> bool:
     return head.i != token.i and head.pos_ == "NOUN"
 
 
-def _phrase(doc: Doc, head: Token, exclude: Span) -> str:
+def role_phrase(doc: Doc, head: Token, exclude: Span) -> str:
     """A role noun phrase without its article, pronoun possessor, relative clause or the name.
 
     A second role coordinated with the first ("the most senior leader of Hamas in the strip and a
