@@ -40,8 +40,6 @@ _FAR_PRONOUN_WINDOW = 8  # ... when the person's gender is known
 
 _AGE_PHRASE = re.compile(r"\b\d+-year-old\b")  # "the 39-year-old", "the 20-year-old murder suspect"
 
-_AGE_WORD = re.compile(r"\b\d+-year-old\b")
-
 _JOURNALIST_NOUNS = frozenset({"reporter", "correspondent", "editor", "journalist"})
 # Words that make a role another role: a deputy prime minister is not "the prime minister".
 _ROLE_QUALIFIERS = frozenset({
@@ -449,7 +447,8 @@ def _resolve_role_phrase(
         ]
         chosen = _resolve(token, word_gender(token.lower_), others, sentence_of)
         role = role_phrase(token.doc, token, exclude=token.doc[token.i : token.i])
-        if chosen is not None and not chosen.roles and not chosen.titles and _AGE_WORD.sub("", role).strip():
+        says_more_than_age = bool(_AGE_PHRASE.sub("", role).strip())
+        if chosen is not None and not chosen.roles and not chosen.titles and says_more_than_age:
             chosen.roles.append(role)
         return chosen
     if not candidates:
