@@ -101,13 +101,27 @@ async def test_heartbeat_on_time_while_twenty_briefs_run(fake_discord: FakeDisco
 
 
 async def test_cooldown_between_two_briefs_of_one_user(fake_discord: FakeDiscord, bot: BotProcess) -> None:
-    handle = await fake_discord.slash("brief", {"file": story(100)}, user="owner")
+    first = await outcome(
+        fake_discord, await fake_discord.slash("brief", {"file": story(USERS)}, user="alice")
+    )
+    assert first.embeds
+    handle = await fake_discord.slash("brief", {"file": story(USERS + 1)}, user="alice")
     refused = await fake_discord.wait_for_followup(handle, timeout=30)
     assert refused.ephemeral
     assert refused.content.startswith("You can brief again in ")
 
 
+async def briefs_on_record(fake: FakeDiscord) -> int:
+    handle = await fake.slash("history list", {}, user="bob")
+    listing = await fake.interaction_response(handle, until=lambda m: bool(m.embeds), timeout=30)
+    match = re.search(r"(\d+) briefs?\b", listing.embeds[0]["footer"]["text"])
+    return int(match.group(1)) if match else 0
+
+
 async def test_history_has_pages_with_buttons(fake_discord: FakeDiscord, bot: BotProcess) -> None:
+    # Three pages need 21 briefs: the load test leaves more; alone, this test makes them (a reader each).
+    for n in range(max(0, 21 - await briefs_on_record(fake_discord))):
+        await outcome(fake_discord, await fake_discord.slash("brief", {"file": story(n)}, user=f"reader{n}"))
     handle = await fake_discord.slash("history list", {}, user="bob")
     first = await fake_discord.interaction_response(handle, until=lambda m: bool(m.embeds), timeout=30)
     assert first.ephemeral
