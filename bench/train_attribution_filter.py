@@ -25,12 +25,13 @@ from typing import Any
 
 import numpy as np
 from attribution import load_split, match_positions
-from common import RESULTS, write_results
+from common import write_results
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GroupKFold
 
 from summarizer.actors import extract_actors
-from summarizer.position_filter import FEATURES, MODEL_PATH, candidate_features
+from summarizer.pipeline import Engine
+from summarizer.position_filter import FEATURES, MODEL_PATH, PositionModel, candidate_features
 from summarizer.positions import position_candidates
 from summarizer.segmentation import segment
 
@@ -52,8 +53,6 @@ class Candidates:
 
 
 def collect(rows: list[dict[str, Any]]) -> Candidates:
-    from summarizer.pipeline import Engine
-
     engine = Engine()
     features, right, named, article, described = [], [], [], [], []
     gold_named = []
@@ -85,19 +84,13 @@ def collect(rows: list[dict[str, Any]]) -> Candidates:
     )
 
 
-def fit(
-    x: np.ndarray, y: np.ndarray, regularisation: float
-) -> tuple[np.ndarray, np.ndarray, LogisticRegression]:
+def fit(x: np.ndarray, y: np.ndarray, regularisation: float) -> PositionModel:
+    """The shipped model's own form (so CV scores exactly what the engine runs); threshold set later."""
     mean = x.mean(axis=0)
     scale = x.std(axis=0)
     scale[scale == 0] = 1.0
     model = LogisticRegression(C=regularisation, max_iter=2000).fit((x - mean) / scale, y)
-    return mean, scale, model
-
-
-def probabilities(fitted: tuple[np.ndarray, np.ndarray, LogisticRegression], x: np.ndarray) -> np.ndarray:
-    mean, scale, model = fitted
-    return model.predict_proba((x - mean) / scale)[:, 1]
+    return PositionModel(mean, scale, model.coef_[0], float(model.intercept_[0]), threshold=0.5)
 
 
 def scores(keep: np.ndarray, right: np.ndarray, named: np.ndarray, gold_named: int) -> dict[str, float]:
@@ -122,7 +115,7 @@ def out_of_fold(data: Candidates, members: np.ndarray, regularisation: float, fo
     splitter = GroupKFold(n_splits=n_groups if folds == 0 else min(folds, n_groups))
     probs = np.zeros(len(y))
     for train, held in splitter.split(x, y, groups):
-        probs[held] = probabilities(fit(x[train], y[train], regularisation), x[held])
+        probs[held] = fit(x[train], y[train], regularisation).probabilities(x[held])
     return probs
 
 
@@ -151,7 +144,7 @@ def nested_estimate(data: Candidates, beta: float) -> dict[str, Any]:
             continue
         c, t, _ = select(data, inside, beta, INNER_FOLDS)
         fitted = fit(data.features[inside], data.right[inside], c)
-        keep[outside] = probabilities(fitted, data.features[outside]) >= t
+        keep[outside] = fitted.probabilities(data.features[outside]) >= t
         chosen.append((c, t))
     gold = int(data.gold_named.sum())
     before = scores(np.ones(len(keep), dtype=bool), data.right, data.named, gold)
@@ -172,13 +165,13 @@ def nested_estimate(data: Candidates, beta: float) -> dict[str, Any]:
 def save_model(
     data: Candidates, regularisation: float, threshold: float, beta: float, cv: dict[str, Any]
 ) -> None:
-    mean, scale, model = fit(data.features, data.right, regularisation)
+    fitted = fit(data.features, data.right, regularisation)
     payload = {
         "features": list(FEATURES),
-        "mean": [round(float(v), 6) for v in mean],
-        "scale": [round(float(v), 6) for v in scale],
-        "weights": [round(float(v), 6) for v in model.coef_[0]],
-        "bias": round(float(model.intercept_[0]), 6),
+        "mean": [round(float(v), 6) for v in fitted.mean],
+        "scale": [round(float(v), 6) for v in fitted.scale],
+        "weights": [round(float(v), 6) for v in fitted.weights],
+        "bias": round(fitted.bias, 6),
         "threshold": threshold,
         "regularisation": regularisation,
         "beta": beta,
@@ -231,7 +224,6 @@ def main() -> None:
             print(f"  {probs[k]:.2f} {'RIGHT' if data.right[k] else 'wrong'}  {data.described[k]}")
     if args.save_model:
         save_model(data, c, t, args.beta, cv)
-    RESULTS.mkdir(exist_ok=True)
     cv_out = {k: v for k, v in cv.items() if k != "chosen"}
     print(
         f"wrote {write_results('attribution_filter', {'beta': args.beta, 'C': c, 'threshold': t, **cv_out})}"

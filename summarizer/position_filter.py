@@ -28,14 +28,13 @@ from spacy.tokens import Span, Token
 
 from summarizer.lexicon import inflections
 from summarizer.models import Actor
-from summarizer.reported import Found
+from summarizer.reported import FINITE_TAGS, Found
 from summarizer.speakers import Context
 
 MODEL_PATH = Path(__file__).with_name("position_model.json")
 _FIRST_PERSON = frozenset({"i", "we", "me", "us", "my", "our", "i'm", "we're", "i've", "we've"})
 _MARKS = frozenset('"“”')
 _FAR = 10  # sentences: a speaker's last mention further back than this counts as this far
-_FINITE_TAGS = frozenset({"VBD", "VBZ", "VBP", "MD"})
 # A cue inside the content ("Kuhar said the zoo had ...") suggests it runs into another statement.
 _SPEECH_FORMS = frozenset(inflections("say") | inflections("tell") | inflections("add"))
 _ENTITY_GROUPS = {
@@ -203,7 +202,7 @@ def _features(
         "content_words": math.log1p(len(words)),
         "content_short": float(len(words) < 6),
         "content_infinitive": float(position.text.lower().startswith("to ")),
-        "content_finite_verb": float(any(t.tag_ in _FINITE_TAGS for t in content or [])),
+        "content_finite_verb": float(any(t.tag_ in FINITE_TAGS for t in content or [])),
         "content_subject": float(any(t.dep_ in ("nsubj", "nsubjpass") for t in content or [])),
         "content_proper_noun_share": sum(t.pos_ == "PROPN" for t in alpha) / len(alpha) if alpha else 0.0,
         "content_digit_share": sum(c.isdigit() for c in position.text) / max(len(position.text), 1),

@@ -67,6 +67,7 @@ _CLOSING_MARKS = frozenset({"'", '"', "’", "”"})
 _QUESTION_VERBS = frozenset({"ask", "wonder", "question"})
 # Intent verbs state something only with an infinitive ("plans to press charges").
 _INTENT_VERBS = frozenset({"plan", "intend"})
+FINITE_TAGS = frozenset({"VBD", "VBZ", "VBP", "MD"})  # a verb with tense of its own: a clause, not a phrase
 
 
 @dataclass(slots=True)
@@ -423,7 +424,7 @@ def _fronted_report(verb: Token) -> list[Token] | None:
     words = [t for t in doc[verb.sent.start : verb.i - 1] if not t.is_space]
     while words and (words[0].dep_ == "cc" or words[0].is_punct):
         words.pop(0)
-    finite = any(t.tag_ in ("VBD", "VBZ", "VBP", "MD") for t in words)
+    finite = any(t.tag_ in FINITE_TAGS for t in words)
     return words if finite and len(words) >= 4 else None
 
 

@@ -18,6 +18,7 @@ from summarizer.actors.common import (
     ActorIndex,
     Cluster,
     first_name_gender,
+    modifies_a_common_noun,
     name_text,
     title_word,
 )
@@ -144,18 +145,13 @@ def _without_common_modifiers(doc: Doc, clusters: list[Cluster]) -> list[Cluster
         c
         for c in clusters
         if c.kind != "person"
-        and all(m.end - m.start == 1 and _modifies_a_common_noun(doc[m.start]) for m in c.mentions)
+        and all(m.end - m.start == 1 and modifies_a_common_noun(doc[m.start]) for m in c.mentions)
     ]
     if not modifiers:
         return clusters
     lower = {t.text for t in doc if t.is_lower}
     common = {id(c) for c in modifiers if all(doc[m.start].lower_ in lower for m in c.mentions)}
     return [c for c in clusters if id(c) not in common]
-
-
-def _modifies_a_common_noun(token: Token) -> bool:
-    head = token.head
-    return token.dep_ in ("compound", "amod", "nmod") and head.i > token.i and head.pos_ == "NOUN"
 
 
 def _part_of_party_label(doc: Doc, start: int, role_words: set[int]) -> bool:

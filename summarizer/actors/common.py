@@ -223,6 +223,13 @@ def role_word_before_name(token: Token, lower_words: set[str] | None = None) -> 
     return word.endswith(AGENT_ENDINGS) or word in lower_words
 
 
+def modifies_a_common_noun(token: Token) -> bool:
+    """ "Cheetah" in "the Cheetah exhibit", "Labour" in "Long-time Labour supporter": the word
+    modifies a common noun after it, so it names no one by itself."""
+    head = token.head
+    return token.dep_ in ("compound", "amod", "nmod") and head.i > token.i and head.pos_ == "NOUN"
+
+
 def name_text(span: Span) -> str:
     return " ".join(span.text.replace("’", "'").split())
 

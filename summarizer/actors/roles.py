@@ -20,6 +20,7 @@ from summarizer.actors.common import (
     Gender,
     Mention,
     first_name_gender,
+    modifies_a_common_noun,
     role_word_before_name,
     title_word,
 )
@@ -302,8 +303,7 @@ def _written_role_span(doc: Doc, name_start: int, name_end: int, skipped: set[in
     preposition, verb, punctuation mark or date. Honorifics next to the name are not part of it;
     empty when no role noun ends right before the name, or when the name itself modifies a noun
     after it ("Long-time Labour supporter": the words are the supporter's, not Labour's)."""
-    last = doc[name_end - 1]
-    if last.dep_ in ("compound", "amod", "nmod") and last.head.i >= name_end and last.head.pos_ == "NOUN":
+    if modifies_a_common_noun(doc[name_end - 1]):
         return name_start, name_start
     end = name_start
     while end > 0 and doc[end - 1].lower_.rstrip(".") in HONORIFICS and doc[end - 1].text[:1].isupper():
