@@ -62,7 +62,7 @@ def extract_actors(doc: Doc, sentences: list[Sentence]) -> ActorIndex:
         elif cluster.kind == "organization":
             describe_organisation(doc, cluster, skipped)
             if _personal_role(cluster):  # "Eleanor Laws QC", tagged ORG
-                cluster.kind, cluster.roles = "person", []
+                cluster.kind, cluster.roles, cluster.weak_roles = "person", [], []
                 describe_person(doc, cluster, skipped)
     clusters = _without_common_modifiers(doc, _without_title_words(doc, clusters))
     clusters = _with_surnames_joined(_with_glued_names_split(doc, clusters))

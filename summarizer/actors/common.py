@@ -70,6 +70,19 @@ PERSON_NOUNS = frozenset({
     "barrister", "solicitor", "prosecutor", "surgeon", "physician", "psychologist", "engineer", "artist",
     "poet", "novelist", "footballer", "striker", "midfielder", "goalkeeper", "veteran", "mother-of-two",
 })  # fmt: skip
+# More nouns for what a person is or does, read only where the grammar already says a role is
+# given ("X is the head of ...", "a taxi driver called X"), so a wide net costs little.
+ROLE_NOUNS = frozenset({
+    "head", "boss", "leader", "owner", "star", "legend", "partner", "expert", "specialist", "fellow",
+    "principal", "headteacher", "dean", "administrator", "negotiator", "envoy", "investigator",
+    "worker", "employee", "driver", "mechanic", "chef", "priest", "pastor", "vicar", "treasurer",
+    "trustee", "midwife", "paramedic", "firefighter", "coroner", "magistrate", "juror", "defendant",
+    "suspect", "plaintiff", "claimant", "winner", "champion", "defender", "winger", "forward",
+    "jockey", "trainer", "athlete", "cyclist", "swimmer", "boxer", "rapper", "dancer", "producer",
+    "designer", "citizen", "refugee", "migrant", "patient", "inmate", "prisoner", "hostage",
+    "graduate", "pupil", "employer", "landlord", "tenant", "founder", "shareholder",
+    "investor", "banker", "trader", "accountant", "auditor", "regulator", "inspector", "planner",
+})  # fmt: skip
 # Party labels written before a politician's name as their role ("Tory Ruth Davidson").
 PARTY_WORDS = frozenset({
     "tory", "labour", "conservative", "democrat", "republican", "liberal", "snp", "ukip", "green",
@@ -110,6 +123,8 @@ class Cluster:
     mentions: list[Mention] = field(default_factory=list)
     roles: list[str] = field(default_factory=list)  # as written, best first
     titles: list[str] = field(default_factory=list)
+    # said of the name with "be", or relating the person to another: the role only when no other is written
+    weak_roles: list[str] = field(default_factory=list)
     descriptors: set[str] = field(default_factory=set)  # role words a "the ..." phrase can refer by
     gender: Gender | None = None
     speaker: bool = False

@@ -14,6 +14,7 @@ from summarizer.actors.common import (
     PARTY_WORDS,
     PERSON_NOUNS,
     ROLE_ABBREVIATIONS,
+    ROLE_NOUNS,
     TITLE_PARTS,
     TITLES,
     Cluster,
@@ -41,6 +42,7 @@ _AGE = re.compile(r"year-old$|^\d+$")
 _ROLE_PREPOSITION = re.compile(r"\s(?:of|for|in|at|from|with)\s")  # the role's head noun comes before it
 _PLACE_PREPOSITIONS = frozenset({"in", "of", "for", "at"})  # "prime minister in Gaza", "mayor of London"
 _ROLE_WORDS = 12  # a longer phrase next to a name is a description, not a role
+_NAMING_VERBS = frozenset({"name", "call", "identify"})  # "a spokesman named ..."
 
 
 def describe_person(doc: Doc, cluster: Cluster, skipped: set[int]) -> None:
@@ -63,14 +65,40 @@ def describe_person(doc: Doc, cluster: Cluster, skipped: set[int]) -> None:
             if _AGE.match(role.replace(" ", "")):
                 cluster.descriptors.add(role.split("-")[-1].lower())
                 continue
-            cluster.roles.append(role)
-            cluster.descriptors.add(role.split()[-1].lower())
+            # "Niyazov's successor": a relation to another person says less than a title
+            (cluster.weak_roles if _names_another(doc, mention, tokens) else cluster.roles).append(role)
+            cluster.descriptors.add(_head_word(role))
+        stated = _stated_role(doc, mention)
+        if stated:
+            cluster.weak_roles.append(stated)
+            cluster.descriptors.add(_head_word(stated))
     for word in _gender_words(cluster):
         cluster.gender = cluster.gender or word
     if cluster.gender is None:
         full = cluster.full_name
         if len(full.split()) > 1:
             cluster.gender = first_name_gender(full.split()[0])
+
+
+def _head_word(role: str) -> str:
+    """The role's head noun, the word "the ..." can refer by: "chairman" of "chairman of the board"."""
+    before = _ROLE_PREPOSITION.split(f" {role.lower()} ")[0].split()
+    return before[-1] if before else role.split()[-1].lower()
+
+
+def _names_another(doc: Doc, mention: Mention, tokens: set[int]) -> bool:
+    """Does the role name a person other than its holder, as its possessor or in a prepositional
+    phrase ("Niyazov's successor", "the successor of dictator Saparmurat Niyazov")? Words the
+    tagger took for a name before the holder's ("Multimillionaire Tory donor") are not another."""
+    for i in tokens:
+        if doc[i].ent_type_ != "PERSON" or doc[i].pos_ != "PROPN" or mention.start <= i < mention.end:
+            continue
+        token = doc[i]
+        while token.i in tokens and token.head.i != token.i:
+            if token.dep_ in ("poss", "pobj"):
+                return True
+            token = token.head
+    return False
 
 
 def _title_start(doc: Doc, name_start: int) -> int:
@@ -137,6 +165,9 @@ def describe_organisation(doc: Doc, cluster: Cluster, skipped: set[int]) -> None
         described = _organisation_type_after(doc, mention)
         if described:
             cluster.roles.append(described[0])
+        stated = _stated_role(doc, mention)
+        if stated:
+            cluster.weak_roles.append(stated)
 
 
 def _gender_words(cluster: Cluster) -> list[Gender]:
@@ -175,6 +206,8 @@ def _roles_around(
             continue
         organisation_type = _names_organisation_type(child)  # "Roscosmos (the Russian Federal Space Agency)"
         capitalised_role = child.pos_ == "PROPN" and (title_word(child) or child.lower_ in PERSON_NOUNS)
+        # "Carla Dunmore, the Virginia Republican running for ...": a party member is a role
+        capitalised_role = capitalised_role or (child.lower_ in PARTY_WORDS and _definite(child))
         if child.pos_ in ("NOUN", "NUM", "PRON", "ADJ") or organisation_type or capitalised_role:
             if doc[child.left_edge.i - 1].text == "(" and not organisation_type:
                 continue  # a photo caption's "(right)", "(pictured)"
@@ -200,7 +233,65 @@ def _roles_around(
         role = role_phrase(doc, holder, exclude=name)
         if role:
             roles.append((role, {t.i for t in holder.subtree} - set(range(mention.start, mention.end))))
+    noun = _role_naming(root)
+    if noun is not None:
+        role = role_phrase(doc, noun, exclude=name)
+        if role:
+            roles.append((role, {t.i for t in noun.subtree} - set(range(mention.start, mention.end))))
     return roles
+
+
+def _stated_role(doc: Doc, mention: Mention) -> str:
+    """The role said of the name with "be", without a clause that describes more ("Briggs is a
+    former soldier who served in Afghanistan": "former soldier")."""
+    name = doc[mention.start : mention.end]
+    noun = _role_stated(name.root)
+    if noun is None:
+        return ""
+    return _phrase_words(doc, noun, name, keep_coordinated=False) or ""
+
+
+def _role_naming(root: Token) -> Token | None:
+    """ "a military spokesman named Karim Haddad", "a taxi driver called Omar Siddiqui": the role
+    noun the participle that gives the name hangs on."""
+    verb = root.head
+    if root.dep_ not in ("oprd", "dobj", "attr") or verb.lemma_ not in _NAMING_VERBS or verb.dep_ != "acl":
+        return None
+    noun = verb.head
+    return noun if noun.i < verb.i and _person_noun(noun) else None
+
+
+def _role_stated(root: Token) -> Token | None:
+    """ "Daniel Ortiz is the chief executive of Northwind", "Karen Lowe, who is the director of
+    ...": a role said of the name with "be", unnegated. The noun must be one only a person or an
+    organisation can be ("Ortiz is the reason ..." says nothing of who Ortiz is)."""
+    if root.dep_ in ("nsubj", "nsubjpass") and root.head.lemma_ == "be":
+        verb = root.head
+    else:
+        verb = next(
+            (
+                c
+                for c in root.children
+                if c.dep_ == "relcl"
+                and c.lemma_ == "be"
+                and any(s.dep_ == "nsubj" and s.lower_ in ("who", "that") for s in c.children)
+            ),
+            None,
+        )
+    if verb is None or any(c.dep_ == "neg" for c in verb.children):
+        return None
+    noun = next((c for c in verb.children if c.dep_ == "attr" and c.i > verb.i), None)
+    if noun is None or noun.pos_ != "NOUN" or noun.tag_ == "NNS":
+        return None
+    return noun if _person_noun(noun) or noun.lower_ in ORGANISATION_NOUNS else None
+
+
+def _person_noun(token: Token) -> bool:
+    """A common noun only a person can be: "spokesman", "chief executive", "commander", "actress"."""
+    word = token.lower_
+    return token.is_lower and (
+        word in PERSON_NOUNS or word in TITLES or word in ROLE_NOUNS or word_gender(word) is not None
+    )
 
 
 def _role_across_place(root: Token) -> Token | None:
@@ -253,12 +344,14 @@ def _organisation_type_after(doc: Doc, mention: Mention) -> tuple[str, set[int]]
     return None
 
 
+def _definite(head: Token) -> bool:
+    return any(c.dep_ == "det" and c.lower_ == "the" for c in head.children)
+
+
 def _names_organisation_type(head: Token) -> bool:
     """ "the Russian Federal Space Agency", "the American space agency": a noun phrase whose head says
     what kind of organisation it is, capitalised or not."""
-    return head.lower_ in ORGANISATION_NOUNS and any(
-        c.dep_ == "det" and c.lower_ == "the" for c in head.children
-    )
+    return head.lower_ in ORGANISATION_NOUNS and _definite(head)
 
 
 def _affiliation(doc: Doc, mention: Mention) -> tuple[str, set[int]] | None:
