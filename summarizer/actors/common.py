@@ -222,8 +222,10 @@ def role_word_before_name(token: Token, lower_words: set[str] | None = None) -> 
         return False
     following = doc[token.i + 1]
     votes = first_name_votes()
-    if following.text not in votes or not doc[token.i + 2].is_title:
+    if not (following.is_title and doc[token.i + 2].is_title):
         return False
+    if following.text not in votes:  # "Spokeswoman Jen Psaki": a first name the list lacks
+        return token.lower_ in PERSON_NOUNS and token.text not in votes
     word = token.lower_
     if word in PARTY_WORDS and token.ent_type_ in ("NORP", "ORG", "PERSON"):
         return True  # "Tory Ruth Davidson" ("Tory" is a first name too)

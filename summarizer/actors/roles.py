@@ -43,6 +43,8 @@ _ROLE_PREPOSITION = re.compile(r"\s(?:of|for|in|at|from|with)\s")  # the role's 
 _PLACE_PREPOSITIONS = frozenset({"in", "of", "for", "at"})  # "prime minister in Gaza", "mayor of London"
 _ROLE_WORDS = 12  # a longer phrase next to a name is a description, not a role
 _NAMING_VERBS = frozenset({"name", "call", "identify"})  # "a spokesman named ..."
+_APPOINTING_VERBS = frozenset({"appoint", "elect", "name", "make", "promote", "reappoint", "re-elect"})
+_SERVING_VERBS = frozenset({"serve", "work", "act", "remain", "continue", "return", "stay"})  # "... as X"
 
 
 def describe_person(doc: Doc, cluster: Cluster, skipped: set[int]) -> None:
@@ -95,7 +97,7 @@ def _names_another(doc: Doc, mention: Mention, tokens: set[int]) -> bool:
             continue
         token = doc[i]
         while token.i in tokens and token.head.i != token.i:
-            if token.dep_ in ("poss", "pobj"):
+            if token.dep_ in ("poss", "pobj", "appos"):
                 return True
             token = token.head
     return False
@@ -146,6 +148,9 @@ def role_says_person(doc: Doc, cluster: Cluster, skipped: set[int]) -> bool:
             heads = heads or role.lower().split()[-1:]
             if any(h in PERSON_NOUNS or h in TITLES or word_gender(h) for h in heads):
                 return True
+        stated = _role_stated(doc[mention.start : mention.end].root)
+        if stated is not None and _person_noun(stated):  # "Kemi Adeyemi, who was appointed chief executive"
+            return True
     return False
 
 
@@ -208,7 +213,9 @@ def _roles_around(
         capitalised_role = child.pos_ == "PROPN" and (title_word(child) or child.lower_ in PERSON_NOUNS)
         # "Carla Dunmore, the Virginia Republican running for ...": a party member is a role
         capitalised_role = capitalised_role or (child.lower_ in PARTY_WORDS and _definite(child))
-        if child.pos_ in ("NOUN", "NUM", "PRON", "ADJ") or organisation_type or capitalised_role:
+        lower_case = child.is_lower and child.is_alpha  # "the Manchester United forward", tagged PROPN
+        common = child.pos_ in ("NOUN", "NUM", "PRON", "ADJ") or lower_case
+        if common or organisation_type or capitalised_role:
             if doc[child.left_edge.i - 1].text == "(" and not organisation_type:
                 continue  # a photo caption's "(right)", "(pictured)"
             role = role_phrase(doc, child, exclude=name)
@@ -224,6 +231,9 @@ def _roles_around(
         and (head.pos_ == "NOUN" or title_head)
         and head.tag_ != "NNS"
         and head.i < mention.start
+        # set off or next to it: "his daughter, Claudette King", "the newspaper Kathmandu Post"; not
+        # "the successor of dictator Saparmurat Niyazov"
+        and (head.i == title_start - 1 or not doc[title_start - 1].is_alpha)
     ):
         role = role_phrase(doc, head, exclude=name)
         if role:
@@ -263,24 +273,29 @@ def _role_naming(root: Token) -> Token | None:
 
 def _role_stated(root: Token) -> Token | None:
     """ "Daniel Ortiz is the chief executive of Northwind", "Karen Lowe, who is the director of
-    ...": a role said of the name with "be", unnegated. The noun must be one only a person or an
-    organisation can be ("Ortiz is the reason ..." says nothing of who Ortiz is)."""
-    if root.dep_ in ("nsubj", "nsubjpass") and root.head.lemma_ == "be":
-        verb = root.head
-    else:
-        verb = next(
-            (
-                c
-                for c in root.children
-                if c.dep_ == "relcl"
-                and c.lemma_ == "be"
-                and any(s.dep_ == "nsubj" and s.lower_ in ("who", "that") for s in c.children)
-            ),
-            None,
-        )
+    ...", "who was appointed chief executive", "who served as ambassador to Kenya": a role said of
+    the name, unnegated. The noun must be one only a person or an organisation can be ("Ortiz is
+    the reason ..." says nothing of who Ortiz is)."""
+    verb = next(
+        (
+            c
+            for c in root.children
+            if c.dep_ == "relcl"
+            and any(s.dep_ in ("nsubj", "nsubjpass") and s.lower_ in ("who", "that") for s in c.children)
+        ),
+        root.head if root.dep_ in ("nsubj", "nsubjpass") else None,
+    )
     if verb is None or any(c.dep_ == "neg" for c in verb.children):
         return None
-    noun = next((c for c in verb.children if c.dep_ == "attr" and c.i > verb.i), None)
+    if verb.lemma_ in ("be", "become"):
+        noun = next((c for c in verb.children if c.dep_ == "attr" and c.i > verb.i), None)
+    elif verb.lemma_ in _APPOINTING_VERBS:
+        noun = next((c for c in verb.children if c.dep_ == "oprd" and c.i > verb.i), None)
+    elif verb.lemma_ in _SERVING_VERBS:
+        preposition = next((c for c in verb.rights if c.dep_ == "prep" and c.lower_ == "as"), None)
+        noun = next((c for c in preposition.children if c.dep_ == "pobj"), None) if preposition else None
+    else:
+        return None
     if noun is None or noun.pos_ != "NOUN" or noun.tag_ == "NNS":
         return None
     return noun if _person_noun(noun) or noun.lower_ in ORGANISATION_NOUNS else None
@@ -367,12 +382,23 @@ def _affiliation(doc: Doc, mention: Mention) -> tuple[str, set[int]] | None:
             if tokens[-1].i - after.i + 1 == len(tokens) and not any(t.is_punct for t in tokens):
                 return _as_written(tokens), {t.i for t in tokens}
     before = mention.start - 1
-    if before > 0 and doc[before].tag_ == "POS" and doc[before - 1].ent_type_ == "ORG":
+    if before > 0 and doc[before].tag_ == "POS" and _names_a_body(doc[before - 1]):
         start = before - 1
-        while start > 0 and doc[start].ent_iob_ == "I":
+        while start > 0 and (doc[start].ent_iob_ == "I" or _compound_of(doc[start - 1], doc[before - 1])):
             start -= 1
         return _as_written(list(doc[start : before + 1])), set(range(start, before + 1))
     return None
+
+
+def _names_a_body(owner: Token) -> bool:
+    """ "CNN's", "Real Madrid's", "Sportsmail's" before a person's name: a name, not a person's
+    ("Obama's Joe Biden" is no affiliation)."""
+    return owner.ent_type_ == "ORG" or (owner.pos_ == "PROPN" and owner.ent_type_ in ("", "GPE", "NORP"))
+
+
+def _compound_of(word: Token, owner: Token) -> bool:
+    compound = word.pos_ == "PROPN" and word.dep_ == "compound" and word.head.i == owner.i
+    return compound and not word.is_sent_start
 
 
 def _premodifier_role(
@@ -594,7 +620,7 @@ def _phrase_words(doc: Doc, head: Token, exclude: Span, *, keep_coordinated: boo
     if not words or words[-1].i - words[0].i + 1 != len(words):
         return ""
     if any(
-        (w.ent_type_ == "PERSON" and not _in_modifier(w, head))
+        (w.ent_type_ == "PERSON" and not _in_modifier(w, head) and not modifies_a_common_noun(w))
         or (w.tag_.startswith("VB") and w.dep_ != "amod")  # "a hospitalized woman" is a role
         or w.tag_ in ("MD", "PRP")
         for w in words
