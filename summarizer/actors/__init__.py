@@ -17,6 +17,7 @@ from summarizer.actors.common import (
     ROLE_ABBREVIATIONS,
     ActorIndex,
     Cluster,
+    Mention,
     first_name_gender,
     modifies_a_common_noun,
     name_text,
@@ -28,6 +29,7 @@ from summarizer.actors.roles import (
     describe_organisation,
     describe_person,
     organisation_type_written,
+    organisations_after_titles,
     role_says_organisation,
     role_says_person,
     word_gender,
@@ -47,6 +49,7 @@ def extract_actors(doc: Doc, sentences: list[Sentence]) -> ActorIndex:
     sentence_of = token_sentence_indices(doc, sentences)
     skipped = skipped_tokens(doc, sentences, sentence_of)
     mentions = name_mentions(doc, sentence_of, skipped)
+    _organisations_in_signatures(doc, mentions)
     clusters = cluster_mentions(doc, mentions)
     for cluster in list(clusters):
         if cluster.kind in ("place", "organization") and (
@@ -70,6 +73,21 @@ def extract_actors(doc: Doc, sentences: list[Sentence]) -> ActorIndex:
     index = rank(doc, sentences, clusters, by_token)
     index.ignored = frozenset(skipped)
     return index
+
+
+def _organisations_in_signatures(doc: Doc, mentions: list[Mention]) -> None:
+    """ "Mark Diffley, Director, Ipsos MORI Scotland said": the name after the title is the
+    person's organisation, whatever the tagger made of it."""
+    inside = {
+        i
+        for mention in mentions
+        if mention.kind == "person"
+        for span in organisations_after_titles(doc, mention)
+        for i in span
+    }
+    for mention in mentions:
+        if mention.start in inside and mention.end - 1 in inside:
+            mention.kind = "organization"
 
 
 def _personal_role(cluster: Cluster) -> bool:

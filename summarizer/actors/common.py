@@ -70,14 +70,16 @@ PERSON_NOUNS = frozenset({
     "barrister", "solicitor", "prosecutor", "surgeon", "physician", "psychologist", "engineer", "artist",
     "poet", "novelist", "footballer", "striker", "midfielder", "goalkeeper", "veteran", "mother-of-two",
 })  # fmt: skip
-# More nouns for what a person is or does, read only where the grammar already says a role is
-# given ("X is the head of ...", "a taxi driver called X"), so a wide net costs little.
+# More nouns for what a person is or does: a role where the grammar says one is given ("X is the
+# head of ...", "a taxi driver called X") or right before a name ("Blues legend B.B. King", where the
+# tagger took "legend" for a verb).
 ROLE_NOUNS = frozenset({
     "head", "boss", "leader", "owner", "star", "legend", "partner", "expert", "specialist", "fellow",
+    "dictator", "tycoon", "billionaire", "millionaire", "magnate", "mogul", "defender", "winger",
     "principal", "headteacher", "dean", "administrator", "negotiator", "envoy", "investigator",
     "worker", "employee", "driver", "mechanic", "chef", "priest", "pastor", "vicar", "treasurer",
     "trustee", "midwife", "paramedic", "firefighter", "coroner", "magistrate", "juror", "defendant",
-    "suspect", "plaintiff", "claimant", "winner", "champion", "defender", "winger", "forward",
+    "suspect", "plaintiff", "claimant", "winner", "champion",
     "jockey", "trainer", "athlete", "cyclist", "swimmer", "boxer", "rapper", "dancer", "producer",
     "designer", "citizen", "refugee", "migrant", "patient", "inmate", "prisoner", "hostage",
     "graduate", "pupil", "employer", "landlord", "tenant", "founder", "shareholder",

@@ -21,6 +21,7 @@ from summarizer.actors.common import (
     Gender,
     Mention,
     first_name_gender,
+    first_name_votes,
     modifies_a_common_noun,
     role_word_before_name,
     title_word,
@@ -210,7 +211,7 @@ def _roles_around(
         if child.dep_ != "appos" or child.i < mention.end or _describes_affiliation(doc, mention, child):
             continue
         organisation_type = _names_organisation_type(child)  # "Roscosmos (the Russian Federal Space Agency)"
-        capitalised_role = child.pos_ == "PROPN" and (title_word(child) or child.lower_ in PERSON_NOUNS)
+        capitalised_role = child.pos_ == "PROPN" and _capitalised_role(child)
         # "Carla Dunmore, the Virginia Republican running for ...": a party member is a role
         capitalised_role = capitalised_role or (child.lower_ in PARTY_WORDS and _definite(child))
         lower_case = child.is_lower and child.is_alpha  # "the Manchester United forward", tagged PROPN
@@ -219,6 +220,9 @@ def _roles_around(
             if doc[child.left_edge.i - 1].text == "(" and not organisation_type:
                 continue  # a photo caption's "(right)", "(pictured)"
             role = role_phrase(doc, child, exclude=name)
+            organisation = _organisation_after_title(doc, child) if capitalised_role else None
+            if role and organisation is not None:  # "Mark Diffley, Director, Ipsos MORI Scotland said"
+                role = f"{role}, {doc[organisation.start : organisation.stop].text}"
             if role:
                 roles.append((role, {t.i for t in child.subtree}))
     affiliation = _affiliation(doc, mention)
@@ -259,6 +263,45 @@ def _stated_role(doc: Doc, mention: Mention) -> str:
     if noun is None:
         return ""
     return _phrase_words(doc, noun, name, keep_coordinated=False) or ""
+
+
+def _capitalised_role(token: Token) -> bool:
+    """ "Director", "Chief Economist", "Head" (of Research): a role written with a capital."""
+    word = token.lower_
+    return title_word(token) or word in PERSON_NOUNS or word in ROLE_NOUNS
+
+
+def organisations_after_titles(doc: Doc, mention: Mention) -> list[range]:
+    """Token ranges of the organisation written after a capitalised title that follows the name:
+    "Mark Diffley, Director, Ipsos MORI Scotland said" (a press-release signature)."""
+    root = doc[mention.start : mention.end].root
+    found = []
+    for child in root.children:
+        titled = child.pos_ == "PROPN" and _capitalised_role(child)
+        if child.dep_ == "appos" and child.i >= mention.end and titled:
+            organisation = _organisation_after_title(doc, child)
+            if organisation is not None:
+                found.append(organisation)
+    return found
+
+
+def _organisation_after_title(doc: Doc, title: Token) -> range | None:
+    """The run of capitalised words after the title's comma, up to the verb or the next comma;
+    not a person's name (a first name opens it) and at most five words."""
+    end = title.i + 1
+    while end < len(doc) and doc[end].pos_ == "ADP" and end + 1 < len(doc) and doc[end + 1].pos_ == "PROPN":
+        end += 2  # "Head of Research"
+    if end + 1 >= len(doc) or doc[end].text != ",":
+        return None
+    start = stop = end + 1
+    while stop < len(doc) and stop - start < 6 and doc[stop].pos_ == "PROPN" and doc[stop].text[:1].isupper():
+        stop += 1
+    if stop == start or stop - start > 5 or stop >= len(doc):
+        return None
+    after = doc[stop]
+    if not (after.text == "," or after.pos_ in ("VERB", "AUX")) or doc[start].text in first_name_votes():
+        return None
+    return range(start, stop)
 
 
 def _role_naming(root: Token) -> Token | None:
@@ -430,9 +473,11 @@ def _written_role_span(doc: Doc, name_start: int, name_end: int, skipped: set[in
     if end == 0 or not _role_head(doc[end - 1]) or doc[end - 1].i in skipped:
         return name_start, name_start
     head = doc[end - 1]
-    person_noun = head.lower_ in PERSON_NOUNS or head.lower_ in TITLES or word_gender(head.lower_) is not None
+    person_noun = _role_noun(head) or word_gender(head.lower_) is not None
     attached = name_start <= head.head.i < name_end
     owned = end >= 2 and doc[end - 2].pos_ == "PROPN"  # "CNN affiliate WAVY", however parsed
+    # "the newspaper Kathmandu Today reported", however parsed
+    owned = owned or (head.lower_ in ORGANISATION_NOUNS and end >= 2 and doc[end - 2].lower_ == "the")
     if head.is_lower and not (person_noun or attached or owned):
         return name_start, name_start  # "The last time Frank Jordan spoke": not a modifier of the name
     start = end - 1
@@ -463,6 +508,7 @@ def _role_head(token: Token) -> bool:
         (token.is_lower and token.is_alpha and token.pos_ == "NOUN")
         or token.text.rstrip(".") in ROLE_ABBREVIATIONS
         or title_word(token)
+        or (_role_noun(token) and token.tag_ not in ("VB", "VBG", "VBN"))  # "legend" taken for a verb
     )
 
 
@@ -493,6 +539,8 @@ def _parsed_premodifier(
     # Keep the longest run, ending at the name, whose words all attach inside the phrase.
     # (The parser may hang the name on its role as a conjunct: "chairman and chief executive Richard Parsons")
     name_head = doc[name_start:name_end].root.head.i
+    if doc[name_head].pos_ == "PROPN" and not title_word(doc[name_head]):
+        name_head = -1  # a name in a list ("the SNP's Nicola Sturgeon and Liberal Democrat X"), not a role
     run = [t for t in doc[start:title_start] if not t.is_space]
     plain_role = bool(run) and all(t.is_lower and t.pos_ in ("NOUN", "ADJ", "CCONJ") for t in run)
     # lower-case role words right before the name are its role, however they were parsed
@@ -549,7 +597,8 @@ def _may_modify_a_name(token: Token) -> bool:
 
 def _role_noun(token: Token) -> bool:
     """A noun only a role can be ("chairman", "spokeswoman"), whatever the parser made of it."""
-    return token.is_lower and (token.lower_ in PERSON_NOUNS or token.lower_ in TITLES)
+    word = token.lower_
+    return token.is_lower and (word in PERSON_NOUNS or word in TITLES or word in ROLE_NOUNS)
 
 
 def _inside_role(token: Token) -> bool:
