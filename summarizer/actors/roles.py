@@ -440,8 +440,7 @@ def _names_a_body(owner: Token) -> bool:
 
 
 def _compound_of(word: Token, owner: Token) -> bool:
-    compound = word.pos_ == "PROPN" and word.dep_ == "compound" and word.head.i == owner.i
-    return compound and not word.is_sent_start
+    return word.pos_ == "PROPN" and word.dep_ == "compound" and word.head.i == owner.i
 
 
 def _premodifier_role(

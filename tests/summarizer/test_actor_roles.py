@@ -1,0 +1,176 @@
+"""Roles as written (summarizer/actors/roles.py), one general construction of English news per test:
+roles stated with "be", appointment or service, roles naming the person, titles against relations,
+signatures, lists, possessives, and kinds the tagger gets wrong. Sentences written for these tests."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from conftest import Analysis
+
+Analyse = Callable[[str], "Analysis"]
+
+
+def test_a_role_stated_with_be_in_a_later_sentence(analyse: Analyse) -> None:
+    result = analyse(
+        "Shares in Northwind Energy fell 8 per cent on Monday. Daniel Ortiz is the chief executive of "
+        "Northwind Energy. He said the firm would cut 200 jobs."
+    )
+    assert result.actor("Daniel Ortiz").role == "chief executive of Northwind Energy"
+
+
+def test_a_role_stated_in_a_relative_clause(analyse: Analyse) -> None:
+    result = analyse(
+        "The ruling was welcomed by Karen Lowe, who is the director of the Open Courts Project. "
+        "Lowe said it was a victory for the public."
+    )
+    assert result.actor("Karen Lowe").role == "director of the Open Courts Project"
+
+
+def test_a_stated_role_leaves_out_the_clause_that_describes_more(analyse: Analyse) -> None:
+    result = analyse(
+        "Police arrested Tom Briggs at his home on Sunday. Briggs is a former soldier who served in "
+        "Afghanistan, officers said."
+    )
+    assert result.actor("Tom Briggs").role == "former soldier"
+
+
+def test_a_negated_or_non_personal_stated_role_is_no_role(analyse: Analyse) -> None:
+    result = analyse(
+        "Mark Fenwick is not the owner of the stadium, the club said. Helen Park is the reason the "
+        "deal collapsed, according to two people familiar with the talks."
+    )
+    assert result.actor("Mark Fenwick").role == ""
+    assert result.actor("Helen Park").role == ""
+
+
+def test_a_title_at_the_name_beats_a_role_stated_later(analyse: Analyse) -> None:
+    """ "Judge Maria Alvarez ... Alvarez was a prosecutor for two decades": the title is her role now."""
+    result = analyse(
+        "Judge Maria Alvarez sentenced him to ten years in prison. Alvarez was a prosecutor for two "
+        "decades before joining the bench."
+    )
+    assert result.actor("Maria Alvarez").role == "Judge"
+
+
+def test_roles_given_by_appointment_or_service(analyse: Analyse) -> None:
+    result = analyse(
+        "Kemi Adeyemi, who was appointed chief executive of the trust in May, said the cuts were "
+        "unavoidable. Paul Grant, who served as ambassador to Kenya, said the embassy had been warned."
+    )
+    adeyemi = result.actor("Kemi Adeyemi")
+    assert (adeyemi.role, adeyemi.kind) == ("chief executive of the trust", "person")
+    assert result.actor("Paul Grant").role == "ambassador to Kenya"
+
+
+def test_a_role_noun_that_gives_the_name(analyse: Analyse) -> None:
+    """ "a military spokesman named X", "a taxi driver called Y"."""
+    result = analyse(
+        "A military spokesman named Karim Haddad said the army had retaken the town. Another witness, "
+        "a taxi driver called Omar Siddiqui, said he saw the car speed away."
+    )
+    assert result.actor("Karim Haddad").role == "military spokesman"
+    assert result.actor("Omar Siddiqui").role == "taxi driver"
+
+
+def test_a_title_beats_a_relation_to_another_person(analyse: Analyse) -> None:
+    """ "Obama's successor, President X": the relation says who came before, the title who they are."""
+    result = analyse(
+        "Obama's successor, President Donald Trump, signed the order on Friday. Supporters of President "
+        "Ali Hassan rallied in the capital. Posters showed Hassan, the successor of the late leader Omar "
+        "Bakr, waving to crowds."
+    )
+    assert result.actor("Donald Trump").role == "President"
+    assert result.actor("Ali Hassan").role == "President"
+    assert result.actor("Omar Bakr").role == "late leader"  # not "successor of the late leader"
+
+
+def test_a_relation_is_the_role_when_nothing_else_is_written(analyse: Analyse) -> None:
+    result = analyse("Rescuers found Lena Moss, the younger sister of Jake Moss, alive on Tuesday.")
+    assert result.actor("Lena Moss").role == "younger sister of Jake Moss"
+
+
+def test_a_party_member_in_apposition_after_a_title(analyse: Analyse) -> None:
+    """ "Representative X, the Virginia Republican running for ...": fuller than the title."""
+    result = analyse(
+        "Representative Carla Dunmore, the Virginia Republican running for the Senate, defended the "
+        "donations on Tuesday."
+    )
+    assert result.actor("Carla Dunmore").role == "Virginia Republican running for the Senate"
+
+
+def test_a_press_release_signature_keeps_the_organisation(analyse: Analyse) -> None:
+    """ "X, Head of Research, Barclays, said": the organisation is part of the role, and an
+    organisation, whatever the tagger made of its name."""
+    result = analyse(
+        "Jane Cole, Head of Research, Barclays, said the market had turned. Mark Diffley, Director, "
+        "Ipsos MORI Scotland said: 'The poll gives a clear steer.'"
+    )
+    assert result.actor("Jane Cole").role == "Head of Research, Barclays"
+    assert result.actor("Mark Diffley").role == "Director, Ipsos MORI Scotland"
+    assert result.actor("Ipsos MORI Scotland").kind == "organization"
+
+
+def test_a_name_in_a_list_is_not_part_of_the_next_role(analyse: Analyse) -> None:
+    result = analyse(
+        "On stage, from left to right, Tory Ruth Davidson, Labour's Jim Murphy, the SNP's Nicola "
+        "Sturgeon and Liberal Democrat Willie Rennie faced off in a television debate last night."
+    )
+    assert result.actor("Willie Rennie").role == "Liberal Democrat"
+
+
+def test_a_club_or_outlet_possessive_is_the_role_when_nothing_else_is_written(analyse: Analyse) -> None:
+    result = analyse("Real Madrid's Cristiano Ronaldo scored twice before half-time in Seville.")
+    assert result.actor("Cristiano Ronaldo").role == "Real Madrid's"
+
+
+def test_a_lower_case_apposition_tagged_as_a_name(analyse: Analyse) -> None:
+    result = analyse(
+        "Marcus Rashford, the Manchester United forward, has launched a campaign on child poverty."
+    )
+    assert result.actor("Marcus Rashford").role == "Manchester United forward"
+
+
+def test_a_role_noun_the_tagger_took_for_a_verb(analyse: Analyse) -> None:
+    result = analyse("(CNN)Blues legend B.B. King was hospitalized for dehydration on Friday.")
+    assert result.actor("B.B. King").role == "Blues legend"
+
+
+def test_a_person_noun_before_an_unlisted_first_name(analyse: Analyse) -> None:
+    result = analyse("Spokeswoman Jen Psaki said the president had been briefed on the attack.")
+    assert result.actor("Jen Psaki").role == "Spokeswoman"
+
+
+def test_a_place_glued_into_a_role_noun(analyse: Analyse) -> None:
+    """ "an Ashgabat resident": the tagger took the city for a person's name."""
+    result = analyse('"Nobody told us anything," said Maral, 45, an Ashgabat resident.')
+    assert result.actor("Maral").role == "Ashgabat resident"
+
+
+def test_an_organisation_type_with_its_article_before_the_name(analyse: Analyse) -> None:
+    result = analyse(
+        "A baby was rescued 22 hours after the quake struck, the newspaper Kathmandu Today reported."
+    )
+    assert result.actor("Kathmandu Today").role == "newspaper"
+
+
+def test_a_definite_description_with_an_age_refers_back(analyse: Analyse) -> None:
+    """ "The former Conservative MP, 71, had faced calls ...": the age is no name in apposition."""
+    result = analyse(
+        "Carl Novak resigned from the Lords on Friday. The former Conservative MP, 71, had faced calls "
+        "to step down for weeks."
+    )
+    assert result.actor("Carl Novak").role == "former Conservative MP"
+
+
+def test_a_first_name_given_as_a_name_is_a_person(analyse: Analyse) -> None:
+    """The tagger takes a lone unfamiliar first name for an organisation; "her first name, X" says
+    whose it is."""
+    for name in ("Marika", "Thaleia"):
+        result = analyse(
+            f"One student at the protest, who gave only her first name, {name}, said young people felt "
+            "ignored by the government."
+        )
+        assert result.actor(name).kind == "person"
