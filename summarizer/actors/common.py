@@ -40,7 +40,7 @@ TITLES: dict[str, Gender | None] = {
     "fusilier": None, "trooper": None, "gunner": None, "sapper": None, "marine": None, "airman": None,
     "seaman": None, "lance": None, "bombardier": None, "guardsman": "m", "rifleman": "m",
     "agent": None, "councilman": "m", "councilwoman": "f", "assemblyman": "m", "assemblywoman": "f",
-    "alderman": None, "commander": None,
+    "alderman": None, "commander": None, "chair": None, "leader": None, "whip": None,
 }  # fmt: skip
 
 # Words that only occur inside a multi-word title ("Prime Minister", "Vice President").

@@ -43,6 +43,7 @@ _AGE = re.compile(r"year-old$|^\d+$")
 _ROLE_PREPOSITION = re.compile(r"\s(?:of|for|in|at|from|with)\s")  # the role's head noun comes before it
 _PLACE_PREPOSITIONS = frozenset({"in", "of", "for", "at"})  # "prime minister in Gaza", "mayor of London"
 _ROLE_WORDS = 12  # a longer phrase next to a name is a description, not a role
+_PARTY_LETTERS = frozenset({"R", "D", "I"})  # "R-Ohio", "D-Calif."
 _NAMING_VERBS = frozenset({"name", "call", "identify"})  # "a spokesman named ..."
 _APPOINTING_VERBS = frozenset({"appoint", "elect", "name", "make", "promote", "reappoint", "re-elect"})
 _SERVING_VERBS = frozenset({"serve", "work", "act", "remain", "continue", "return", "stay"})  # "... as X"
@@ -117,9 +118,10 @@ def _title_start(doc: Doc, name_start: int) -> int:
             k -= 1
         holder = doc[k - 1] if k > 0 else None
         titled = holder is not None and holder.text[:1].isupper()
-        titled = titled and (title_word(holder) or holder.lower_ in PERSON_NOUNS)
+        member = holder is not None and holder.text in ("MP", "MSP", "MEP")
+        titled = titled and (title_word(holder) or holder.lower_ in PERSON_NOUNS or member)
         if k < start - 1 and doc[k].lower_ in ("of", "for") and titled:
-            start = k - 1  # "Secretary of State Antony J. Blinken"
+            start = k - 1  # "Secretary of State Antony J. Blinken", "Labour MP for Tottenham David Lammy"
         else:
             break
     return start
@@ -207,7 +209,7 @@ def _roles_around(
         after += 1
     if after > mention.end:  # "Eleanor Laws QC", "Jesse Norman MP" (not "SNP MPs")
         roles.append((doc[mention.end : after].text, set(range(mention.end, after))))
-    for child in [*root.children, *_appositions_after_place(root)]:
+    for child in [*root.children, *_appositions_after_place(root), *_appositions_after_party_tag(root)]:
         if child.dep_ != "appos" or child.i < mention.end or _describes_affiliation(doc, mention, child):
             continue
         organisation_type = _names_organisation_type(child)  # "Roscosmos (the Russian Federal Space Agency)"
@@ -378,6 +380,17 @@ def _appositions_after_place(root: Token) -> list[Token]:
         for place in prep.children:
             if place.dep_ == "pobj" and place.ent_type_ in ("GPE", "LOC"):
                 found += [c for c in place.children if c.dep_ == "appos" and c.pos_ == "NOUN" and c.is_lower]
+    return found
+
+
+def _appositions_after_party_tag(root: Token) -> list[Token]:
+    """ "Rep. Jim Jordan, R-Ohio, the top Republican on ...": the parser hangs the role on the party
+    and state tag that follows the name."""
+    found: list[Token] = []
+    for tag in root.children:
+        letter = tag.doc[tag.left_edge.i]
+        if tag.dep_ == "appos" and letter.text in _PARTY_LETTERS and letter.nbor(1).text in ("-", "–"):
+            found += [c for c in tag.children if c.dep_ == "appos"]
     return found
 
 

@@ -174,3 +174,16 @@ def test_a_first_name_given_as_a_name_is_a_person(analyse: Analyse) -> None:
             "ignored by the government."
         )
         assert result.actor(name).kind == "person"
+
+
+def test_us_and_uk_political_titles(analyse: Analyse) -> None:
+    """A role hung on the party tag ("R-Ohio"), "Leader" and "Chair" as titles, "MP for" a seat."""
+    result = analyse(
+        "Rep. Dan Mercer, R-Ohio, the top Republican on the Oversight Committee, said the inquiry was a "
+        "sham. Senate Majority Leader Ruth Calder (D-N.Y.) called the ruling a disgrace. Fed Chair Alan "
+        "Brook said rates would stay high. Labour MP for Hove Tom Ashby said the decision was shameful."
+    )
+    assert result.actor("Dan Mercer").role == "top Republican on the Oversight Committee"
+    assert result.actor("Ruth Calder").role == "Senate Majority Leader"
+    assert result.actor("Alan Brook").role == "Fed Chair"
+    assert result.actor("Tom Ashby").role == "Labour MP for Hove"
