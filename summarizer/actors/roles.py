@@ -43,6 +43,7 @@ _AGE = re.compile(r"year-old$|^\d+$")
 _ROLE_PREPOSITION = re.compile(r"\s(?:of|for|in|at|from|with)\s")  # the role's head noun comes before it
 _PLACE_PREPOSITIONS = frozenset({"in", "of", "for", "at"})  # "prime minister in Gaza", "mayor of London"
 _ROLE_WORDS = 12  # a longer phrase next to a name is a description, not a role
+_COURT_SIDES = frozenset({"prosecuting", "defending"})  # "Sarah Jones, defending, said"
 _PARTY_LETTERS = frozenset({"R", "D", "I"})  # "R-Ohio", "D-Calif."
 _NAMING_VERBS = frozenset({"name", "call", "identify"})  # "a spokesman named ..."
 _APPOINTING_VERBS = frozenset({"appoint", "elect", "name", "make", "promote", "reappoint", "re-elect"})
@@ -427,9 +428,17 @@ def _names_organisation_type(head: Token) -> bool:
 
 def _affiliation(doc: Doc, mention: Mention) -> tuple[str, set[int]] | None:
     """Where a person is from, when that is their only description: "Rick McGuire of the Alpine Lakes
-    Protection Society", "CNN's Wolf Blitzer"."""
-    after = doc[mention.end] if mention.end < len(doc) else None
-    if after is not None and after.lower_ == "of" and after.head.i == doc[mention.start : mention.end].root.i:
+    Protection Society", "Dr Jane Holt, from the University of Leeds,", "CNN's Wolf Blitzer"; or
+    their side in a court report ("Sarah Jones, defending,")."""
+    at = mention.end + 1 if mention.end < len(doc) and doc[mention.end].text == "," else mention.end
+    after = doc[at] if at < len(doc) else None
+    set_off = at > mention.end
+    side = after is not None and set_off and after.lower_ in _COURT_SIDES
+    if side and doc[min(at + 1, len(doc) - 1)].is_punct:
+        return after.text, {after.i}
+    prepositions = ("of", "from", "at") if set_off else ("of", "from")
+    name_root = doc[mention.start : mention.end].root
+    if after is not None and after.lower_ in prepositions and after.head.i == name_root.i:
         objects = [c for c in after.children if c.dep_ == "pobj"]
         if objects and objects[0].ent_type_ == "ORG":
             tokens = [after, *objects[0].subtree]

@@ -187,3 +187,15 @@ def test_us_and_uk_political_titles(analyse: Analyse) -> None:
     assert result.actor("Ruth Calder").role == "Senate Majority Leader"
     assert result.actor("Alan Brook").role == "Fed Chair"
     assert result.actor("Tom Ashby").role == "Labour MP for Hove"
+
+
+def test_an_affiliation_set_off_by_commas_and_a_side_in_court(analyse: Analyse) -> None:
+    """Science and court reports: "Dr X, from the University of Y, said", "Z, defending, said"."""
+    result = analyse(
+        "Dr Hannah Webb, from the University of Sheffield, said the findings were surprising. Prof Omar "
+        "Lutz, of Imperial College London, said more work was needed. In court, Claire Dunne, defending, "
+        "said her client was remorseful."
+    )
+    assert result.actor("Hannah Webb").role == "from the University of Sheffield"
+    assert result.actor("Omar Lutz").role == "of Imperial College London"
+    assert result.actor("Claire Dunne").role == "defending"
