@@ -265,7 +265,16 @@ def _stated_role(doc: Doc, mention: Mention) -> str:
     noun = _role_stated(name.root)
     if noun is None:
         return ""
-    return _phrase_words(doc, noun, name, keep_coordinated=False) or ""
+    role = _phrase_words(doc, noun, name, keep_coordinated=False) or ""
+    # "a barrister of the highest integrity": a quality, not which one
+    quality = next((p for p in noun.rights if p.dep_ == "prep" and _superlative_object(p)), None)
+    if quality is not None and f" {quality.text} " in role:
+        role = role.split(f" {quality.text} ")[0]
+    return role
+
+
+def _superlative_object(preposition: Token) -> bool:
+    return any(c.tag_ == "JJS" for o in preposition.children if o.dep_ == "pobj" for c in o.children)
 
 
 def _capitalised_role(token: Token) -> bool:

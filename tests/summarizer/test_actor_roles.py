@@ -37,6 +37,15 @@ def test_a_stated_role_leaves_out_the_clause_that_describes_more(analyse: Analys
     assert result.actor("Tom Briggs").role == "former soldier"
 
 
+def test_a_stated_role_keeps_which_one_but_not_a_quality(analyse: Analyse) -> None:
+    result = analyse(
+        "Daniel Cross is a professor of law at Yale. He said the ruling was flawed. Her colleagues said "
+        "Ms Hart was a nurse of the highest standards."
+    )
+    assert result.actor("Daniel Cross").role == "professor of law at Yale"
+    assert result.actor("Hart").role == "nurse"
+
+
 def test_a_negated_or_non_personal_stated_role_is_no_role(analyse: Analyse) -> None:
     result = analyse(
         "Mark Fenwick is not the owner of the stadium, the club said. Helen Park is the reason the "
