@@ -43,6 +43,7 @@ _AGE = re.compile(r"year-old$|^\d+$")
 _ROLE_PREPOSITION = re.compile(r"\s(?:of|for|in|at|from|with)\s")  # the role's head noun comes before it
 _PLACE_PREPOSITIONS = frozenset({"in", "of", "for", "at"})  # "prime minister in Gaza", "mayor of London"
 _ROLE_WORDS = 12  # a longer phrase next to a name is a description, not a role
+_AGE_WORDS = frozenset({"-", "year", "years", "old", "year-old", "aged"})
 _COURT_SIDES = frozenset({"prosecuting", "defending"})  # "Sarah Jones, defending, said"
 _PARTY_LETTERS = frozenset({"R", "D", "I"})  # "R-Ohio", "D-Calif."
 _NAMING_VERBS = frozenset({"name", "call", "identify"})  # "a spokesman named ..."
@@ -52,6 +53,7 @@ _SERVING_VERBS = frozenset({"serve", "work", "act", "remain", "continue", "retur
 
 def describe_person(doc: Doc, cluster: Cluster, skipped: set[int]) -> None:
     """Collect roles, titles and gender evidence around every name mention of a person."""
+    relations: list[tuple[int, str]] = []  # (where in the roles, role)
     for mention in cluster.mentions:
         title_start = _title_start(doc, mention.start)
         title_tokens = list(doc[title_start : mention.start])
@@ -70,13 +72,22 @@ def describe_person(doc: Doc, cluster: Cluster, skipped: set[int]) -> None:
             if _AGE.match(role.replace(" ", "")):
                 cluster.descriptors.add(role.split("-")[-1].lower())
                 continue
-            # "Niyazov's successor": a relation to another person says less than a title
-            (cluster.weak_roles if _names_another(doc, mention, tokens) else cluster.roles).append(role)
+            if _names_another(doc, mention, tokens):
+                relations.append((len(cluster.roles), role))
+            else:
+                cluster.roles.append(role)
             cluster.descriptors.add(_head_word(role))
         stated = _stated_role(doc, mention)
         if stated:
             cluster.weak_roles.append(stated)
             cluster.descriptors.add(_head_word(stated))
+    # "Niyazov's successor, President X": a relation to another person says less than a title, and
+    # is the role in its place when there is none
+    if cluster.titles:
+        cluster.weak_roles[:0] = [role for _, role in relations]
+    else:
+        for at, role in reversed(relations):
+            cluster.roles.insert(at, role)
     for word in _gender_words(cluster):
         cluster.gender = cluster.gender or word
     if cluster.gender is None:
@@ -146,7 +157,7 @@ def role_says_person(doc: Doc, cluster: Cluster, skipped: set[int]) -> bool:
     """A place or organisation whose role as written only a person can have: "32-year-old protester
     Paris Kyriakides" (tagged as a place), "Ann Ode, a spokeswoman"."""
     for mention in cluster.mentions:
-        for role, tokens in _roles_around(doc, mention, mention.start, skipped):
+        for role, tokens in _roles_around(doc, mention, mention.start, skipped, person=False):
             # a premodifier ("protester Paris ...") ends in its head; a phrase's head is its root
             heads = [doc[i].lower_ for i in tokens if doc[i].head.i not in tokens or doc[i].head.i == i]
             heads = heads or role.lower().split()[-1:]
@@ -168,7 +179,7 @@ def describe_organisation(doc: Doc, cluster: Cluster, skipped: set[int]) -> None
     """Roles written around an organisation's name: "Russian state news agency Tass", "NASA, the
     American space agency"."""
     for mention in cluster.mentions:
-        for role, _ in _roles_around(doc, mention, mention.start, skipped):
+        for role, _ in _roles_around(doc, mention, mention.start, skipped, person=False):
             if not _AGE.match(role.replace(" ", "")):
                 cluster.roles.append(role)
         described = _organisation_type_after(doc, mention)
@@ -195,7 +206,7 @@ def word_gender(word: str) -> Gender | None:
 
 
 def _roles_around(
-    doc: Doc, mention: Mention, title_start: int, skipped: set[int]
+    doc: Doc, mention: Mention, title_start: int, skipped: set[int], *, person: bool = True
 ) -> list[tuple[str, set[int]]]:
     """Roles written next to a name: "Kremlin spokesperson Dmitry Peskov", "Peskov, the Kremlin
     spokesperson", "its chairman and chief executive, Jamie Dimon"."""
@@ -217,7 +228,8 @@ def _roles_around(
         capitalised_role = child.pos_ == "PROPN" and _capitalised_role(child)
         # "Carla Dunmore, the Virginia Republican running for ...": a party member is a role
         capitalised_role = capitalised_role or (child.lower_ in PARTY_WORDS and _definite(child))
-        lower_case = child.is_lower and child.is_alpha  # "the Manchester United forward", tagged PROPN
+        # "the Manchester United forward", tagged PROPN (not a caption's ", right,")
+        lower_case = child.pos_ == "PROPN" and child.is_lower and child.is_alpha
         common = child.pos_ in ("NOUN", "NUM", "PRON", "ADJ") or lower_case
         if common or organisation_type or capitalised_role:
             if doc[child.left_edge.i - 1].text == "(" and not organisation_type:
@@ -228,7 +240,7 @@ def _roles_around(
                 role = f"{role}, {doc[organisation.start : organisation.stop].text}"
             if role:
                 roles.append((role, {t.i for t in child.subtree}))
-    affiliation = _affiliation(doc, mention)
+    affiliation = _affiliation(doc, mention, person)
     if affiliation:
         roles.append(affiliation)
     head = root.head
@@ -238,9 +250,7 @@ def _roles_around(
         and (head.pos_ == "NOUN" or title_head)
         and head.tag_ != "NNS"
         and head.i < mention.start
-        # set off or next to it: "his daughter, Claudette King", "the newspaper Kathmandu Post"; not
-        # "the successor of dictator Saparmurat Niyazov"
-        and (head.i == title_start - 1 or not doc[title_start - 1].is_alpha)
+        and _holds_the_name(doc, head, title_start)
     ):
         role = role_phrase(doc, head, exclude=name)
         if role:
@@ -340,8 +350,8 @@ def _role_stated(root: Token) -> Token | None:
         ),
         root.head if root.dep_ in ("nsubj", "nsubjpass") else None,
     )
-    if verb is None or any(c.dep_ == "neg" for c in verb.children):
-        return None
+    if verb is None or any(c.dep_ == "neg" or c.tag_ == "MD" for c in verb.children) or _quoted(verb):
+        return None  # "X will be the third champion", "'She is a proven leader,' he said"
     if verb.lemma_ in ("be", "become"):
         noun = next((c for c in verb.children if c.dep_ == "attr" and c.i > verb.i), None)
     elif verb.lemma_ in _APPOINTING_VERBS:
@@ -353,7 +363,15 @@ def _role_stated(root: Token) -> Token | None:
         return None
     if noun is None or noun.pos_ != "NOUN" or noun.tag_ == "NNS":
         return None
+    if any(t.dep_ == "pobj" and t.tag_ in ("DT", "PRP") for t in noun.subtree):
+        return None  # "a doctor of this": the object is elsewhere
     return noun if _person_noun(noun) or noun.lower_ in ORGANISATION_NOUNS else None
+
+
+def _quoted(token: Token) -> bool:
+    """Inside quotation marks in its sentence: someone's opinion, not the article's description."""
+    marks = sum(1 for t in token.sent if t.i < token.i and t.is_quote and t.text not in ("'s", "’s"))
+    return marks % 2 == 1
 
 
 def _person_noun(token: Token) -> bool:
@@ -361,6 +379,21 @@ def _person_noun(token: Token) -> bool:
     word = token.lower_
     return token.is_lower and (
         word in PERSON_NOUNS or word in TITLES or word in ROLE_NOUNS or word_gender(word) is not None
+    )
+
+
+def _holds_the_name(doc: Doc, head: Token, title_start: int) -> bool:
+    """Is the noun the name is in apposition to the name's own role? Next to it ("the newspaper
+    Kathmandu Post"), set off by a comma ("his older brother, 26-year-old X"), or after a plural
+    that cannot be a person ("chief inspector of prisons X"); not "the successor of dictator X",
+    where the nearer noun is the name's role and the parser hung the name too high."""
+    k = title_start - 1
+    while k > head.i and (doc[k].like_num or doc[k].lower_ in _AGE_WORDS):
+        k -= 1  # ", 26-year-old X"
+    return (
+        head.i == title_start - 1
+        or doc[k].text in (",", "(", ":", "–", "—")
+        or doc[title_start - 1].tag_ in ("NNS", "NNPS")
     )
 
 
@@ -435,7 +468,7 @@ def _names_organisation_type(head: Token) -> bool:
     return head.lower_ in ORGANISATION_NOUNS and _definite(head)
 
 
-def _affiliation(doc: Doc, mention: Mention) -> tuple[str, set[int]] | None:
+def _affiliation(doc: Doc, mention: Mention, person: bool) -> tuple[str, set[int]] | None:
     """Where a person is from, when that is their only description: "Rick McGuire of the Alpine Lakes
     Protection Society", "Dr Jane Holt, from the University of Leeds,", "CNN's Wolf Blitzer"; or
     their side in a court report ("Sarah Jones, defending,")."""
@@ -449,14 +482,14 @@ def _affiliation(doc: Doc, mention: Mention) -> tuple[str, set[int]] | None:
     name_root = doc[mention.start : mention.end].root
     if after is not None and after.lower_ in prepositions and after.head.i == name_root.i:
         objects = [c for c in after.children if c.dep_ == "pobj"]
-        if objects and objects[0].ent_type_ == "ORG":
+        if objects and objects[0].ent_type_ == "ORG" and (not set_off or _organisation_named(objects[0])):
             tokens = [after, *objects[0].subtree]
             comma = next((k for k, t in enumerate(tokens) if t.text == ","), len(tokens))
             tokens = tokens[:comma]  # "of the Alliance, an advocacy group": the group is the Alliance's
             if tokens[-1].i - after.i + 1 == len(tokens) and not any(t.is_punct for t in tokens):
                 return _as_written(tokens), {t.i for t in tokens}
     before = mention.start - 1
-    if before > 0 and doc[before].tag_ == "POS" and _names_a_body(doc[before - 1]):
+    if before > 0 and doc[before].tag_ == "POS" and _names_a_body(doc[before - 1], person):
         start = before - 1
         while start > 0 and (doc[start].ent_iob_ == "I" or _compound_of(doc[start - 1], doc[before - 1])):
             start -= 1
@@ -464,10 +497,18 @@ def _affiliation(doc: Doc, mention: Mention) -> tuple[str, set[int]] | None:
     return None
 
 
-def _names_a_body(owner: Token) -> bool:
-    """ "CNN's", "Real Madrid's", "Sportsmail's" before a person's name: a name, not a person's
-    ("Obama's Joe Biden" is no affiliation)."""
-    return owner.ent_type_ == "ORG" or (owner.pos_ == "PROPN" and owner.ent_type_ in ("", "GPE", "NORP"))
+def _organisation_named(head: Token) -> bool:
+    """ "the University of Leeds", "Imperial College London": an organisation by its words, not an
+    address ("Jason Hale, of Oldbury,") that the tagger labelled ORG."""
+    words = {t.lower_ for t in head.subtree}
+    return any(c.dep_ == "det" for c in head.children) or bool(words & (ORGANISATION_NOUNS | {"college"}))
+
+
+def _names_a_body(owner: Token, person: bool) -> bool:
+    """ "CNN's", "Sportsmail's", "Liverpool's" (a club the tagger took for the city) before a
+    person's name: an organisation's, or an untagged name's or a place's before a person's
+    ("Obama's Joe Biden" is no affiliation, "London's Air Ambulance" no role)."""
+    return owner.ent_type_ == "ORG" or (person and owner.pos_ == "PROPN" and owner.ent_type_ in ("", "GPE"))
 
 
 def _compound_of(word: Token, owner: Token) -> bool:
@@ -480,6 +521,9 @@ def _premodifier_role(
     """The role written before a name, and where it starts: the parsed one, or the whole noun
     phrase as written when it ends in the same words and says more ("Double Booker Prize winner and
     Wolf Hall author", "Mr Davey's predecessor"), as the parser often splits such phrases."""
+    root = doc[name_start:name_end].root
+    if root.dep_ in ("nsubj", "nsubjpass") and root.head.dep_ == "relcl" and root.head.head.i < name_start:
+        return "", title_start  # "the third champion Manny has faced": the champion is another
     parsed, parsed_start = _parsed_premodifier(doc, title_start, name_start, name_end, skipped)
     written_start, written_end = _written_role_span(doc, name_start, name_end, skipped)
     words = [t for t in doc[written_start:written_end] if not t.is_space]
@@ -523,6 +567,8 @@ def _continues_role(doc: Doc, i: int, skipped: set[int]) -> bool:
     """Does the word before a role phrase belong to it: a possessive ending, a hyphen inside a word,
     "and" after another role noun, or a modifier?"""
     word = doc[i]
+    if word.like_num and not word.whitespace_ and doc[i + 1].text == "-" and i not in skipped:
+        return True  # "14-time major winner", "two-time champion"
     if i in skipped or word.ent_type_ in _NOT_ROLE_ENTITIES:
         return False
     hyphen = word.text == "-" and not word.whitespace_ and i > 0 and not doc[i - 1].is_punct
@@ -538,7 +584,8 @@ def _role_head(token: Token) -> bool:
         (token.is_lower and token.is_alpha and token.pos_ == "NOUN")
         or token.text.rstrip(".") in ROLE_ABBREVIATIONS
         or title_word(token)
-        or (_role_noun(token) and token.tag_ not in ("VB", "VBG", "VBN"))  # "legend" taken for a verb
+        # "legend" taken for a verb; not "her native Austria"
+        or (_role_noun(token) and token.tag_ in ("NN", "NNP", "VBP", "VBZ", "VBD"))
     )
 
 

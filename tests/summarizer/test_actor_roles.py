@@ -131,8 +131,13 @@ def test_a_name_in_a_list_is_not_part_of_the_next_role(analyse: Analyse) -> None
 
 
 def test_a_club_or_outlet_possessive_is_the_role_when_nothing_else_is_written(analyse: Analyse) -> None:
-    result = analyse("Real Madrid's Cristiano Ronaldo scored twice before half-time in Seville.")
-    assert result.actor("Cristiano Ronaldo").role == "Real Madrid's"
+    result = analyse(
+        "Liverpool's Tom Archer scored twice before half-time. The plan was mocked by Matchday's Gary "
+        "Lineker. London's Air Ambulance was called to the scene."
+    )
+    assert result.actor("Tom Archer").role == "Liverpool's"
+    assert result.actor("Gary Lineker").role == "Matchday's"
+    assert result.actor("Air Ambulance").role == ""  # a place's organisation: no role
 
 
 def test_a_lower_case_apposition_tagged_as_a_name(analyse: Analyse) -> None:
