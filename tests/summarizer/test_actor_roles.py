@@ -213,3 +213,29 @@ def test_an_affiliation_set_off_by_commas_and_a_side_in_court(analyse: Analyse) 
     assert result.actor("Hannah Webb").role == "from the University of Sheffield"
     assert result.actor("Omar Lutz").role == "of Imperial College London"
     assert result.actor("Claire Dunne").role == "defending"
+
+
+def test_no_role_from_predictions_opinions_captions_or_another_clause(analyse: Analyse) -> None:
+    """ "X will be the champion" predicts, "'X is a proven leader,' she said" is an opinion,
+    ", right," is a caption, "the champion Y has faced" is someone else, "her native Austria" is a
+    place."""
+    result = analyse(
+        "Paul Stone will be the next champion, pundits say. 'Anna Reyes is a proven leader,' her "
+        "campaign said. Comedian Leo Marsh, left, mocked Dan Keane, right, at the rally. Carl Ruiz will "
+        "be the third unbeaten fighter Joe Bell has faced. Sister Maria had worked in Kenya after moving "
+        "from her native Austria."
+    )
+    assert result.actor("Paul Stone").role == ""
+    assert result.actor("Anna Reyes").role == ""
+    assert result.actor("Dan Keane").role == ""
+    assert result.actor("Joe Bell").role == ""
+    assert result.actor("Austria").kind == "place"
+
+
+def test_a_relation_keeps_its_place_when_no_title_is_written(analyse: Analyse) -> None:
+    """A role naming another person is set aside for a title only: here it is the first written."""
+    result = analyse(
+        "Mark Vance's older brother, 26-year-old Adam Vance, died in a shootout. Adam Vance, the "
+        "organiser, had planned the attack."
+    )
+    assert result.actor("Adam Vance").role == "Mark Vance's older brother"
