@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from spacy.tokens import Doc, Token
 
+from summarizer.actors.affiliations import organisation_type_written, organisations_after_titles
 from summarizer.actors.common import (
     PARTY_WORDS,
     PERSON_NOUNS,
@@ -22,17 +23,15 @@ from summarizer.actors.common import (
     modifies_a_common_noun,
     name_text,
     title_word,
+    word_gender,
 )
 from summarizer.actors.coreference import cluster_mentions, follow_references
 from summarizer.actors.mentions import name_mentions, skipped_tokens
 from summarizer.actors.roles import (
     describe_organisation,
     describe_person,
-    organisation_type_written,
-    organisations_after_titles,
     role_says_organisation,
     role_says_person,
-    word_gender,
 )
 from summarizer.actors.salience import rank, salience
 from summarizer.lexicon import ORGANISATION_NOUNS

@@ -1,5 +1,6 @@
 """What the actor modules share: mentions, clusters, the index handed to positions, and the
-name and title knowledge every step needs (honorifics, titles, first names and their gender)."""
+name and title knowledge every step needs (honorifics, titles, first names and person nouns, and the
+gender they show)."""
 
 from __future__ import annotations
 
@@ -204,6 +205,28 @@ def first_name_votes() -> dict[str, tuple[int, int]]:
             male, female = votes.get(name, (0, 0))
             votes[name] = (male, female + 1)
     return votes
+
+
+_FEMALE_WORDS = frozenset({
+    "woman", "women", "actress", "mother", "wife", "daughter", "sister", "girlfriend", "grandmother",
+    "widow", "queen", "princess", "duchess", "girl", "waitress", "heiress", "mum", "mom", "aunt", "niece",
+    "bride", "lady", "mistress", "stepmother",
+})  # fmt: skip
+
+_MALE_WORDS = frozenset({
+    "man", "men", "father", "husband", "son", "brother", "boyfriend", "grandfather", "widower", "king",
+    "prince", "duke", "boy", "dad", "uncle", "nephew", "groom", "stepfather",
+})  # fmt: skip
+
+
+def word_gender(word: str) -> Gender | None:
+    """The gender a person noun shows ("mother", "spokeswoman", "father"), if any."""
+    word = word.lower()
+    if word in _FEMALE_WORDS or word.endswith("woman"):
+        return "f"
+    if word in _MALE_WORDS or (word.endswith("man") and not word.endswith("human")):
+        return "m"
+    return None
 
 
 def title_word(token: Token) -> bool:

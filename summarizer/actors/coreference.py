@@ -22,8 +22,9 @@ from summarizer.actors.common import (
     first_name_votes,
     name_key,
     title_word,
+    word_gender,
 )
-from summarizer.actors.roles import role_phrase, word_gender
+from summarizer.actors.role_phrases import role_phrase
 from summarizer.lexicon import SPEECH_VERBS
 from summarizer.models import ActorKind
 from summarizer.segmentation import find_quotations

@@ -1,13 +1,24 @@
 """Roles as written around a person's name: titles before it ("Secretary of State"), premodifiers
 ("Tory leader"), appositions on either side ("Peskov, the Kremlin spokesperson", "The Shadow Secretary
-of State for the Family, Theresa May"), and the gender those words show."""
+of State for the Family, Theresa May"), and the gender those words show. Roles the clause states
+(`stated_roles.py`), affiliations (`affiliations.py`) and the phrase text (`role_phrases.py`) are
+read by their own modules; this one gathers them per name."""
 
 from __future__ import annotations
 
 import re
 
-from spacy.tokens import Doc, Span, Token
+from spacy.tokens import Doc, Token
 
+from summarizer.actors.affiliations import (
+    affiliation_of,
+    capitalised_role_word,
+    definite,
+    describes_affiliation,
+    names_organisation_type,
+    organisation_after_title,
+    organisation_type_after,
+)
 from summarizer.actors.common import (
     AGENT_ENDINGS,
     HONORIFICS,
@@ -21,34 +32,20 @@ from summarizer.actors.common import (
     Gender,
     Mention,
     first_name_gender,
-    first_name_votes,
     modifies_a_common_noun,
     role_word_before_name,
     title_word,
+    word_gender,
 )
+from summarizer.actors.role_phrases import as_written, role_phrase
+from summarizer.actors.stated_roles import person_noun, role_naming, stated_role, stated_role_noun
 from summarizer.lexicon import ORGANISATION_NOUNS
-
-_FEMALE_WORDS = frozenset({
-    "woman", "women", "actress", "mother", "wife", "daughter", "sister", "girlfriend", "grandmother",
-    "widow", "queen", "princess", "duchess", "girl", "waitress", "heiress", "mum", "mom", "aunt", "niece",
-    "bride", "lady", "mistress", "stepmother",
-})  # fmt: skip
-
-_MALE_WORDS = frozenset({
-    "man", "men", "father", "husband", "son", "brother", "boyfriend", "grandfather", "widower", "king",
-    "prince", "duke", "boy", "dad", "uncle", "nephew", "groom", "stepfather",
-})  # fmt: skip
 
 _AGE = re.compile(r"year-old$|^\d+$")
 _ROLE_PREPOSITION = re.compile(r"\s(?:of|for|in|at|from|with)\s")  # the role's head noun comes before it
 _PLACE_PREPOSITIONS = frozenset({"in", "of", "for", "at"})  # "prime minister in Gaza", "mayor of London"
-_ROLE_WORDS = 12  # a longer phrase next to a name is a description, not a role
 _AGE_WORDS = frozenset({"-", "year", "years", "old", "year-old", "aged"})
-_COURT_SIDES = frozenset({"prosecuting", "defending"})  # "Sarah Jones, defending, said"
 _PARTY_LETTERS = frozenset({"R", "D", "I"})  # "R-Ohio", "D-Calif."
-_NAMING_VERBS = frozenset({"name", "call", "identify"})  # "a spokesman named ..."
-_APPOINTING_VERBS = frozenset({"appoint", "elect", "name", "make", "promote", "reappoint", "re-elect"})
-_SERVING_VERBS = frozenset({"serve", "work", "act", "remain", "continue", "return", "stay"})  # "... as X"
 
 
 def describe_person(doc: Doc, cluster: Cluster, skipped: set[int]) -> None:
@@ -77,7 +74,7 @@ def describe_person(doc: Doc, cluster: Cluster, skipped: set[int]) -> None:
             else:
                 cluster.roles.append(role)
             cluster.descriptors.add(_head_word(role))
-        stated = _stated_role(doc, mention)
+        stated = stated_role(doc, mention)
         if stated:
             cluster.weak_roles.append(stated)
             cluster.descriptors.add(_head_word(stated))
@@ -163,16 +160,10 @@ def role_says_person(doc: Doc, cluster: Cluster, skipped: set[int]) -> bool:
             heads = heads or role.lower().split()[-1:]
             if any(h in PERSON_NOUNS or h in TITLES or word_gender(h) for h in heads):
                 return True
-        stated = _role_stated(doc[mention.start : mention.end].root)
-        if stated is not None and _person_noun(stated):  # "Kemi Adeyemi, who was appointed chief executive"
+        stated = stated_role_noun(doc[mention.start : mention.end].root)
+        if stated is not None and person_noun(stated):  # "Kemi Adeyemi, who was appointed chief executive"
             return True
     return False
-
-
-def organisation_type_written(doc: Doc, cluster: Cluster) -> bool:
-    """ "Earthjustice, an environmental group" after a person's affiliation: an organisation,
-    whatever the tagger made of the name."""
-    return any(_organisation_type_after(doc, mention) for mention in cluster.mentions)
 
 
 def describe_organisation(doc: Doc, cluster: Cluster, skipped: set[int]) -> None:
@@ -182,10 +173,10 @@ def describe_organisation(doc: Doc, cluster: Cluster, skipped: set[int]) -> None
         for role, _ in _roles_around(doc, mention, mention.start, skipped, person=False):
             if not _AGE.match(role.replace(" ", "")):
                 cluster.roles.append(role)
-        described = _organisation_type_after(doc, mention)
+        described = organisation_type_after(doc, mention)
         if described:
             cluster.roles.append(described[0])
-        stated = _stated_role(doc, mention)
+        stated = stated_role(doc, mention)
         if stated:
             cluster.weak_roles.append(stated)
 
@@ -193,16 +184,6 @@ def describe_organisation(doc: Doc, cluster: Cluster, skipped: set[int]) -> None
 def _gender_words(cluster: Cluster) -> list[Gender]:
     words = " ".join(cluster.roles).lower().split()
     return [gender for word in words if (gender := word_gender(word)) is not None]
-
-
-def word_gender(word: str) -> Gender | None:
-    """The gender a person noun shows ("mother", "spokeswoman", "father"), if any."""
-    word = word.lower()
-    if word in _FEMALE_WORDS or word.endswith("woman"):
-        return "f"
-    if word in _MALE_WORDS or (word.endswith("man") and not word.endswith("human")):
-        return "m"
-    return None
 
 
 def _roles_around(
@@ -222,12 +203,12 @@ def _roles_around(
     if after > mention.end:  # "Eleanor Laws QC", "Jesse Norman MP" (not "SNP MPs")
         roles.append((doc[mention.end : after].text, set(range(mention.end, after))))
     for child in [*root.children, *_appositions_after_place(root), *_appositions_after_party_tag(root)]:
-        if child.dep_ != "appos" or child.i < mention.end or _describes_affiliation(doc, mention, child):
+        if child.dep_ != "appos" or child.i < mention.end or describes_affiliation(doc, mention, child):
             continue
-        organisation_type = _names_organisation_type(child)  # "Roscosmos (the Russian Federal Space Agency)"
-        capitalised_role = child.pos_ == "PROPN" and _capitalised_role(child)
+        organisation_type = names_organisation_type(child)  # "Roscosmos (the Russian Federal Space Agency)"
+        capitalised_role = child.pos_ == "PROPN" and capitalised_role_word(child)
         # "Carla Dunmore, the Virginia Republican running for ...": a party member is a role
-        capitalised_role = capitalised_role or (child.lower_ in PARTY_WORDS and _definite(child))
+        capitalised_role = capitalised_role or (child.lower_ in PARTY_WORDS and definite(child))
         # "the Manchester United forward", tagged PROPN (not a caption's ", right,")
         lower_case = child.pos_ == "PROPN" and child.is_lower and child.is_alpha
         common = child.pos_ in ("NOUN", "NUM", "PRON", "ADJ") or lower_case
@@ -235,12 +216,12 @@ def _roles_around(
             if doc[child.left_edge.i - 1].text == "(" and not organisation_type:
                 continue  # a photo caption's "(right)", "(pictured)"
             role = role_phrase(doc, child, exclude=name)
-            organisation = _organisation_after_title(doc, child) if capitalised_role else None
+            organisation = organisation_after_title(doc, child) if capitalised_role else None
             if role and organisation is not None:  # "Mark Diffley, Director, Ipsos MORI Scotland said"
                 role = f"{role}, {doc[organisation.start : organisation.stop].text}"
             if role:
                 roles.append((role, {t.i for t in child.subtree}))
-    affiliation = _affiliation(doc, mention, person)
+    affiliation = affiliation_of(doc, mention, person)
     if affiliation:
         roles.append(affiliation)
     head = root.head
@@ -260,126 +241,12 @@ def _roles_around(
         role = role_phrase(doc, holder, exclude=name)
         if role:
             roles.append((role, {t.i for t in holder.subtree} - set(range(mention.start, mention.end))))
-    noun = _role_naming(root)
+    noun = role_naming(root)
     if noun is not None:
         role = role_phrase(doc, noun, exclude=name)
         if role:
             roles.append((role, {t.i for t in noun.subtree} - set(range(mention.start, mention.end))))
     return roles
-
-
-def _stated_role(doc: Doc, mention: Mention) -> str:
-    """The role said of the name with "be", without a clause that describes more ("Briggs is a
-    former soldier who served in Afghanistan": "former soldier")."""
-    name = doc[mention.start : mention.end]
-    noun = _role_stated(name.root)
-    if noun is None:
-        return ""
-    role = _phrase_words(doc, noun, name, keep_coordinated=False) or ""
-    # "a barrister of the highest integrity": a quality, not which one
-    quality = next((p for p in noun.rights if p.dep_ == "prep" and _superlative_object(p)), None)
-    if quality is not None and f" {quality.text} " in role:
-        role = role.split(f" {quality.text} ")[0]
-    return role
-
-
-def _superlative_object(preposition: Token) -> bool:
-    return any(c.tag_ == "JJS" for o in preposition.children if o.dep_ == "pobj" for c in o.children)
-
-
-def _capitalised_role(token: Token) -> bool:
-    """ "Director", "Chief Economist", "Head" (of Research): a role written with a capital."""
-    word = token.lower_
-    return title_word(token) or word in PERSON_NOUNS or word in ROLE_NOUNS
-
-
-def organisations_after_titles(doc: Doc, mention: Mention) -> list[range]:
-    """Token ranges of the organisation written after a capitalised title that follows the name:
-    "Mark Diffley, Director, Ipsos MORI Scotland said" (a press-release signature)."""
-    root = doc[mention.start : mention.end].root
-    found = []
-    for child in root.children:
-        titled = child.pos_ == "PROPN" and _capitalised_role(child)
-        if child.dep_ == "appos" and child.i >= mention.end and titled:
-            organisation = _organisation_after_title(doc, child)
-            if organisation is not None:
-                found.append(organisation)
-    return found
-
-
-def _organisation_after_title(doc: Doc, title: Token) -> range | None:
-    """The run of capitalised words after the title's comma, up to the verb or the next comma;
-    not a person's name (a first name opens it) and at most five words."""
-    end = title.i + 1
-    while end < len(doc) and doc[end].pos_ == "ADP" and end + 1 < len(doc) and doc[end + 1].pos_ == "PROPN":
-        end += 2  # "Head of Research"
-    if end + 1 >= len(doc) or doc[end].text != ",":
-        return None
-    start = stop = end + 1
-    while stop < len(doc) and stop - start < 6 and doc[stop].pos_ == "PROPN" and doc[stop].text[:1].isupper():
-        stop += 1
-    if stop == start or stop - start > 5 or stop >= len(doc):
-        return None
-    after = doc[stop]
-    if not (after.text == "," or after.pos_ in ("VERB", "AUX")) or doc[start].text in first_name_votes():
-        return None
-    return range(start, stop)
-
-
-def _role_naming(root: Token) -> Token | None:
-    """ "a military spokesman named Karim Haddad", "a taxi driver called Omar Siddiqui": the role
-    noun the participle that gives the name hangs on."""
-    verb = root.head
-    if root.dep_ not in ("oprd", "dobj", "attr") or verb.lemma_ not in _NAMING_VERBS or verb.dep_ != "acl":
-        return None
-    noun = verb.head
-    return noun if noun.i < verb.i and _person_noun(noun) else None
-
-
-def _role_stated(root: Token) -> Token | None:
-    """ "Daniel Ortiz is the chief executive of Northwind", "Karen Lowe, who is the director of
-    ...", "who was appointed chief executive", "who served as ambassador to Kenya": a role said of
-    the name, unnegated. The noun must be one only a person or an organisation can be ("Ortiz is
-    the reason ..." says nothing of who Ortiz is)."""
-    verb = next(
-        (
-            c
-            for c in root.children
-            if c.dep_ == "relcl"
-            and any(s.dep_ in ("nsubj", "nsubjpass") and s.lower_ in ("who", "that") for s in c.children)
-        ),
-        root.head if root.dep_ in ("nsubj", "nsubjpass") else None,
-    )
-    if verb is None or any(c.dep_ == "neg" or c.tag_ == "MD" for c in verb.children) or _quoted(verb):
-        return None  # "X will be the third champion", "'She is a proven leader,' he said"
-    if verb.lemma_ in ("be", "become"):
-        noun = next((c for c in verb.children if c.dep_ == "attr" and c.i > verb.i), None)
-    elif verb.lemma_ in _APPOINTING_VERBS:
-        noun = next((c for c in verb.children if c.dep_ == "oprd" and c.i > verb.i), None)
-    elif verb.lemma_ in _SERVING_VERBS:
-        preposition = next((c for c in verb.rights if c.dep_ == "prep" and c.lower_ == "as"), None)
-        noun = next((c for c in preposition.children if c.dep_ == "pobj"), None) if preposition else None
-    else:
-        return None
-    if noun is None or noun.pos_ != "NOUN" or noun.tag_ == "NNS":
-        return None
-    if any(t.dep_ == "pobj" and t.tag_ in ("DT", "PRP") for t in noun.subtree):
-        return None  # "a doctor of this": the object is elsewhere
-    return noun if _person_noun(noun) or noun.lower_ in ORGANISATION_NOUNS else None
-
-
-def _quoted(token: Token) -> bool:
-    """Inside quotation marks in its sentence: someone's opinion, not the article's description."""
-    marks = sum(1 for t in token.sent if t.i < token.i and t.is_quote and t.text not in ("'s", "’s"))
-    return marks % 2 == 1
-
-
-def _person_noun(token: Token) -> bool:
-    """A common noun only a person can be: "spokesman", "chief executive", "commander", "actress"."""
-    word = token.lower_
-    return token.is_lower and (
-        word in PERSON_NOUNS or word in TITLES or word in ROLE_NOUNS or word_gender(word) is not None
-    )
 
 
 def _holds_the_name(doc: Doc, head: Token, title_start: int) -> bool:
@@ -437,84 +304,6 @@ def _appositions_after_party_tag(root: Token) -> list[Token]:
     return found
 
 
-def _describes_affiliation(doc: Doc, mention: Mention, appos: Token) -> bool:
-    """ "Francesca Grifo of the Union of Concerned Scientists, an activist group": an organisation
-    type in apposition after the person's organisation describes the organisation."""
-    between = doc[mention.end : appos.left_edge.i]
-    return appos.lower_ in ORGANISATION_NOUNS and any(t.ent_type_ == "ORG" for t in between)
-
-
-def _organisation_type_after(doc: Doc, mention: Mention) -> tuple[str, set[int]] | None:
-    """The organisation type written after an organisation that ends a person's affiliation:
-    "Janette Brimmer, an attorney with Earthjustice, an environmental group"."""
-    if mention.end + 1 >= len(doc) or doc[mention.end].text != ",":
-        return None
-    for token in doc[mention.end + 1 : mention.end + 6]:
-        if token.dep_ == "appos" and token.lower_ in ORGANISATION_NOUNS and token.head.i < mention.end:
-            if token.left_edge.i != mention.end + 1:
-                return None
-            role = role_phrase(doc, token, exclude=doc[mention.start : mention.end])
-            return (role, {t.i for t in token.subtree}) if role else None
-    return None
-
-
-def _definite(head: Token) -> bool:
-    return any(c.dep_ == "det" and c.lower_ == "the" for c in head.children)
-
-
-def _names_organisation_type(head: Token) -> bool:
-    """ "the Russian Federal Space Agency", "the American space agency": a noun phrase whose head says
-    what kind of organisation it is, capitalised or not."""
-    return head.lower_ in ORGANISATION_NOUNS and _definite(head)
-
-
-def _affiliation(doc: Doc, mention: Mention, person: bool) -> tuple[str, set[int]] | None:
-    """Where a person is from, when that is their only description: "Rick McGuire of the Alpine Lakes
-    Protection Society", "Dr Jane Holt, from the University of Leeds,", "CNN's Wolf Blitzer"; or
-    their side in a court report ("Sarah Jones, defending,")."""
-    at = mention.end + 1 if mention.end < len(doc) and doc[mention.end].text == "," else mention.end
-    after = doc[at] if at < len(doc) else None
-    set_off = at > mention.end
-    side = after is not None and set_off and after.lower_ in _COURT_SIDES
-    if side and doc[min(at + 1, len(doc) - 1)].is_punct:
-        return after.text, {after.i}
-    prepositions = ("of", "from", "at") if set_off else ("of", "from")
-    name_root = doc[mention.start : mention.end].root
-    if after is not None and after.lower_ in prepositions and after.head.i == name_root.i:
-        objects = [c for c in after.children if c.dep_ == "pobj"]
-        if objects and objects[0].ent_type_ == "ORG" and (not set_off or _organisation_named(objects[0])):
-            tokens = [after, *objects[0].subtree]
-            comma = next((k for k, t in enumerate(tokens) if t.text == ","), len(tokens))
-            tokens = tokens[:comma]  # "of the Alliance, an advocacy group": the group is the Alliance's
-            if tokens[-1].i - after.i + 1 == len(tokens) and not any(t.is_punct for t in tokens):
-                return _as_written(tokens), {t.i for t in tokens}
-    before = mention.start - 1
-    if before > 0 and doc[before].tag_ == "POS" and _names_a_body(doc[before - 1], person):
-        start = before - 1
-        while start > 0 and (doc[start].ent_iob_ == "I" or _compound_of(doc[start - 1], doc[before - 1])):
-            start -= 1
-        return _as_written(list(doc[start : before + 1])), set(range(start, before + 1))
-    return None
-
-
-def _organisation_named(head: Token) -> bool:
-    """ "the University of Leeds", "Imperial College London": an organisation by its words, not an
-    address ("Jason Hale, of Oldbury,") that the tagger labelled ORG."""
-    words = {t.lower_ for t in head.subtree}
-    return any(c.dep_ == "det" for c in head.children) or bool(words & (ORGANISATION_NOUNS | {"college"}))
-
-
-def _names_a_body(owner: Token, person: bool) -> bool:
-    """ "CNN's", "Sportsmail's", "Liverpool's" (a club the tagger took for the city) before a
-    person's name: an organisation's, or an untagged name's or a place's before a person's
-    ("Obama's Joe Biden" is no affiliation, "London's Air Ambulance" no role)."""
-    return owner.ent_type_ == "ORG" or (person and owner.pos_ == "PROPN" and owner.ent_type_ in ("", "GPE"))
-
-
-def _compound_of(word: Token, owner: Token) -> bool:
-    return word.pos_ == "PROPN" and word.dep_ == "compound" and word.head.i == owner.i
-
-
 def _premodifier_role(
     doc: Doc, title_start: int, name_start: int, name_end: int, skipped: set[int]
 ) -> tuple[str, int]:
@@ -527,7 +316,7 @@ def _premodifier_role(
     parsed, parsed_start = _parsed_premodifier(doc, title_start, name_start, name_end, skipped)
     written_start, written_end = _written_role_span(doc, name_start, name_end, skipped)
     words = [t for t in doc[written_start:written_end] if not t.is_space]
-    written = " ".join(_as_written(words).split()) if words else ""
+    written = " ".join(as_written(words).split()) if words else ""
     if written.endswith(parsed) and len(written.split()) > len(parsed.split()):
         return written, written_start
     return parsed, parsed_start
@@ -547,12 +336,12 @@ def _written_role_span(doc: Doc, name_start: int, name_end: int, skipped: set[in
     if end == 0 or not _role_head(doc[end - 1]) or doc[end - 1].i in skipped:
         return name_start, name_start
     head = doc[end - 1]
-    person_noun = _role_noun(head) or word_gender(head.lower_) is not None
+    person_word = _role_noun(head) or word_gender(head.lower_) is not None
     attached = name_start <= head.head.i < name_end
     owned = end >= 2 and doc[end - 2].pos_ == "PROPN"  # "CNN affiliate WAVY", however parsed
     # "the newspaper Kathmandu Today reported", however parsed
     owned = owned or (head.lower_ in ORGANISATION_NOUNS and end >= 2 and doc[end - 2].lower_ == "the")
-    if head.is_lower and not (person_noun or attached or owned):
+    if head.is_lower and not (person_word or attached or owned):
         return name_start, name_start  # "The last time Frank Jordan spoke": not a modifier of the name
     start = end - 1
     while start > 0 and not doc[start].is_sent_start and _continues_role(doc, start - 1, skipped):
@@ -643,7 +432,7 @@ def _parsed_premodifier(
         return "", start
     if words[-1].i - words[0].i + 1 != len([t for t in doc[words[0].i : words[-1].i + 1] if not t.is_space]):
         return "", start
-    return " ".join(_as_written(words).split()), start
+    return " ".join(as_written(words).split()), start
 
 
 def _role_word(token: Token) -> bool:
@@ -684,102 +473,3 @@ def _inside_role(token: Token) -> bool:
     while head.dep_ == "compound" and head.head.i > head.i:
         head = head.head
     return head.i != token.i and head.pos_ == "NOUN"
-
-
-def role_phrase(doc: Doc, head: Token, exclude: Span) -> str:
-    """A role noun phrase without its article, pronoun possessor, relative clause or the name.
-
-    A second role coordinated with the first ("the most senior leader of Hamas in the strip and a
-    hardliner in the movement") is left out when both together are too long to read as one."""
-    role = _phrase_words(doc, head, exclude, keep_coordinated=True)
-    role = role if role is not None else _phrase_words(doc, head, exclude, keep_coordinated=False) or ""
-    return _with_short_clause(doc, head, role, exclude)
-
-
-def _with_short_clause(doc: Doc, head: Token, role: str, exclude: Span) -> str:
-    """ "a doctor who treated Khanal": a short relative or participle clause right after the role
-    noun says which one, and is part of the role as written (a long one is a description)."""
-    if not role:
-        return role
-    clause = next((c for c in head.rights if c.dep_ in ("relcl", "acl") and c.i > head.i), None)
-    if clause is None:
-        return role
-    words = sorted(clause.subtree, key=lambda t: t.i)
-    contiguous = words[-1].i - words[0].i + 1 == len(words) and words[0].i == head.i + 1
-    inside = any(exclude.start <= t.i < exclude.end for t in words)
-    if not contiguous or inside or any(t.is_punct for t in words):
-        return role
-    if len(role.split()) + len(words) > _ROLE_WORDS:
-        return role
-    return role + " " + "".join(t.text_with_ws for t in words).strip()
-
-
-def _phrase_words(doc: Doc, head: Token, exclude: Span, *, keep_coordinated: bool) -> str | None:
-    """The role text; "" when it is no role, None when it is too long (see `_phrase`)."""
-    dropped: set[int] = set(range(exclude.start, exclude.end))
-    for token in head.subtree:
-        if token.i in dropped:
-            continue
-        if token.dep_ in ("relcl", "acl", "appos") and token.i != head.i:
-            dropped.update(t.i for t in token.subtree)
-        if token.dep_ == "poss" and token.head.i == head.i and not _proper(token):
-            dropped.update(t.i for t in token.subtree)
-        if (
-            not keep_coordinated
-            and token.head.i == head.i
-            and token.dep_ in ("conj", "cc")
-            and token.i > head.i
-        ):
-            dropped.update(t.i for t in token.subtree)
-    words = [t for t in head.subtree if t.i not in dropped]
-    while words and (words[0].dep_ in ("det", "case", "cc") or words[0].is_punct):
-        words.pop(0)
-    # Stop at the first comma, dash or quote mark; keep hyphens inside words ("vice-president").
-    cut = next(
-        (k for k, w in enumerate(words) if w.is_punct and not (w.text == "-" and not w.whitespace_)), None
-    )
-    words = words[:cut]
-    while words and words[-1].dep_ in ("cc", "case", "prep", "det"):
-        words.pop()
-    if len(words) > _ROLE_WORDS:
-        return None
-    if not words or words[-1].i - words[0].i + 1 != len(words):
-        return ""
-    if any(
-        (w.ent_type_ == "PERSON" and not _in_modifier(w, head) and not modifies_a_common_noun(w))
-        or (w.tag_.startswith("VB") and w.dep_ != "amod")  # "a hospitalized woman" is a role
-        or w.tag_ in ("MD", "PRP")
-        for w in words
-    ):
-        return ""  # another person's name (a list), or a clause: not a role
-    return _as_written(words)
-
-
-def _in_modifier(token: Token, head: Token) -> bool:
-    """Is `token` inside a prepositional or possessive modifier of the role noun? A person named
-    there belongs to the role ("a publicist for Claudette King", "Mr. Ortega's campaign manager")."""
-    while token.i != head.i and token.head.i != token.i:
-        if token.dep_ in ("pobj", "poss"):
-            return True
-        token = token.head
-    return False
-
-
-def _written_in_lower_case(token: Token) -> bool:
-    """ "Actress Julia Louis-Dreyfus" opens a sentence; "the actress" shows the word is common."""
-    return any(t.text == token.lower_ for t in token.doc)
-
-
-def _proper(token: Token) -> bool:
-    return any(t.pos_ == "PROPN" for t in token.subtree)
-
-
-def _as_written(words: list[Token]) -> str:
-    """Text of consecutive tokens; a sentence-initial common noun loses its capital."""
-    text = "".join(t.text_with_ws for t in words).strip()
-    first = words[0]
-    common = first.tag_ in ("NN", "NNS", "PRP$", "DT") and not first.ent_type_ and not first.text.isupper()
-    common = common or (first.tag_ == "NNP" and not first.ent_type_ and _written_in_lower_case(first))
-    if first.is_sent_start and common and not title_word(first):
-        text = text[0].lower() + text[1:]
-    return text

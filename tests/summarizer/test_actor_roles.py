@@ -1,6 +1,7 @@
-"""Roles as written (summarizer/actors/roles.py), one general construction of English news per test:
-roles stated with "be", appointment or service, roles naming the person, titles against relations,
-signatures, lists, possessives, and kinds the tagger gets wrong. Sentences written for these tests."""
+"""Roles as written (summarizer/actors/roles.py, stated_roles.py, affiliations.py), one general
+construction of English news per test: roles stated with "be", appointment or service, roles naming
+the person, titles against relations, signatures, lists, possessives, and kinds the tagger gets wrong.
+Sentences written for these tests."""
 
 from __future__ import annotations
 
