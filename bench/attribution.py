@@ -302,7 +302,9 @@ def score_article(engine: Any, row: dict[str, Any], article_type: Any) -> Articl
 def _score_actors(score: ArticleScore, row: dict[str, Any], actors: list[Any], text: str) -> None:
     gold_actors = row.get("actors", [])
     for g in gold_actors:
-        found = next((a for a in actors if names_match([a.name, *a.aliases], g["name"])), None)
+        # the actor of that very name first: "Claudette King" is not "B.B. King", also called "King"
+        found = next((a for a in actors if name_key(a.name) == name_key(g["name"])), None)
+        found = found or next((a for a in actors if names_match([a.name, *a.aliases], g["name"])), None)
         score.actors_gold += 1
         score.actors_found += found is not None
         if g.get("role"):

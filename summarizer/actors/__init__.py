@@ -11,26 +11,27 @@ from __future__ import annotations
 
 from spacy.tokens import Doc, Token
 
+from summarizer.actors.affiliations import organisation_type_written, organisations_after_titles
 from summarizer.actors.common import (
     PARTY_WORDS,
     PERSON_NOUNS,
     ROLE_ABBREVIATIONS,
     ActorIndex,
     Cluster,
+    Mention,
     first_name_gender,
     modifies_a_common_noun,
     name_text,
     title_word,
+    word_gender,
 )
 from summarizer.actors.coreference import cluster_mentions, follow_references
 from summarizer.actors.mentions import name_mentions, skipped_tokens
 from summarizer.actors.roles import (
     describe_organisation,
     describe_person,
-    organisation_type_written,
     role_says_organisation,
     role_says_person,
-    word_gender,
 )
 from summarizer.actors.salience import rank, salience
 from summarizer.lexicon import ORGANISATION_NOUNS
@@ -47,6 +48,7 @@ def extract_actors(doc: Doc, sentences: list[Sentence]) -> ActorIndex:
     sentence_of = token_sentence_indices(doc, sentences)
     skipped = skipped_tokens(doc, sentences, sentence_of)
     mentions = name_mentions(doc, sentence_of, skipped)
+    _organisations_in_signatures(doc, mentions)
     clusters = cluster_mentions(doc, mentions)
     for cluster in list(clusters):
         if cluster.kind in ("place", "organization") and (
@@ -62,7 +64,7 @@ def extract_actors(doc: Doc, sentences: list[Sentence]) -> ActorIndex:
         elif cluster.kind == "organization":
             describe_organisation(doc, cluster, skipped)
             if _personal_role(cluster):  # "Eleanor Laws QC", tagged ORG
-                cluster.kind, cluster.roles = "person", []
+                cluster.kind, cluster.roles, cluster.weak_roles = "person", [], []
                 describe_person(doc, cluster, skipped)
     clusters = _without_common_modifiers(doc, _without_title_words(doc, clusters))
     clusters = _with_surnames_joined(_with_glued_names_split(doc, clusters))
@@ -70,6 +72,21 @@ def extract_actors(doc: Doc, sentences: list[Sentence]) -> ActorIndex:
     index = rank(doc, sentences, clusters, by_token)
     index.ignored = frozenset(skipped)
     return index
+
+
+def _organisations_in_signatures(doc: Doc, mentions: list[Mention]) -> None:
+    """ "Mark Diffley, Director, Ipsos MORI Scotland said": the name after the title is the
+    person's organisation, whatever the tagger made of it."""
+    inside = {
+        i
+        for mention in mentions
+        if mention.kind == "person"
+        for span in organisations_after_titles(doc, mention)
+        for i in span
+    }
+    for mention in mentions:
+        if mention.start in inside and mention.end - 1 in inside:
+            mention.kind = "organization"
 
 
 def _personal_role(cluster: Cluster) -> bool:

@@ -1,5 +1,6 @@
 """What the actor modules share: mentions, clusters, the index handed to positions, and the
-name and title knowledge every step needs (honorifics, titles, first names and their gender)."""
+name and title knowledge every step needs (honorifics, titles, first names and person nouns, and the
+gender they show)."""
 
 from __future__ import annotations
 
@@ -40,7 +41,7 @@ TITLES: dict[str, Gender | None] = {
     "fusilier": None, "trooper": None, "gunner": None, "sapper": None, "marine": None, "airman": None,
     "seaman": None, "lance": None, "bombardier": None, "guardsman": "m", "rifleman": "m",
     "agent": None, "councilman": "m", "councilwoman": "f", "assemblyman": "m", "assemblywoman": "f",
-    "alderman": None, "commander": None,
+    "alderman": None, "commander": None, "chair": None, "leader": None, "whip": None,
 }  # fmt: skip
 
 # Words that only occur inside a multi-word title ("Prime Minister", "Vice President").
@@ -69,6 +70,21 @@ PERSON_NOUNS = frozenset({
     "adviser", "advisor", "aide", "consultant", "strategist", "historian", "commentator", "columnist",
     "barrister", "solicitor", "prosecutor", "surgeon", "physician", "psychologist", "engineer", "artist",
     "poet", "novelist", "footballer", "striker", "midfielder", "goalkeeper", "veteran", "mother-of-two",
+})  # fmt: skip
+# More nouns for what a person is or does: a role where the grammar says one is given ("X is the
+# head of ...", "a taxi driver called X") or right before a name ("Blues legend B.B. King", where the
+# tagger took "legend" for a verb).
+ROLE_NOUNS = frozenset({
+    "head", "boss", "leader", "owner", "star", "legend", "partner", "expert", "specialist", "fellow",
+    "dictator", "tycoon", "billionaire", "millionaire", "magnate", "mogul", "defender", "winger",
+    "principal", "headteacher", "dean", "administrator", "negotiator", "envoy", "investigator",
+    "worker", "employee", "driver", "mechanic", "chef", "priest", "pastor", "vicar", "treasurer",
+    "trustee", "midwife", "paramedic", "firefighter", "coroner", "magistrate", "juror", "defendant",
+    "suspect", "plaintiff", "claimant", "winner", "champion",
+    "jockey", "trainer", "athlete", "cyclist", "swimmer", "boxer", "rapper", "dancer", "producer",
+    "designer", "citizen", "refugee", "migrant", "patient", "inmate", "prisoner", "hostage",
+    "graduate", "pupil", "employer", "landlord", "tenant", "founder", "shareholder",
+    "investor", "banker", "trader", "accountant", "auditor", "regulator", "inspector", "planner",
 })  # fmt: skip
 # Party labels written before a politician's name as their role ("Tory Ruth Davidson").
 PARTY_WORDS = frozenset({
@@ -110,6 +126,8 @@ class Cluster:
     mentions: list[Mention] = field(default_factory=list)
     roles: list[str] = field(default_factory=list)  # as written, best first
     titles: list[str] = field(default_factory=list)
+    # said of the name with "be", or relating the person to another: the role only when no other is written
+    weak_roles: list[str] = field(default_factory=list)
     descriptors: set[str] = field(default_factory=set)  # role words a "the ..." phrase can refer by
     gender: Gender | None = None
     speaker: bool = False
@@ -189,6 +207,28 @@ def first_name_votes() -> dict[str, tuple[int, int]]:
     return votes
 
 
+_FEMALE_WORDS = frozenset({
+    "woman", "women", "actress", "mother", "wife", "daughter", "sister", "girlfriend", "grandmother",
+    "widow", "queen", "princess", "duchess", "girl", "waitress", "heiress", "mum", "mom", "aunt", "niece",
+    "bride", "lady", "mistress", "stepmother",
+})  # fmt: skip
+
+_MALE_WORDS = frozenset({
+    "man", "men", "father", "husband", "son", "brother", "boyfriend", "grandfather", "widower", "king",
+    "prince", "duke", "boy", "dad", "uncle", "nephew", "groom", "stepfather",
+})  # fmt: skip
+
+
+def word_gender(word: str) -> Gender | None:
+    """The gender a person noun shows ("mother", "spokeswoman", "father"), if any."""
+    word = word.lower()
+    if word in _FEMALE_WORDS or word.endswith("woman"):
+        return "f"
+    if word in _MALE_WORDS or (word.endswith("man") and not word.endswith("human")):
+        return "m"
+    return None
+
+
 def title_word(token: Token) -> bool:
     """ "Mr", "President", "Prime", "Sen.": capitalised, as titles are before a name."""
     if not token.text[:1].isupper():
@@ -207,8 +247,10 @@ def role_word_before_name(token: Token, lower_words: set[str] | None = None) -> 
         return False
     following = doc[token.i + 1]
     votes = first_name_votes()
-    if following.text not in votes or not doc[token.i + 2].is_title:
+    if not (following.is_title and doc[token.i + 2].is_title):
         return False
+    if following.text not in votes:  # "Spokeswoman Jen Psaki": a first name the list lacks
+        return token.lower_ in PERSON_NOUNS and token.text not in votes
     word = token.lower_
     if word in PARTY_WORDS and token.ent_type_ in ("NORP", "ORG", "PERSON"):
         return True  # "Tory Ruth Davidson" ("Tory" is a first name too)

@@ -22,8 +22,9 @@ from summarizer.actors.common import (
     first_name_votes,
     name_key,
     title_word,
+    word_gender,
 )
-from summarizer.actors.roles import role_phrase, word_gender
+from summarizer.actors.role_phrases import role_phrase
 from summarizer.lexicon import SPEECH_VERBS
 from summarizer.models import ActorKind
 from summarizer.segmentation import find_quotations
@@ -83,7 +84,10 @@ def _person_context(doc: Doc, mention: Mention) -> bool:
     before = doc[mention.start - 1]
     role_word = before.tag_ in ("NN", "JJ") and before.is_lower and before.head.i == mention.end - 1
     first_name = before.is_title and before.text in first_name_votes()  # "Per" tagged as a preposition
-    return title_word(before) or role_word or first_name
+    root = doc[mention.start : mention.end].root
+    # "who gave only her first name, Veatriki,": what a person's name is called is a person's
+    named = root.dep_ == "appos" and root.head.lemma_ == "name" and root.head.pos_ == "NOUN"
+    return title_word(before) or role_word or first_name or named
 
 
 def cluster_mentions(doc: Doc, mentions: list[Mention]) -> list[Cluster]:
@@ -398,8 +402,8 @@ def _is_role_phrase_head(token: Token) -> bool:
         or token.dep_ in ("compound", "amod", "appos")
     ):
         return False  # (spaCy often tags "the 28-year-old" as a DATE)
-    if any(child.dep_ == "appos" for child in token.children):
-        return False  # "the prime minister, Sir Keir Starmer": the name is counted already
+    if any(child.dep_ == "appos" and child.pos_ != "NUM" for child in token.children):
+        return False  # "the prime minister, Sir Keir Starmer": the name is counted already (not "MP, 71,")
     return any(child.dep_ == "det" and child.lower_ == "the" for child in token.children)
 
 

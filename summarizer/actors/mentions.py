@@ -43,6 +43,9 @@ _EVENT_WORDS = frozenset({
     "inquiry", "act", "bill", "treaty", "agreement", "accord", "festival", "awards", "day", "week",
 })  # fmt: skip
 
+# First words of the names of weather systems: events, not actors.
+_STORM_WORDS = frozenset({"storm", "hurricane", "typhoon", "cyclone"})
+
 # Words before a capitalised title that show it names a work, not an organisation ("the film Argo").
 # Last words of place names that open with a first name ("Victoria Station", "Jordan River").
 _PLACE_WORDS = frozenset({
@@ -182,8 +185,25 @@ def name_mentions(doc: Doc, sentence_of: list[int], skipped: set[int]) -> list[M
             continue
         text = name_text(doc[token.i : token.i + 1])
         mentions.append(Mention(token.i, token.i + 1, "person", text, sentence_of[token.i], tentative=True))
+    storms = _storm_names(doc)
+    mentions = [m for m in mentions if m.text not in storms]  # "Ciara would ease by Tuesday"
     mentions.sort(key=lambda m: m.start)
     return mentions
+
+
+def _storm_names(doc: Doc) -> set[str]:
+    """ "Ciara" of "Storm Ciara": the name of a weather system, written alone later."""
+    return {
+        name_text(doc[t.i + 1 : t.i + 2])
+        for t in doc[:-1]
+        if t.lower_ in _STORM_WORDS and t.is_title and doc[t.i + 1].is_title and _weather_story(doc, t.lower_)
+    }
+
+
+def _weather_story(doc: Doc, word: str) -> bool:
+    """The article also writes "the storm" in lower case: "Storm Ciara" is one, "Storm Reid" (an
+    actress) in a story without a storm is not."""
+    return any(t.lower_ == word and t.is_lower for t in doc)
 
 
 def _joined_names(doc: Doc) -> list[Span]:
@@ -451,7 +471,10 @@ def _part_of_title(doc: Doc, span: Span) -> bool:
 
 
 def _names_a_work_or_event(doc: Doc, span: Span, kind: ActorKind) -> bool:
-    """ "General Election", "the Budget" or a film title in quotes, tagged as an organisation."""
+    """ "General Election", "the Budget" or a film title in quotes, tagged as an organisation; a named
+    storm ("Storm Ciara", "Hurricane Ian"), tagged as anything."""
+    if len(span) > 1 and span[0].lower_ in _STORM_WORDS and _weather_story(doc, span[0].lower_):
+        return True
     if kind != "organization":
         return False
     if span[-1].lower_ in _EVENT_WORDS:

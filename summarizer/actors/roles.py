@@ -1,19 +1,31 @@
 """Roles as written around a person's name: titles before it ("Secretary of State"), premodifiers
 ("Tory leader"), appositions on either side ("Peskov, the Kremlin spokesperson", "The Shadow Secretary
-of State for the Family, Theresa May"), and the gender those words show."""
+of State for the Family, Theresa May"), and the gender those words show. Roles the clause states
+(`stated_roles.py`), affiliations (`affiliations.py`) and the phrase text (`role_phrases.py`) are
+read by their own modules; this one gathers them per name."""
 
 from __future__ import annotations
 
 import re
 
-from spacy.tokens import Doc, Span, Token
+from spacy.tokens import Doc, Token
 
+from summarizer.actors.affiliations import (
+    affiliation_of,
+    capitalised_role_word,
+    definite,
+    describes_affiliation,
+    names_organisation_type,
+    organisation_after_title,
+    organisation_type_after,
+)
 from summarizer.actors.common import (
     AGENT_ENDINGS,
     HONORIFICS,
     PARTY_WORDS,
     PERSON_NOUNS,
     ROLE_ABBREVIATIONS,
+    ROLE_NOUNS,
     TITLE_PARTS,
     TITLES,
     Cluster,
@@ -23,28 +35,22 @@ from summarizer.actors.common import (
     modifies_a_common_noun,
     role_word_before_name,
     title_word,
+    word_gender,
 )
+from summarizer.actors.role_phrases import as_written, role_phrase
+from summarizer.actors.stated_roles import person_noun, role_naming, stated_role, stated_role_noun
 from summarizer.lexicon import ORGANISATION_NOUNS
-
-_FEMALE_WORDS = frozenset({
-    "woman", "women", "actress", "mother", "wife", "daughter", "sister", "girlfriend", "grandmother",
-    "widow", "queen", "princess", "duchess", "girl", "waitress", "heiress", "mum", "mom", "aunt", "niece",
-    "bride", "lady", "mistress", "stepmother",
-})  # fmt: skip
-
-_MALE_WORDS = frozenset({
-    "man", "men", "father", "husband", "son", "brother", "boyfriend", "grandfather", "widower", "king",
-    "prince", "duke", "boy", "dad", "uncle", "nephew", "groom", "stepfather",
-})  # fmt: skip
 
 _AGE = re.compile(r"year-old$|^\d+$")
 _ROLE_PREPOSITION = re.compile(r"\s(?:of|for|in|at|from|with)\s")  # the role's head noun comes before it
 _PLACE_PREPOSITIONS = frozenset({"in", "of", "for", "at"})  # "prime minister in Gaza", "mayor of London"
-_ROLE_WORDS = 12  # a longer phrase next to a name is a description, not a role
+_AGE_WORDS = frozenset({"-", "year", "years", "old", "year-old", "aged"})
+_PARTY_LETTERS = frozenset({"R", "D", "I"})  # "R-Ohio", "D-Calif."
 
 
 def describe_person(doc: Doc, cluster: Cluster, skipped: set[int]) -> None:
     """Collect roles, titles and gender evidence around every name mention of a person."""
+    relations: list[tuple[int, str]] = []  # (where in the roles, role)
     for mention in cluster.mentions:
         title_start = _title_start(doc, mention.start)
         title_tokens = list(doc[title_start : mention.start])
@@ -63,14 +69,49 @@ def describe_person(doc: Doc, cluster: Cluster, skipped: set[int]) -> None:
             if _AGE.match(role.replace(" ", "")):
                 cluster.descriptors.add(role.split("-")[-1].lower())
                 continue
-            cluster.roles.append(role)
-            cluster.descriptors.add(role.split()[-1].lower())
+            if _names_another(doc, mention, tokens):
+                relations.append((len(cluster.roles), role))
+            else:
+                cluster.roles.append(role)
+            cluster.descriptors.add(_head_word(role))
+        stated = stated_role(doc, mention)
+        if stated:
+            cluster.weak_roles.append(stated)
+            cluster.descriptors.add(_head_word(stated))
+    # "Niyazov's successor, President X": a relation to another person says less than a title, and
+    # is the role in its place when there is none
+    if cluster.titles:
+        cluster.weak_roles[:0] = [role for _, role in relations]
+    else:
+        for at, role in reversed(relations):
+            cluster.roles.insert(at, role)
     for word in _gender_words(cluster):
         cluster.gender = cluster.gender or word
     if cluster.gender is None:
         full = cluster.full_name
         if len(full.split()) > 1:
             cluster.gender = first_name_gender(full.split()[0])
+
+
+def _head_word(role: str) -> str:
+    """The role's head noun, the word "the ..." can refer by: "chairman" of "chairman of the board"."""
+    before = _ROLE_PREPOSITION.split(f" {role.lower()} ")[0].split()
+    return before[-1] if before else role.split()[-1].lower()
+
+
+def _names_another(doc: Doc, mention: Mention, tokens: set[int]) -> bool:
+    """Does the role name a person other than its holder, as its possessor or in a prepositional
+    phrase ("Niyazov's successor", "the successor of dictator Saparmurat Niyazov")? Words the
+    tagger took for a name before the holder's ("Multimillionaire Tory donor") are not another."""
+    for i in tokens:
+        if doc[i].ent_type_ != "PERSON" or doc[i].pos_ != "PROPN" or mention.start <= i < mention.end:
+            continue
+        token = doc[i]
+        while token.i in tokens and token.head.i != token.i:
+            if token.dep_ in ("poss", "pobj", "appos"):
+                return True
+            token = token.head
+    return False
 
 
 def _title_start(doc: Doc, name_start: int) -> int:
@@ -86,9 +127,10 @@ def _title_start(doc: Doc, name_start: int) -> int:
             k -= 1
         holder = doc[k - 1] if k > 0 else None
         titled = holder is not None and holder.text[:1].isupper()
-        titled = titled and (title_word(holder) or holder.lower_ in PERSON_NOUNS)
+        member = holder is not None and holder.text in ("MP", "MSP", "MEP")
+        titled = titled and (title_word(holder) or holder.lower_ in PERSON_NOUNS or member)
         if k < start - 1 and doc[k].lower_ in ("of", "for") and titled:
-            start = k - 1  # "Secretary of State Antony J. Blinken"
+            start = k - 1  # "Secretary of State Antony J. Blinken", "Labour MP for Tottenham David Lammy"
         else:
             break
     return start
@@ -112,31 +154,31 @@ def role_says_person(doc: Doc, cluster: Cluster, skipped: set[int]) -> bool:
     """A place or organisation whose role as written only a person can have: "32-year-old protester
     Paris Kyriakides" (tagged as a place), "Ann Ode, a spokeswoman"."""
     for mention in cluster.mentions:
-        for role, tokens in _roles_around(doc, mention, mention.start, skipped):
+        for role, tokens in _roles_around(doc, mention, mention.start, skipped, person=False):
             # a premodifier ("protester Paris ...") ends in its head; a phrase's head is its root
             heads = [doc[i].lower_ for i in tokens if doc[i].head.i not in tokens or doc[i].head.i == i]
             heads = heads or role.lower().split()[-1:]
             if any(h in PERSON_NOUNS or h in TITLES or word_gender(h) for h in heads):
                 return True
+        stated = stated_role_noun(doc[mention.start : mention.end].root)
+        if stated is not None and person_noun(stated):  # "Kemi Adeyemi, who was appointed chief executive"
+            return True
     return False
-
-
-def organisation_type_written(doc: Doc, cluster: Cluster) -> bool:
-    """ "Earthjustice, an environmental group" after a person's affiliation: an organisation,
-    whatever the tagger made of the name."""
-    return any(_organisation_type_after(doc, mention) for mention in cluster.mentions)
 
 
 def describe_organisation(doc: Doc, cluster: Cluster, skipped: set[int]) -> None:
     """Roles written around an organisation's name: "Russian state news agency Tass", "NASA, the
     American space agency"."""
     for mention in cluster.mentions:
-        for role, _ in _roles_around(doc, mention, mention.start, skipped):
+        for role, _ in _roles_around(doc, mention, mention.start, skipped, person=False):
             if not _AGE.match(role.replace(" ", "")):
                 cluster.roles.append(role)
-        described = _organisation_type_after(doc, mention)
+        described = organisation_type_after(doc, mention)
         if described:
             cluster.roles.append(described[0])
+        stated = stated_role(doc, mention)
+        if stated:
+            cluster.weak_roles.append(stated)
 
 
 def _gender_words(cluster: Cluster) -> list[Gender]:
@@ -144,18 +186,8 @@ def _gender_words(cluster: Cluster) -> list[Gender]:
     return [gender for word in words if (gender := word_gender(word)) is not None]
 
 
-def word_gender(word: str) -> Gender | None:
-    """The gender a person noun shows ("mother", "spokeswoman", "father"), if any."""
-    word = word.lower()
-    if word in _FEMALE_WORDS or word.endswith("woman"):
-        return "f"
-    if word in _MALE_WORDS or (word.endswith("man") and not word.endswith("human")):
-        return "m"
-    return None
-
-
 def _roles_around(
-    doc: Doc, mention: Mention, title_start: int, skipped: set[int]
+    doc: Doc, mention: Mention, title_start: int, skipped: set[int], *, person: bool = True
 ) -> list[tuple[str, set[int]]]:
     """Roles written next to a name: "Kremlin spokesperson Dmitry Peskov", "Peskov, the Kremlin
     spokesperson", "its chairman and chief executive, Jamie Dimon"."""
@@ -170,18 +202,26 @@ def _roles_around(
         after += 1
     if after > mention.end:  # "Eleanor Laws QC", "Jesse Norman MP" (not "SNP MPs")
         roles.append((doc[mention.end : after].text, set(range(mention.end, after))))
-    for child in [*root.children, *_appositions_after_place(root)]:
-        if child.dep_ != "appos" or child.i < mention.end or _describes_affiliation(doc, mention, child):
+    for child in [*root.children, *_appositions_after_place(root), *_appositions_after_party_tag(root)]:
+        if child.dep_ != "appos" or child.i < mention.end or describes_affiliation(doc, mention, child):
             continue
-        organisation_type = _names_organisation_type(child)  # "Roscosmos (the Russian Federal Space Agency)"
-        capitalised_role = child.pos_ == "PROPN" and (title_word(child) or child.lower_ in PERSON_NOUNS)
-        if child.pos_ in ("NOUN", "NUM", "PRON", "ADJ") or organisation_type or capitalised_role:
+        organisation_type = names_organisation_type(child)  # "Roscosmos (the Russian Federal Space Agency)"
+        capitalised_role = child.pos_ == "PROPN" and capitalised_role_word(child)
+        # "Carla Dunmore, the Virginia Republican running for ...": a party member is a role
+        capitalised_role = capitalised_role or (child.lower_ in PARTY_WORDS and definite(child))
+        # "the Manchester United forward", tagged PROPN (not a caption's ", right,")
+        lower_case = child.pos_ == "PROPN" and child.is_lower and child.is_alpha
+        common = child.pos_ in ("NOUN", "NUM", "PRON", "ADJ") or lower_case
+        if common or organisation_type or capitalised_role:
             if doc[child.left_edge.i - 1].text == "(" and not organisation_type:
                 continue  # a photo caption's "(right)", "(pictured)"
             role = role_phrase(doc, child, exclude=name)
+            organisation = organisation_after_title(doc, child) if capitalised_role else None
+            if role and organisation is not None:  # "Mark Diffley, Director, Ipsos MORI Scotland said"
+                role = f"{role}, {doc[organisation.start : organisation.stop].text}"
             if role:
                 roles.append((role, {t.i for t in child.subtree}))
-    affiliation = _affiliation(doc, mention)
+    affiliation = affiliation_of(doc, mention, person)
     if affiliation:
         roles.append(affiliation)
     head = root.head
@@ -191,6 +231,7 @@ def _roles_around(
         and (head.pos_ == "NOUN" or title_head)
         and head.tag_ != "NNS"
         and head.i < mention.start
+        and _holds_the_name(doc, head, title_start)
     ):
         role = role_phrase(doc, head, exclude=name)
         if role:
@@ -200,7 +241,27 @@ def _roles_around(
         role = role_phrase(doc, holder, exclude=name)
         if role:
             roles.append((role, {t.i for t in holder.subtree} - set(range(mention.start, mention.end))))
+    noun = role_naming(root)
+    if noun is not None:
+        role = role_phrase(doc, noun, exclude=name)
+        if role:
+            roles.append((role, {t.i for t in noun.subtree} - set(range(mention.start, mention.end))))
     return roles
+
+
+def _holds_the_name(doc: Doc, head: Token, title_start: int) -> bool:
+    """Is the noun the name is in apposition to the name's own role? Next to it ("the newspaper
+    Kathmandu Post"), set off by a comma ("his older brother, 26-year-old X"), or after a plural
+    that cannot be a person ("chief inspector of prisons X"); not "the successor of dictator X",
+    where the nearer noun is the name's role and the parser hung the name too high."""
+    k = title_start - 1
+    while k > head.i and (doc[k].like_num or doc[k].lower_ in _AGE_WORDS):
+        k -= 1  # ", 26-year-old X"
+    return (
+        head.i == title_start - 1
+        or doc[k].text in (",", "(", ":", "–", "—")
+        or doc[title_start - 1].tag_ in ("NNS", "NNPS")
+    )
 
 
 def _role_across_place(root: Token) -> Token | None:
@@ -232,54 +293,15 @@ def _appositions_after_place(root: Token) -> list[Token]:
     return found
 
 
-def _describes_affiliation(doc: Doc, mention: Mention, appos: Token) -> bool:
-    """ "Francesca Grifo of the Union of Concerned Scientists, an activist group": an organisation
-    type in apposition after the person's organisation describes the organisation."""
-    between = doc[mention.end : appos.left_edge.i]
-    return appos.lower_ in ORGANISATION_NOUNS and any(t.ent_type_ == "ORG" for t in between)
-
-
-def _organisation_type_after(doc: Doc, mention: Mention) -> tuple[str, set[int]] | None:
-    """The organisation type written after an organisation that ends a person's affiliation:
-    "Janette Brimmer, an attorney with Earthjustice, an environmental group"."""
-    if mention.end + 1 >= len(doc) or doc[mention.end].text != ",":
-        return None
-    for token in doc[mention.end + 1 : mention.end + 6]:
-        if token.dep_ == "appos" and token.lower_ in ORGANISATION_NOUNS and token.head.i < mention.end:
-            if token.left_edge.i != mention.end + 1:
-                return None
-            role = role_phrase(doc, token, exclude=doc[mention.start : mention.end])
-            return (role, {t.i for t in token.subtree}) if role else None
-    return None
-
-
-def _names_organisation_type(head: Token) -> bool:
-    """ "the Russian Federal Space Agency", "the American space agency": a noun phrase whose head says
-    what kind of organisation it is, capitalised or not."""
-    return head.lower_ in ORGANISATION_NOUNS and any(
-        c.dep_ == "det" and c.lower_ == "the" for c in head.children
-    )
-
-
-def _affiliation(doc: Doc, mention: Mention) -> tuple[str, set[int]] | None:
-    """Where a person is from, when that is their only description: "Rick McGuire of the Alpine Lakes
-    Protection Society", "CNN's Wolf Blitzer"."""
-    after = doc[mention.end] if mention.end < len(doc) else None
-    if after is not None and after.lower_ == "of" and after.head.i == doc[mention.start : mention.end].root.i:
-        objects = [c for c in after.children if c.dep_ == "pobj"]
-        if objects and objects[0].ent_type_ == "ORG":
-            tokens = [after, *objects[0].subtree]
-            comma = next((k for k, t in enumerate(tokens) if t.text == ","), len(tokens))
-            tokens = tokens[:comma]  # "of the Alliance, an advocacy group": the group is the Alliance's
-            if tokens[-1].i - after.i + 1 == len(tokens) and not any(t.is_punct for t in tokens):
-                return _as_written(tokens), {t.i for t in tokens}
-    before = mention.start - 1
-    if before > 0 and doc[before].tag_ == "POS" and doc[before - 1].ent_type_ == "ORG":
-        start = before - 1
-        while start > 0 and doc[start].ent_iob_ == "I":
-            start -= 1
-        return _as_written(list(doc[start : before + 1])), set(range(start, before + 1))
-    return None
+def _appositions_after_party_tag(root: Token) -> list[Token]:
+    """ "Rep. Jim Jordan, R-Ohio, the top Republican on ...": the parser hangs the role on the party
+    and state tag that follows the name."""
+    found: list[Token] = []
+    for tag in root.children:
+        letter = tag.doc[tag.left_edge.i]
+        if tag.dep_ == "appos" and letter.text in _PARTY_LETTERS and letter.nbor(1).text in ("-", "–"):
+            found += [c for c in tag.children if c.dep_ == "appos"]
+    return found
 
 
 def _premodifier_role(
@@ -288,10 +310,13 @@ def _premodifier_role(
     """The role written before a name, and where it starts: the parsed one, or the whole noun
     phrase as written when it ends in the same words and says more ("Double Booker Prize winner and
     Wolf Hall author", "Mr Davey's predecessor"), as the parser often splits such phrases."""
+    root = doc[name_start:name_end].root
+    if root.dep_ in ("nsubj", "nsubjpass") and root.head.dep_ == "relcl" and root.head.head.i < name_start:
+        return "", title_start  # "the third champion Manny has faced": the champion is another
     parsed, parsed_start = _parsed_premodifier(doc, title_start, name_start, name_end, skipped)
     written_start, written_end = _written_role_span(doc, name_start, name_end, skipped)
     words = [t for t in doc[written_start:written_end] if not t.is_space]
-    written = " ".join(_as_written(words).split()) if words else ""
+    written = " ".join(as_written(words).split()) if words else ""
     if written.endswith(parsed) and len(written.split()) > len(parsed.split()):
         return written, written_start
     return parsed, parsed_start
@@ -311,10 +336,12 @@ def _written_role_span(doc: Doc, name_start: int, name_end: int, skipped: set[in
     if end == 0 or not _role_head(doc[end - 1]) or doc[end - 1].i in skipped:
         return name_start, name_start
     head = doc[end - 1]
-    person_noun = head.lower_ in PERSON_NOUNS or head.lower_ in TITLES or word_gender(head.lower_) is not None
+    person_word = _role_noun(head) or word_gender(head.lower_) is not None
     attached = name_start <= head.head.i < name_end
     owned = end >= 2 and doc[end - 2].pos_ == "PROPN"  # "CNN affiliate WAVY", however parsed
-    if head.is_lower and not (person_noun or attached or owned):
+    # "the newspaper Kathmandu Today reported", however parsed
+    owned = owned or (head.lower_ in ORGANISATION_NOUNS and end >= 2 and doc[end - 2].lower_ == "the")
+    if head.is_lower and not (person_word or attached or owned):
         return name_start, name_start  # "The last time Frank Jordan spoke": not a modifier of the name
     start = end - 1
     while start > 0 and not doc[start].is_sent_start and _continues_role(doc, start - 1, skipped):
@@ -329,6 +356,8 @@ def _continues_role(doc: Doc, i: int, skipped: set[int]) -> bool:
     """Does the word before a role phrase belong to it: a possessive ending, a hyphen inside a word,
     "and" after another role noun, or a modifier?"""
     word = doc[i]
+    if word.like_num and not word.whitespace_ and doc[i + 1].text == "-" and i not in skipped:
+        return True  # "14-time major winner", "two-time champion"
     if i in skipped or word.ent_type_ in _NOT_ROLE_ENTITIES:
         return False
     hyphen = word.text == "-" and not word.whitespace_ and i > 0 and not doc[i - 1].is_punct
@@ -344,6 +373,8 @@ def _role_head(token: Token) -> bool:
         (token.is_lower and token.is_alpha and token.pos_ == "NOUN")
         or token.text.rstrip(".") in ROLE_ABBREVIATIONS
         or title_word(token)
+        # "legend" taken for a verb; not "her native Austria"
+        or (_role_noun(token) and token.tag_ in ("NN", "NNP", "VBP", "VBZ", "VBD"))
     )
 
 
@@ -374,6 +405,8 @@ def _parsed_premodifier(
     # Keep the longest run, ending at the name, whose words all attach inside the phrase.
     # (The parser may hang the name on its role as a conjunct: "chairman and chief executive Richard Parsons")
     name_head = doc[name_start:name_end].root.head.i
+    if doc[name_head].pos_ == "PROPN" and not title_word(doc[name_head]):
+        name_head = -1  # a name in a list ("the SNP's Nicola Sturgeon and Liberal Democrat X"), not a role
     run = [t for t in doc[start:title_start] if not t.is_space]
     plain_role = bool(run) and all(t.is_lower and t.pos_ in ("NOUN", "ADJ", "CCONJ") for t in run)
     # lower-case role words right before the name are its role, however they were parsed
@@ -399,7 +432,7 @@ def _parsed_premodifier(
         return "", start
     if words[-1].i - words[0].i + 1 != len([t for t in doc[words[0].i : words[-1].i + 1] if not t.is_space]):
         return "", start
-    return " ".join(_as_written(words).split()), start
+    return " ".join(as_written(words).split()), start
 
 
 def _role_word(token: Token) -> bool:
@@ -430,7 +463,8 @@ def _may_modify_a_name(token: Token) -> bool:
 
 def _role_noun(token: Token) -> bool:
     """A noun only a role can be ("chairman", "spokeswoman"), whatever the parser made of it."""
-    return token.is_lower and (token.lower_ in PERSON_NOUNS or token.lower_ in TITLES)
+    word = token.lower_
+    return token.is_lower and (word in PERSON_NOUNS or word in TITLES or word in ROLE_NOUNS)
 
 
 def _inside_role(token: Token) -> bool:
@@ -439,102 +473,3 @@ def _inside_role(token: Token) -> bool:
     while head.dep_ == "compound" and head.head.i > head.i:
         head = head.head
     return head.i != token.i and head.pos_ == "NOUN"
-
-
-def role_phrase(doc: Doc, head: Token, exclude: Span) -> str:
-    """A role noun phrase without its article, pronoun possessor, relative clause or the name.
-
-    A second role coordinated with the first ("the most senior leader of Hamas in the strip and a
-    hardliner in the movement") is left out when both together are too long to read as one."""
-    role = _phrase_words(doc, head, exclude, keep_coordinated=True)
-    role = role if role is not None else _phrase_words(doc, head, exclude, keep_coordinated=False) or ""
-    return _with_short_clause(doc, head, role, exclude)
-
-
-def _with_short_clause(doc: Doc, head: Token, role: str, exclude: Span) -> str:
-    """ "a doctor who treated Khanal": a short relative or participle clause right after the role
-    noun says which one, and is part of the role as written (a long one is a description)."""
-    if not role:
-        return role
-    clause = next((c for c in head.rights if c.dep_ in ("relcl", "acl") and c.i > head.i), None)
-    if clause is None:
-        return role
-    words = sorted(clause.subtree, key=lambda t: t.i)
-    contiguous = words[-1].i - words[0].i + 1 == len(words) and words[0].i == head.i + 1
-    inside = any(exclude.start <= t.i < exclude.end for t in words)
-    if not contiguous or inside or any(t.is_punct for t in words):
-        return role
-    if len(role.split()) + len(words) > _ROLE_WORDS:
-        return role
-    return role + " " + "".join(t.text_with_ws for t in words).strip()
-
-
-def _phrase_words(doc: Doc, head: Token, exclude: Span, *, keep_coordinated: bool) -> str | None:
-    """The role text; "" when it is no role, None when it is too long (see `_phrase`)."""
-    dropped: set[int] = set(range(exclude.start, exclude.end))
-    for token in head.subtree:
-        if token.i in dropped:
-            continue
-        if token.dep_ in ("relcl", "acl", "appos") and token.i != head.i:
-            dropped.update(t.i for t in token.subtree)
-        if token.dep_ == "poss" and token.head.i == head.i and not _proper(token):
-            dropped.update(t.i for t in token.subtree)
-        if (
-            not keep_coordinated
-            and token.head.i == head.i
-            and token.dep_ in ("conj", "cc")
-            and token.i > head.i
-        ):
-            dropped.update(t.i for t in token.subtree)
-    words = [t for t in head.subtree if t.i not in dropped]
-    while words and (words[0].dep_ in ("det", "case", "cc") or words[0].is_punct):
-        words.pop(0)
-    # Stop at the first comma, dash or quote mark; keep hyphens inside words ("vice-president").
-    cut = next(
-        (k for k, w in enumerate(words) if w.is_punct and not (w.text == "-" and not w.whitespace_)), None
-    )
-    words = words[:cut]
-    while words and words[-1].dep_ in ("cc", "case", "prep", "det"):
-        words.pop()
-    if len(words) > _ROLE_WORDS:
-        return None
-    if not words or words[-1].i - words[0].i + 1 != len(words):
-        return ""
-    if any(
-        (w.ent_type_ == "PERSON" and not _in_modifier(w, head))
-        or (w.tag_.startswith("VB") and w.dep_ != "amod")  # "a hospitalized woman" is a role
-        or w.tag_ in ("MD", "PRP")
-        for w in words
-    ):
-        return ""  # another person's name (a list), or a clause: not a role
-    return _as_written(words)
-
-
-def _in_modifier(token: Token, head: Token) -> bool:
-    """Is `token` inside a prepositional or possessive modifier of the role noun? A person named
-    there belongs to the role ("a publicist for Claudette King", "Mr. Ortega's campaign manager")."""
-    while token.i != head.i and token.head.i != token.i:
-        if token.dep_ in ("pobj", "poss"):
-            return True
-        token = token.head
-    return False
-
-
-def _written_in_lower_case(token: Token) -> bool:
-    """ "Actress Julia Louis-Dreyfus" opens a sentence; "the actress" shows the word is common."""
-    return any(t.text == token.lower_ for t in token.doc)
-
-
-def _proper(token: Token) -> bool:
-    return any(t.pos_ == "PROPN" for t in token.subtree)
-
-
-def _as_written(words: list[Token]) -> str:
-    """Text of consecutive tokens; a sentence-initial common noun loses its capital."""
-    text = "".join(t.text_with_ws for t in words).strip()
-    first = words[0]
-    common = first.tag_ in ("NN", "NNS", "PRP$", "DT") and not first.ent_type_ and not first.text.isupper()
-    common = common or (first.tag_ == "NNP" and not first.ent_type_ and _written_in_lower_case(first))
-    if first.is_sent_start and common and not title_word(first):
-        text = text[0].lower() + text[1:]
-    return text

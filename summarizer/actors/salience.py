@@ -92,9 +92,10 @@ _AFFILIATION_WORDS = frozenset({"of", "with", "from", "at", "for"})
 
 def _written_role(cluster: Cluster) -> str:
     """The first role written for the actor; a lone noun ("compatriot", "victim") gives way to the
-    first fuller one ("Borussia Dortmund boss"), which says which one they are."""
+    first fuller one ("Borussia Dortmund boss"), which says which one they are. A title comes next,
+    then a role only said of them ("X is the director of ...") or relating them to someone else."""
     if not cluster.roles:
-        return cluster.titles[0] if cluster.titles else ""
+        return next(iter([*cluster.titles, *cluster.weak_roles]), "")
     first = cluster.roles[0]
     if len(first.split()) > 1:
         return first

@@ -683,3 +683,15 @@ def test_a_place_glued_to_a_surname_is_the_person(nlp: Language) -> None:
     assert next(a for a in actors if a.name == "Iraq").kind == "place"
     rawi = next(a for a in actors if a.name == "Omar Haddad al-Rawi")
     assert rawi.mentions >= 5  # the full name, three "Al-Rawi" and "He"
+
+
+def test_a_named_storm_is_no_actor(analyse: Analyse) -> None:
+    """ "Storm Ciara", then "Ciara" alone, in a story about a storm: an event; "Storm Reid" in a story
+    with no storm is a person."""
+    storm = analyse(
+        "Storm Ciara brought flooding to Wales. The storm closed roads across the valleys. The Met Office "
+        "said Ciara would ease by Tuesday."
+    )
+    assert not [a.name for a in storm.index.actors if "Ciara" in a.name]
+    actress = analyse("Storm Reid stars in the new film. Reid said she loved the script.")
+    assert actress.actor("Storm Reid").kind == "person"
