@@ -75,7 +75,7 @@ PERSON_NOUNS = frozenset({
 # head of ...", "a taxi driver called X") or right before a name ("Blues legend B.B. King", where the
 # tagger took "legend" for a verb).
 ROLE_NOUNS = frozenset({
-    "head", "boss", "leader", "owner", "star", "legend", "partner", "expert", "specialist", "fellow",
+    "head", "boss", "owner", "star", "legend", "partner", "expert", "specialist", "fellow",
     "dictator", "tycoon", "billionaire", "millionaire", "magnate", "mogul", "defender", "winger",
     "principal", "headteacher", "dean", "administrator", "negotiator", "envoy", "investigator",
     "worker", "employee", "driver", "mechanic", "chef", "priest", "pastor", "vicar", "treasurer",
@@ -83,8 +83,8 @@ ROLE_NOUNS = frozenset({
     "suspect", "plaintiff", "claimant", "winner", "champion",
     "jockey", "trainer", "athlete", "cyclist", "swimmer", "boxer", "rapper", "dancer", "producer",
     "designer", "citizen", "refugee", "migrant", "patient", "inmate", "prisoner", "hostage",
-    "graduate", "pupil", "employer", "landlord", "tenant", "founder", "shareholder",
-    "investor", "banker", "trader", "accountant", "auditor", "regulator", "inspector", "planner",
+    "graduate", "pupil", "employer", "landlord", "tenant", "shareholder",
+    "investor", "banker", "trader", "accountant", "auditor", "planner",
 })  # fmt: skip
 # Party labels written before a politician's name as their role ("Tory Ruth Davidson").
 PARTY_WORDS = frozenset({

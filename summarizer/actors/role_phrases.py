@@ -40,7 +40,7 @@ def _with_short_clause(doc: Doc, head: Token, role: str, exclude: Span) -> str:
 
 
 def phrase_words(doc: Doc, head: Token, exclude: Span, *, keep_coordinated: bool) -> str | None:
-    """The role text; "" when it is no role, None when it is too long (see `_phrase`)."""
+    """The role text; "" when it is no role, None when it is too long (see `role_phrase`)."""
     dropped: set[int] = set(range(exclude.start, exclude.end))
     for token in head.subtree:
         if token.i in dropped:

@@ -299,7 +299,8 @@ def _appositions_after_party_tag(root: Token) -> list[Token]:
     found: list[Token] = []
     for tag in root.children:
         letter = tag.doc[tag.left_edge.i]
-        if tag.dep_ == "appos" and letter.text in _PARTY_LETTERS and letter.nbor(1).text in ("-", "–"):
+        hyphen = letter.i + 1 < len(letter.doc) and letter.doc[letter.i + 1].text in ("-", "–")
+        if tag.dep_ == "appos" and letter.text in _PARTY_LETTERS and hyphen:
             found += [c for c in tag.children if c.dep_ == "appos"]
     return found
 

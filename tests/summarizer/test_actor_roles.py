@@ -240,3 +240,16 @@ def test_a_relation_keeps_its_place_when_no_title_is_written(analyse: Analyse) -
         "organiser, had planned the attack."
     )
     assert result.actor("Adam Vance").role == "Mark Vance's older brother"
+
+
+def test_a_text_that_ends_in_a_party_letter_is_analysed(analyse: Analyse) -> None:
+    # A feed teaser cut after the party letter: no hyphen and no state follow it.
+    for text in ("Rep. Jim Jordan, R", "The committee heard from Jim Jordan, R"):
+        assert analyse(text).actor("Jim Jordan").kind == "person"
+
+
+def test_role_nouns_are_not_also_organisation_or_title_words() -> None:
+    from summarizer.actors.common import PERSON_NOUNS, ROLE_NOUNS, TITLES
+    from summarizer.lexicon import ORGANISATION_NOUNS
+
+    assert not ROLE_NOUNS & (ORGANISATION_NOUNS | PERSON_NOUNS | set(TITLES))
