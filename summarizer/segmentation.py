@@ -83,6 +83,11 @@ def find_quotations(doc: Doc) -> list[Quotation]:
     return cached
 
 
+def inside_quotation(token: Token) -> bool:
+    """Within a quotation's words: someone's own words, not the article's (quotes may span sentences)."""
+    return any(q.start <= token.i < q.end for q in find_quotations(token.doc))
+
+
 def segment(doc: Doc) -> list[Sentence]:
     """Sentences of a Doc from `load_spacy`, stripped, with offsets and paragraph numbers."""
     paragraph_of = _paragraph_numberer(doc.text)

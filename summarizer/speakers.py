@@ -15,8 +15,8 @@ from dataclasses import dataclass, field
 
 from spacy.tokens import Doc, Token
 
-from summarizer.actors import ActorIndex, word_gender
-from summarizer.actors.common import PERSON_NOUNS, TITLES
+from summarizer.actors import ActorIndex
+from summarizer.actors.common import person_word
 from summarizer.lexicon import (
     DOCUMENT_NOUNS,
     ISSUED_NOUNS,
@@ -289,7 +289,7 @@ def _describes_a_person_definitely(head: Token) -> bool:
     noun = head.lower_
     if noun in DOCUMENT_NOUNS | STATEMENT_NOUNS | ORGANISATION_NOUNS:
         return False
-    if noun in PERSON_NOUNS or noun in TITLES or word_gender(noun) is not None:
+    if person_word(noun):
         return True
     return noun.endswith(_AGENT_SUFFIXES)
 

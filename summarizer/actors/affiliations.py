@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from spacy.tokens import Doc, Token
 
-from summarizer.actors.common import PERSON_NOUNS, ROLE_NOUNS, Cluster, Mention, first_name_votes, title_word
+from summarizer.actors.common import Cluster, Mention, first_name_votes, person_word, title_word
 from summarizer.actors.role_phrases import as_written, role_phrase
 from summarizer.lexicon import ORGANISATION_NOUNS
 
@@ -18,7 +18,7 @@ _COURT_SIDES = frozenset({"prosecuting", "defending"})  # "Sarah Jones, defendin
 def capitalised_role_word(token: Token) -> bool:
     """ "Director", "Chief Economist", "Head" (of Research): a role written with a capital."""
     word = token.lower_
-    return title_word(token) or word in PERSON_NOUNS or word in ROLE_NOUNS
+    return title_word(token) or person_word(word)
 
 
 def organisation_type_written(doc: Doc, cluster: Cluster) -> bool:

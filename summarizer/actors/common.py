@@ -229,6 +229,16 @@ def word_gender(word: str) -> Gender | None:
     return None
 
 
+def person_word(word: str) -> bool:
+    """A common noun only a person can be: "spokesman", "chief executive", "defendant", "actress"."""
+    return word in PERSON_NOUNS or word in TITLES or word in ROLE_NOUNS or word_gender(word) is not None
+
+
+def person_noun(token: Token) -> bool:
+    """A person word written as a common noun, in lower case ("the chairman", not "Chairman Mao")."""
+    return token.is_lower and person_word(token.lower_)
+
+
 def title_word(token: Token) -> bool:
     """ "Mr", "President", "Prime", "Sen.": capitalised, as titles are before a name."""
     if not token.text[:1].isupper():

@@ -21,6 +21,7 @@ from summarizer.actors.common import (
     first_name_gender,
     first_name_votes,
     name_key,
+    person_word,
     title_word,
     word_gender,
 )
@@ -474,8 +475,10 @@ def _describes_a_person(token: Token, role_words: set[int]) -> bool:
     and that does not take up an unnamed person introduced before ("a police spokeswoman said ...
     the spokeswoman said")."""
     head = token.lower_ if token.is_lower else token.text
-    person_noun = head in PERSON_NOUNS or head in TITLES or token.text in ROLE_ABBREVIATIONS
-    if not person_noun or token.dep_ not in ("nsubj", "nsubjpass"):
+    if not (person_word(head) or token.text in ROLE_ABBREVIATIONS) or token.dep_ not in (
+        "nsubj",
+        "nsubjpass",
+    ):
         return False
     if any(c.dep_ in ("acl", "relcl", "prep") for c in token.rights):
         return False  # "the lawyer acting for the officer": says which one, a person of its own

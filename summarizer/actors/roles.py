@@ -25,7 +25,6 @@ from summarizer.actors.common import (
     PARTY_WORDS,
     PERSON_NOUNS,
     ROLE_ABBREVIATIONS,
-    ROLE_NOUNS,
     TITLE_PARTS,
     TITLES,
     Cluster,
@@ -33,12 +32,14 @@ from summarizer.actors.common import (
     Mention,
     first_name_gender,
     modifies_a_common_noun,
+    person_noun,
+    person_word,
     role_word_before_name,
     title_word,
     word_gender,
 )
 from summarizer.actors.role_phrases import as_written, role_phrase
-from summarizer.actors.stated_roles import person_noun, role_naming, stated_role, stated_role_noun
+from summarizer.actors.stated_roles import role_naming, stated_role, stated_role_noun
 from summarizer.lexicon import ORGANISATION_NOUNS
 
 _AGE = re.compile(r"year-old$|^\d+$")
@@ -158,7 +159,7 @@ def role_says_person(doc: Doc, cluster: Cluster, skipped: set[int]) -> bool:
             # a premodifier ("protester Paris ...") ends in its head; a phrase's head is its root
             heads = [doc[i].lower_ for i in tokens if doc[i].head.i not in tokens or doc[i].head.i == i]
             heads = heads or role.lower().split()[-1:]
-            if any(h in PERSON_NOUNS or h in TITLES or word_gender(h) for h in heads):
+            if any(person_word(h) for h in heads):
                 return True
         stated = stated_role_noun(doc[mention.start : mention.end].root)
         if stated is not None and person_noun(stated):  # "Kemi Adeyemi, who was appointed chief executive"
@@ -337,12 +338,12 @@ def _written_role_span(doc: Doc, name_start: int, name_end: int, skipped: set[in
     if end == 0 or not _role_head(doc[end - 1]) or doc[end - 1].i in skipped:
         return name_start, name_start
     head = doc[end - 1]
-    person_word = _role_noun(head) or word_gender(head.lower_) is not None
+    personal = person_noun(head) or word_gender(head.lower_) is not None
     attached = name_start <= head.head.i < name_end
     owned = end >= 2 and doc[end - 2].pos_ == "PROPN"  # "CNN affiliate WAVY", however parsed
     # "the newspaper Kathmandu Today reported", however parsed
     owned = owned or (head.lower_ in ORGANISATION_NOUNS and end >= 2 and doc[end - 2].lower_ == "the")
-    if head.is_lower and not (person_word or attached or owned):
+    if head.is_lower and not (personal or attached or owned):
         return name_start, name_start  # "The last time Frank Jordan spoke": not a modifier of the name
     start = end - 1
     while start > 0 and not doc[start].is_sent_start and _continues_role(doc, start - 1, skipped):
@@ -375,7 +376,7 @@ def _role_head(token: Token) -> bool:
         or token.text.rstrip(".") in ROLE_ABBREVIATIONS
         or title_word(token)
         # "legend" taken for a verb; not "her native Austria"
-        or (_role_noun(token) and token.tag_ in ("NN", "NNP", "VBP", "VBZ", "VBD"))
+        or (person_noun(token) and token.tag_ in ("NN", "NNP", "VBP", "VBZ", "VBD"))
     )
 
 
@@ -411,10 +412,10 @@ def _parsed_premodifier(
     run = [t for t in doc[start:title_start] if not t.is_space]
     plain_role = bool(run) and all(t.is_lower and t.pos_ in ("NOUN", "ADJ", "CCONJ") for t in run)
     # lower-case role words right before the name are its role, however they were parsed
-    trusted = plain_role and any(_role_noun(t) for t in run) and run[-1].pos_ == "NOUN"
+    trusted = plain_role and any(person_noun(t) for t in run) and run[-1].pos_ == "NOUN"
     # "Salahuddin governor Raed al-Jabouri": the role noun next to the name, its modifiers hung on it
     trusted = trusted or (
-        bool(run) and _role_noun(run[-1]) and all(run[0].i <= t.head.i <= run[-1].i for t in run[:-1])
+        bool(run) and person_noun(run[-1]) and all(run[0].i <= t.head.i <= run[-1].i for t in run[:-1])
     )
     while (
         not trusted
@@ -453,19 +454,15 @@ def _may_modify_a_name(token: Token) -> bool:
     hyphen = token.text in ("-", "–") and not token.whitespace_
     return (
         (token.pos_ in ("PROPN", "NOUN", "ADJ", "NUM", "CCONJ") or hyphen)
-        and (token.dep_ not in ("det", "poss", "case", "nsubj", "dobj", "pobj", "appos") or _role_noun(token))
+        and (
+            token.dep_ not in ("det", "poss", "case", "nsubj", "dobj", "pobj", "appos") or person_noun(token)
+        )
         and (
             token.ent_type_ in ("", "ORG", "GPE", "NORP", "LOC", "FAC")
             or _inside_role(token)
             or role_word_before_name(token)
         )
     )
-
-
-def _role_noun(token: Token) -> bool:
-    """A noun only a role can be ("chairman", "spokeswoman"), whatever the parser made of it."""
-    word = token.lower_
-    return token.is_lower and (word in PERSON_NOUNS or word in TITLES or word in ROLE_NOUNS)
 
 
 def _inside_role(token: Token) -> bool:

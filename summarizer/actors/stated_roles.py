@@ -6,9 +6,10 @@ from __future__ import annotations
 
 from spacy.tokens import Doc, Token
 
-from summarizer.actors.common import PERSON_NOUNS, ROLE_NOUNS, TITLES, Mention, word_gender
+from summarizer.actors.common import Mention, person_noun
 from summarizer.actors.role_phrases import phrase_words
 from summarizer.lexicon import ORGANISATION_NOUNS
+from summarizer.segmentation import inside_quotation
 
 _NAMING_VERBS = frozenset({"name", "call", "identify"})  # "a spokesman named ..."
 _APPOINTING_VERBS = frozenset({"appoint", "elect", "name", "make", "promote", "reappoint", "re-elect"})
@@ -58,7 +59,11 @@ def stated_role_noun(root: Token) -> Token | None:
         ),
         root.head if root.dep_ in ("nsubj", "nsubjpass") else None,
     )
-    if verb is None or any(c.dep_ == "neg" or c.tag_ == "MD" for c in verb.children) or _quoted(verb):
+    if (
+        verb is None
+        or any(c.dep_ == "neg" or c.tag_ == "MD" for c in verb.children)
+        or inside_quotation(verb)
+    ):
         return None  # "X will be the third champion", "'She is a proven leader,' he said"
     if verb.lemma_ in ("be", "become"):
         noun = next((c for c in verb.children if c.dep_ == "attr" and c.i > verb.i), None)
@@ -74,17 +79,3 @@ def stated_role_noun(root: Token) -> Token | None:
     if any(t.dep_ == "pobj" and t.tag_ in ("DT", "PRP") for t in noun.subtree):
         return None  # "a doctor of this": the object is elsewhere
     return noun if person_noun(noun) or noun.lower_ in ORGANISATION_NOUNS else None
-
-
-def _quoted(token: Token) -> bool:
-    """Inside quotation marks in its sentence: someone's opinion, not the article's description."""
-    marks = sum(1 for t in token.sent if t.i < token.i and t.is_quote and t.text not in ("'s", "’s"))
-    return marks % 2 == 1
-
-
-def person_noun(token: Token) -> bool:
-    """A common noun only a person can be: "spokesman", "chief executive", "commander", "actress"."""
-    word = token.lower_
-    return token.is_lower and (
-        word in PERSON_NOUNS or word in TITLES or word in ROLE_NOUNS or word_gender(word) is not None
-    )

@@ -233,6 +233,15 @@ def test_no_role_from_predictions_opinions_captions_or_another_clause(analyse: A
     assert result.actor("Austria").kind == "place"
 
 
+def test_no_role_from_the_second_sentence_of_a_quotation(analyse: Analyse) -> None:
+    """A quotation that runs over two sentences is still someone's words in its second sentence."""
+    result = analyse(
+        "Senator Ruth Calder backed the bill on Tuesday. \"We will win this vote. Tom Hale is the best "
+        "negotiator we have,\" she told reporters."
+    )
+    assert result.actor("Tom Hale").role == ""
+
+
 def test_a_relation_keeps_its_place_when_no_title_is_written(analyse: Analyse) -> None:
     """A role naming another person is set aside for a title only: here it is the first written."""
     result = analyse(
