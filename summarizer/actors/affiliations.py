@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from spacy.tokens import Doc, Token
 
-from summarizer.actors.common import Cluster, Mention, first_name_votes, person_word, title_word
+from summarizer.actors.common import Cluster, Mention, definite, first_name_votes, person_word, title_word
 from summarizer.actors.role_phrases import as_written, role_phrase
 from summarizer.lexicon import ORGANISATION_NOUNS
 
@@ -79,10 +79,6 @@ def organisation_type_after(doc: Doc, mention: Mention) -> tuple[str, set[int]] 
             role = role_phrase(doc, token, exclude=doc[mention.start : mention.end])
             return (role, {t.i for t in token.subtree}) if role else None
     return None
-
-
-def definite(head: Token) -> bool:
-    return any(c.dep_ == "det" and c.lower_ == "the" for c in head.children)
 
 
 def names_organisation_type(head: Token) -> bool:

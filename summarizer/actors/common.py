@@ -239,6 +239,11 @@ def person_noun(token: Token) -> bool:
     return token.is_lower and person_word(token.lower_)
 
 
+def definite(head: Token) -> bool:
+    """Headed by "the": a phrase that points at something already known ("the agency", "the minister")."""
+    return any(c.dep_ == "det" and c.lower_ == "the" for c in head.children)
+
+
 def title_word(token: Token) -> bool:
     """ "Mr", "President", "Prime", "Sen.": capitalised, as titles are before a name."""
     if not token.text[:1].isupper():

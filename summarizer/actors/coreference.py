@@ -18,6 +18,7 @@ from summarizer.actors.common import (
     Cluster,
     Gender,
     Mention,
+    definite,
     first_name_gender,
     first_name_votes,
     name_key,
@@ -405,7 +406,7 @@ def _is_role_phrase_head(token: Token) -> bool:
         return False  # (spaCy often tags "the 28-year-old" as a DATE)
     if any(child.dep_ == "appos" and child.pos_ != "NUM" for child in token.children):
         return False  # "the prime minister, Sir Keir Starmer": the name is counted already (not "MP, 71,")
-    return any(child.dep_ == "det" and child.lower_ == "the" for child in token.children)
+    return definite(token)
 
 
 def _resolve_role_phrase(
@@ -475,10 +476,8 @@ def _describes_a_person(token: Token, role_words: set[int]) -> bool:
     and that does not take up an unnamed person introduced before ("a police spokeswoman said ...
     the spokeswoman said")."""
     head = token.lower_ if token.is_lower else token.text
-    if not (person_word(head) or token.text in ROLE_ABBREVIATIONS) or token.dep_ not in (
-        "nsubj",
-        "nsubjpass",
-    ):
+    personal = person_word(head) or token.text in ROLE_ABBREVIATIONS
+    if not personal or token.dep_ not in ("nsubj", "nsubjpass"):
         return False
     if any(c.dep_ in ("acl", "relcl", "prep") for c in token.rights):
         return False  # "the lawyer acting for the officer": says which one, a person of its own

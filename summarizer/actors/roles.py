@@ -13,7 +13,6 @@ from spacy.tokens import Doc, Token
 from summarizer.actors.affiliations import (
     affiliation_of,
     capitalised_role_word,
-    definite,
     describes_affiliation,
     names_organisation_type,
     organisation_after_title,
@@ -30,6 +29,7 @@ from summarizer.actors.common import (
     Cluster,
     Gender,
     Mention,
+    definite,
     first_name_gender,
     modifies_a_common_noun,
     person_noun,
