@@ -21,6 +21,7 @@ chosen by the model fitted on them, and the whole dev split is scored with the b
 from __future__ import annotations
 
 import argparse
+import hashlib
 import pickle
 import statistics
 import time
@@ -287,15 +288,40 @@ def nested_estimate(articles: list[ArticleCases], scope: str) -> dict[str, Any]:
     return {"rules_only": rules, "with_choice": learned, "fixed": fixed, "broken": broken, "chosen": picks}
 
 
+def inputs_fingerprint(root: Path) -> str:
+    """What the labelled candidates depend on: the engine's code, this tooling and the corpus."""
+    files = [
+        *sorted((root / "summarizer").rglob("*.py")),
+        *sorted((root / "summarizer").glob("*.json")),
+        *sorted((root / "bench" / "data" / "attribution").rglob("*")),
+        root / "bench" / "speaker_candidates.py",
+        root / "bench" / "attribution.py",
+    ]
+    digest = hashlib.sha256()
+    for path in files:
+        if path.is_file():
+            digest.update(str(path.relative_to(root)).encode())
+            digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--scope", choices=SCOPES, default="all", help="which positions the model may change")
-    parser.add_argument("--cache", type=Path, help="pickle of the labelled candidates (reused when present)")
+    parser.add_argument(
+        "--cache",
+        type=Path,
+        help="pickle of labelled candidates (reused while engine and corpus are unchanged)",
+    )
     parser.add_argument("--show", type=int, default=0, help="print N speaker errors of the rules")
     args = parser.parse_args()
-    if args.cache is not None and args.cache.exists():
-        articles = pickle.loads(args.cache.read_bytes())
+    key = inputs_fingerprint(Path(__file__).resolve().parent.parent)
+    cached = pickle.loads(args.cache.read_bytes()) if args.cache is not None and args.cache.exists() else None
+    if cached is not None and cached[0] == key:
+        articles = cached[1]
     else:
+        if cached is not None:
+            print("cache is stale (engine, candidates or corpus changed): collecting anew")
         rows, problems = load_split("dev")
         if problems:
             print("unparsable dev lines:", problems)
@@ -303,7 +329,7 @@ def main() -> None:
         articles = collect(rows)
         print(f"collected in {time.process_time() - started:.1f} s CPU")
         if args.cache is not None:
-            args.cache.write_bytes(pickle.dumps(articles))
+            args.cache.write_bytes(pickle.dumps((key, articles)))
     top = ceiling(articles, args.show)
     c, threshold, net = select(articles, args.scope)
     print(

@@ -4,11 +4,12 @@ and the labels and scoring the measurement script (bench/train_speaker_choice.py
 from __future__ import annotations
 
 from dataclasses import replace
+from pathlib import Path
 
 import numpy as np
 from spacy.language import Language
 from speaker_candidates import FEATURES, PAIR_FEATURES, Choices, SpeakerModel, candidate_choices, pair_rows
-from train_speaker_choice import ArticleCases, choose_all, net_fixes, training_rows
+from train_speaker_choice import ArticleCases, choose_all, inputs_fingerprint, net_fixes, training_rows
 
 from summarizer.actors import extract_actors
 from summarizer.models import Position
@@ -134,3 +135,19 @@ def test_net_fixes_and_the_positions_a_choice_gives() -> None:
     positions = choose_all(case, prefers_people)
     assert [p.actor for p in positions] == ["B"]  # both become B's: one position, as the engine dedupes
     assert [p.actor for p in choose_all(case, None)] == ["A"]
+
+
+def test_the_candidate_cache_goes_stale_when_the_engine_or_corpus_changes(tmp_path: Path) -> None:
+    (tmp_path / "summarizer").mkdir()
+    (tmp_path / "bench" / "data" / "attribution").mkdir(parents=True)
+    engine = tmp_path / "summarizer" / "speakers.py"
+    corpus = tmp_path / "bench" / "data" / "attribution" / "dev.jsonl"
+    engine.write_text("RULES = 1\n")
+    corpus.write_text("{}\n")
+    first = inputs_fingerprint(tmp_path)
+    assert inputs_fingerprint(tmp_path) == first
+    engine.write_text("RULES = 2\n")
+    second = inputs_fingerprint(tmp_path)
+    assert second != first
+    corpus.write_text("{}\n{}\n")
+    assert inputs_fingerprint(tmp_path) not in (first, second)
