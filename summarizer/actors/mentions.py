@@ -245,13 +245,15 @@ def _title_of_place(ent: Span) -> bool:
 def _untagged_full_names(
     doc: Doc, sentence_of: list[int], skipped: set[int], taken: set[int]
 ) -> list[Mention]:
-    """ "Theresa May spoke at a nursery": a known first name and a capitalised word after it that the
-    tagger left untagged (or took for a month) is a person's full name."""
+    """ "Theresa May spoke at a nursery", "Committee Chair Maxine Waters said": a known first name, or
+    any name word right after a title, and a capitalised word after it that the tagger left untagged
+    (or took for a month) is a person's full name."""
     found: list[Mention] = []
     for token in doc:
         if token.i in taken or token.i in skipped or token.ent_type_ or token.pos_ != "PROPN":
             continue
-        if not token.is_title or first_name_gender(token.text) is None:
+        after_title = token.i > 0 and title_word(doc[token.i - 1]) and not title_word(token)
+        if not token.is_title or (first_name_gender(token.text) is None and not after_title):
             continue
         end = token.i + 1
         while end < len(doc) and end - token.i < 3 and _untagged_name_word(doc[end], taken):

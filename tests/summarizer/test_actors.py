@@ -354,6 +354,19 @@ def test_a_person_the_tagger_missed_is_kept_with_their_full_name(analyse: Analys
     assert any(p.cue == "said" for p in result.positions)
 
 
+def test_a_name_after_a_title_is_a_person_even_with_an_unlisted_first_name(analyse: Analyse) -> None:
+    """The tagger saw no entity in "Committee Chair Maxine Waters", and "Maxine" is no listed first
+    name: the title before it says a person's name follows."""
+    result = analyse(
+        "Committee Chair Maxine Waters said the hearing would go ahead on Thursday. Waters said the "
+        "witnesses had agreed to appear."
+    )
+    waters = result.actor("Maxine Waters")
+    assert (waters.kind, waters.role) == ("person", "Committee Chair")
+    assert not any(a.name in ("Committee", "Chair", "Maxine") for a in result.index.actors)
+    assert any(p.actor == "Maxine Waters" for p in result.positions)
+
+
 def test_role_after_a_name_and_its_home_state(analyse: Analyse) -> None:
     """ "Rep. Ann Lowe of Ohio, the chairwoman of ...": the parser hangs the role on the place."""
     result = analyse(
