@@ -236,8 +236,8 @@ def test_no_role_from_predictions_opinions_captions_or_another_clause(analyse: A
 def test_no_role_from_the_second_sentence_of_a_quotation(analyse: Analyse) -> None:
     """A quotation that runs over two sentences is still someone's words in its second sentence."""
     result = analyse(
-        "Senator Ruth Calder backed the bill on Tuesday. \"We will win this vote. Tom Hale is the best "
-        "negotiator we have,\" she told reporters."
+        'Senator Ruth Calder backed the bill on Tuesday. "We will win this vote. Tom Hale is the best '
+        'negotiator we have," she told reporters.'
     )
     assert result.actor("Tom Hale").role == ""
 
