@@ -28,6 +28,12 @@ def add_common_arguments(parser: argparse.ArgumentParser) -> None:
         default=os.environ.get(ABSTRACTIVE_ENV, ""),
         help=f"seq2seq model folder or cached id to also run the abstractive method (env {ABSTRACTIVE_ENV})",
     )
+    parser.add_argument(
+        "--embedding-precision",
+        choices=["auto", "float32", "bfloat16"],
+        default="auto",
+        help="how the sentence encoder computes (the engine's embedding_precision; default auto)",
+    )
 
 
 def load_rows(path: Path, limit: int = 0) -> list[dict[str, Any]]:

@@ -64,7 +64,8 @@ def main() -> None:
     rows = load_rows(args.data, args.limit)
     print(f"{len(rows)} articles from {args.data}")
     started = time.perf_counter()
-    nlp, encoder = load_spacy(), load_encoder()
+    nlp, encoder = load_spacy(), load_encoder(precision=args.embedding_precision)
+    print(f"embedding precision: {args.embedding_precision} (bfloat16: {encoder.bfloat16})")
     abstractive = _load_abstractive(args.abstractive_model)
     segmented = [segment(doc) for doc in nlp.pipe(row["article"] for row in rows)]
     print(f"parsed and segmented in {time.perf_counter() - started:.0f} s")
@@ -120,6 +121,7 @@ def main() -> None:
         {
             "data": str(args.data),
             "articles": len(rows),
+            "embedding_bfloat16": encoder.bfloat16,
             "summary_sentences": SUMMARY_SENTENCES,
             "rouge": "rouge-score, F1 x 100, Porter stemming, Lsum on newline-separated sentences",
             "systems": table,

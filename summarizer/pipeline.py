@@ -50,7 +50,11 @@ class Engine:
 
     @cached_property
     def encoder(self) -> Encoder:
-        return load_encoder(self.config.embedding_model, allow_download=self.config.embedding_allow_download)
+        return load_encoder(
+            self.config.embedding_model,
+            allow_download=self.config.embedding_allow_download,
+            precision=self.config.embedding_precision,
+        )
 
     @cached_property
     def abstractive(self) -> AbstractiveSummarizer:

@@ -3,8 +3,11 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from summarizer import embeddings
+from summarizer.config import EngineConfig, Precision
 from summarizer.embeddings import Encoder, load_encoder
 from summarizer.errors import ModelUnavailable
+from summarizer.pipeline import Engine
 
 NEWS = [
     "Gary Locke will be confirmed as Kilmarnock's permanent manager on Friday.",
@@ -26,11 +29,17 @@ def test_empty_input_keeps_the_dimension(encoder: Encoder) -> None:
     assert encoder.encode([]).shape == (0, 384)
 
 
-def test_rows_stay_in_input_order_across_batches(encoder: Encoder) -> None:
+# bfloat16 rounds differently in batches of different shapes: the same vectors to about 1e-3.
+PRECISIONS = [("float32", 1e-5), ("bfloat16", 3e-3)]
+
+
+@pytest.mark.parametrize(("precision", "atol"), PRECISIONS)
+def test_rows_stay_in_input_order_across_batches(precision: Precision, atol: float) -> None:
     """Texts are sorted by length for batching; the result must come back in the caller's order."""
+    encoder = load_encoder(precision=precision)
     together = encoder.encode(NEWS, batch_size=2)
     one_by_one = np.stack([encoder.encode([text])[0] for text in NEWS])
-    np.testing.assert_allclose(together, one_by_one, atol=1e-5)
+    np.testing.assert_allclose(together, one_by_one, atol=atol)
 
 
 def test_paraphrase_is_closer_than_another_story(encoder: Encoder) -> None:
@@ -104,10 +113,34 @@ def test_loading_prints_no_progress_bar(tmp_path, capfd: pytest.CaptureFixture[s
     assert "Loading weights" not in capfd.readouterr().err
 
 
-def test_short_texts_padded_less_encode_the_same(encoder: Encoder) -> None:
-    """Words get a narrower batch (less padding, less compute) and exactly the vectors they get
+@pytest.mark.parametrize(("precision", "atol"), PRECISIONS)
+def test_short_texts_padded_less_encode_the_same(precision: Precision, atol: float) -> None:
+    """Words get a narrower batch (less padding, less compute) and the vectors they get
     beside a long sentence, padded wider."""
+    encoder = load_encoder(precision=precision)
     words = ["kremlin", "ceasefire", "football", "interest rates"]
     alone = encoder.encode(words)
     beside_a_sentence = encoder.encode([NEWS[2], *words], batch_size=len(words) + 1)[1:]
-    np.testing.assert_allclose(alone, beside_a_sentence, atol=1e-5)
+    np.testing.assert_allclose(alone, beside_a_sentence, atol=atol)
+
+
+def test_bfloat16_vectors_stay_close_to_float32() -> None:
+    """Thresholds (topics, stories, faithfulness) were fitted on float32 vectors: bfloat16 keeps them."""
+    exact = load_encoder(precision="float32")
+    fast = load_encoder(precision="bfloat16")
+    assert not exact.bfloat16 and fast.bfloat16
+    cosines = np.sum(exact.encode(NEWS) * fast.encode(NEWS), axis=1)
+    assert cosines.min() > 0.999
+    assert fast.encode(NEWS).dtype == np.float32
+
+
+def test_auto_precision_follows_the_cpu(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(embeddings, "native_bfloat16", lambda: True)
+    assert embeddings.uses_bfloat16("auto") and not embeddings.uses_bfloat16("float32")
+    monkeypatch.setattr(embeddings, "native_bfloat16", lambda: False)
+    assert not embeddings.uses_bfloat16("auto") and embeddings.uses_bfloat16("bfloat16")
+
+
+def test_engine_setting_reaches_the_encoder() -> None:
+    engine = Engine(EngineConfig(embedding_precision="float32"))
+    assert engine.encoder.bfloat16 is False
