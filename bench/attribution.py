@@ -23,7 +23,10 @@ Test-split errors are never printed: `--errors` shows dev misses only.
 `--position-filter` measures the engine with the learned position filter on (the baseline runs
 with its defaults).
 
-    python bench/attribution.py [--baseline-tree DIR] [--errors] [--split dev] [--position-filter]
+`--part d` measures only the corpus file `{split}.d.jsonl`: one annotator's file, e.g. one added
+after the rules it is measured on, read as a held-out check.
+
+    python bench/attribution.py [--baseline-tree DIR] [--errors] [--split dev] [--part d] [--position-filter]
 """
 
 from __future__ import annotations
@@ -70,12 +73,13 @@ _LEADING = re.compile(r"^(?:the|a|an)\s+")
 # --- corpus ----------------------------------------------------------------------------------
 
 
-def load_split(split: str) -> tuple[list[dict[str, Any]], list[str]]:
-    """Articles of one split from every annotator's file; unparsable lines are reported, not fatal."""
+def load_split(split: str, part: str = "*") -> tuple[list[dict[str, Any]], list[str]]:
+    """Articles of one split from every annotator's file (or only `{split}.{part}.jsonl`);
+    unparsable lines are reported, not fatal."""
     rows: list[dict[str, Any]] = []
     problems: list[str] = []
     seen: set[str] = set()
-    for path in sorted(CORPUS.glob(f"{split}.*.jsonl")):
+    for path in sorted(CORPUS.glob(f"{split}.{part}.jsonl")):
         for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
             if not line.strip():
                 continue
@@ -425,11 +429,13 @@ def _ratio(a: int, b: int) -> float | None:
 
 
 def measure(
-    show_errors: bool, splits: tuple[str, ...] = SPLITS, position_filter: bool = False
+    show_errors: bool, splits: tuple[str, ...] = SPLITS, position_filter: bool = False, part: str = "*"
 ) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for split in splits:
-        rows, problems = load_split(split)
+        rows, problems = load_split(split, part)
+        if not rows:
+            raise SystemExit(f"no {split} articles in {CORPUS}/{split}.{part}.jsonl")
         out[split] = evaluate(rows, show_errors and split == "dev", position_filter)
         out[split]["unparsable_lines"] = problems
     return out
@@ -482,6 +488,11 @@ def main() -> None:
         help="measure only this split (repeatable; default both) - tune with --split dev",
     )
     parser.add_argument(
+        "--part",
+        default="*",
+        help="only the corpus file {split}.PART.jsonl (e.g. d: a file added after the rules it measures)",
+    )
+    parser.add_argument(
         "--position-filter",
         action="store_true",
         help="measure the engine with the learned position filter on (EngineConfig.position_filter)",
@@ -490,7 +501,8 @@ def main() -> None:
     args = parser.parse_args()
     splits = tuple(args.split or SPLITS)
     sys.path.insert(0, str(args.engine_tree.resolve()))
-    result = measure(args.errors, splits, args.position_filter)
+    result = measure(args.errors, splits, args.position_filter, args.part)
+    result["part"] = args.part
     result["engine_commit"] = _engine_commit(args.engine_tree)
     result["position_filter"] = args.position_filter
     if args.json_only:
@@ -505,6 +517,7 @@ def main() -> None:
                 "--engine-tree",
                 str(args.baseline_tree),
                 "--json-only",
+                f"--part={args.part}",
                 *(f"--split={split}" for split in splits),
             ],
             capture_output=True,
