@@ -1,0 +1,108 @@
+"""Clause shapes of reported speech (`summarizer/clause_shapes.py`), and the look-alikes that are none."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from conftest import Analysis
+
+Analyse = Callable[[str], "Analysis"]
+
+
+def said(analysis: Analysis) -> set[tuple[str, str]]:
+    return {(p.actor, p.text) for p in analysis.positions}
+
+
+def speakers(analysis: Analysis) -> set[str]:
+    return {p.actor for p in analysis.positions}
+
+
+def test_a_gerund_after_a_preposition_speaks_for_the_main_subject(analyse: Analyse) -> None:
+    result = analyse(
+        "The Harbour Trust angered ferry users by arguing that the old pier was beyond repair. "
+        "Councillor Wendy Plaskett resigned after warning that the library budget would run dry."
+    )
+    assert said(result) >= {
+        ("Harbour Trust", "the old pier was beyond repair"),
+        ("Wendy Plaskett", "the library budget would run dry"),
+    }
+
+
+def test_a_light_verb_with_a_stance_noun_or_clear_is_a_cue(analyse: Analyse) -> None:
+    result = analyse(
+        "Mayor Ottilie Brandt made clear that the tram depot would stay open. The Dockers Guild issued "
+        "a warning that strikes would follow any cut to night shifts. Senator Rufus Kemble will make a "
+        "strong argument for cheaper rail fares in the valley."
+    )
+    assert said(result) >= {
+        ("Ottilie Brandt", "the tram depot would stay open"),
+        ("Dockers Guild", "strikes would follow any cut to night shifts"),
+        ("Rufus Kemble", "cheaper rail fares in the valley"),
+    }
+
+
+def test_raising_doubts_is_no_statement(analyse: Analyse) -> None:
+    result = analyse(
+        "The leaked memo raised doubts about the canal scheme. The flood raised fears about the dam."
+    )
+    assert not result.positions
+
+
+def test_a_stance_noun_owned_by_its_holder(analyse: Analyse) -> None:
+    result = analyse(
+        "The Kestrel Quarry Company defended its record on Monday. Its claim to be restoring every quarry it "
+        "closes was challenged by walkers. Professor Ines Varga's view that the aquifer is shrinking "
+        "is shared by few colleagues."
+    )
+    assert said(result) >= {
+        ("Kestrel Quarry Company", "to be restoring every quarry it closes"),
+        ("Ines Varga", "the aquifer is shrinking"),
+    }
+
+
+def test_a_stance_noun_someone_else_criticises_is_their_topic(analyse: Analyse) -> None:
+    result = analyse("Ms Dorrit Vane attacked Mr Olund Fisk's pledge to scrap the toll on the coast road.")
+    assert ("Olund Fisk", "to scrap the toll on the coast road") not in said(result)
+
+
+def test_a_passive_naming_verb_with_its_agent_describes(analyse: Analyse) -> None:
+    result = analyse(
+        "The new ring road was described by Councillor Abel Quist as a waste of public money. "
+        "The opera was dubbed 'a triumph' by Greta Holm and 'tedious' by Piet Maas."
+    )
+    positions = said(result)
+    assert (
+        "Councillor Abel Quist",
+        "The new ring road was described as a waste of public money",
+    ) in positions
+    assert {"Greta Holm", "Piet Maas"} <= speakers(result)
+
+
+def test_being_called_up_by_a_team_is_no_description(analyse: Analyse) -> None:
+    result = analyse(
+        "He was called up by Portugal for the friendly in Lisbon. The goalkeeper was called in by the "
+        "manager after training."
+    )
+    assert not result.positions
+
+
+def test_a_relative_naming_verb_describes_the_noun_it_hangs_on(analyse: Analyse) -> None:
+    result = analyse(
+        "Olga Petrenko criticised the parking levy, which she described as a tax on nurses and carers."
+    )
+    assert ("Olga Petrenko", "the parking levy as a tax on nurses and carers") in said(result)
+
+
+def test_an_inverted_subject_after_the_cue(analyse: Analyse) -> None:
+    result = analyse("The likely outcome will be longer queues at every crossing, argued the Hauliers Union.")
+    assert ("Hauliers Union", "The likely outcome will be longer queues at every crossing") in said(result)
+
+
+def test_an_audience_after_a_comma_is_no_inverted_speaker(analyse: Analyse) -> None:
+    result = analyse(
+        "The harbour master resigned on Friday, told the Coast Gazette. The ferry firm cut its timetable, "
+        "informed Radio Skerry. The warden locked the gates and thanked Inspector Rolf Dahl."
+    )
+    assert not {"Coast Gazette", "Radio Skerry", "Rolf Dahl"} & speakers(result)
