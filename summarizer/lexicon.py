@@ -32,7 +32,7 @@ COGNITION_VERBS = frozenset({
 STANCE_OBJECT_VERBS = frozenset({
     "deny", "announce", "confirm", "reveal", "promise", "pledge", "vow", "admit", "predict", "acknowledge",
     "dismiss", "welcome", "condemn", "criticise", "criticize", "reject", "praise", "request", "recommend",
-    "propose", "demand", "brand", "label", "dub", "slam", "blast", "hail", "applaud", "endorse",
+    "propose", "demand", "brand", "label", "dub", "slam", "blast", "hail", "applaud", "endorse", "note",
 })  # fmt: skip
 # Verbs that describe their object as something: "called the plan 'illogical'", "branded audiences ignorant".
 NAMING_VERBS = frozenset({"call", "brand", "label", "dub", "describe", "dismiss", "condemn", "hail", "term"})

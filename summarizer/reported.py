@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from spacy.tokens import Token
 
+from summarizer.actors.common import person_word
 from summarizer.clause_shapes import (
     gerund_subject,
     inverted_subject,
@@ -63,7 +64,7 @@ _OBJECT_TO_VERBS = frozenset({"urge", "warn", "tell", "ask", "call", "caution", 
 _PREPOSITION_VERBS = {
     "warn": ("of", "about", "against"), "call": ("for", "on"), "caution": ("against",),
     "protest": ("at", "against"), "complain": ("about", "of"), "appeal": ("for", "to"),
-    "boast": ("of", "about"), "argue": ("for", "against"), "speak": ("of", "about"),
+    "boast": ("of", "about"), "argue": ("for", "against"), "speak": ("of", "about", "against", "out"),
 }  # fmt: skip
 AUDIENCE_VERBS = frozenset({"tell", "inform", "assure", "reassure", "warn"})  # "told reporters" is one cue
 _NOT_YET = frozenset({"will", "would", "could", "might", "may", "should", "must", "can", "'ll"})
@@ -124,14 +125,16 @@ def _reported_clause(context: Context, verb: Token, *, unquoted_only: bool = Fal
         for child in verb.children
     ):
         return None  # "did not say whether...", "will confirm"
-    if verb_lemma(verb) != "quote" and any(c.dep_ in ("nsubjpass", "auxpass") for c in verb.children):
+    if verb_lemma(verb) != "quote" and _passive(verb):
         return None  # "after he was told he would face no action": the one told is no speaker
     if verb.dep_ == "xcomp" and verb.head.lemma_ not in _CUE_CARRIERS:
         return None  # "failed to explain how...", but "continues to insist that"
     subject = subject_token(verb)
     # "..., argued the council" (the parser lends the verb the subject of the clause before it);
     # "angered residents by arguing that ..."
-    shaped = inverted_subject(verb) or (gerund_subject(verb) if subject is None else None)
+    shaped = inverted_subject(verb) or (
+        gerund_subject(verb) or _lost_subject(verb) if subject is None else None
+    )
     subject = shaped or subject
     if subject is None or subject.lower_ in NOT_A_SOURCE:
         return None  # "That said, ...", "is said to be", "I think"
@@ -171,6 +174,28 @@ def _reported_clause(context: Context, verb: Token, *, unquoted_only: bool = Fal
     if outlet is not None:
         item.position.via = name_for(context, outlet)  # "Der Spiegel quoted X as saying ..."
     return item
+
+
+def _someone(subject: Token | None) -> bool:
+    """A named or personal subject: "the practice calls for ..." states nothing."""
+    return subject is not None and (subject.pos_ in ("PROPN", "PRON") or person_word(subject.lemma_.lower()))
+
+
+def _lost_subject(verb: Token) -> Token | None:
+    """ "..., the newspaper Kathmandu Post reported": a past tense whose subject the parser took for
+    a passive one."""
+    if _passive(verb):
+        return None
+    return next((c for c in verb.children if c.dep_ == "nsubjpass" and c.i < verb.i), None)
+
+
+def _passive(verb: Token) -> bool:
+    """A passive cue ("he was told"); not a past tense whose subject the parser took for a passive
+    one with no auxiliary ("..., the newspaper Kathmandu Post reported")."""
+    children = list(verb.children)
+    if any(c.dep_ == "auxpass" for c in children):
+        return True
+    return any(c.dep_ == "nsubjpass" for c in children) and verb.tag_ != "VBD"
 
 
 def _speech_preview(verb: Token) -> bool:
@@ -289,10 +314,18 @@ def _complement(verb: Token) -> tuple[list[Token], int] | None:
     if infinitive is not None and lemma in STANCE_OBJECT_VERBS | {"threaten", "refuse"}:
         return list(infinitive.subtree), cue_end
     for preposition in (c for c in children if c.dep_ == "prep"):
-        if preposition.lower_ in _PREPOSITION_VERBS.get(lemma, ()) and preposition.i == verb.i + 1:
+        if preposition.lower_ in _PREPOSITION_VERBS.get(lemma, ()) and preposition.i == cue_end + 1:
             if infinitive is not None and _is_infinitive(infinitive) and infinitive.i > preposition.i:
                 return _tokens_between(preposition, infinitive)[1:], preposition.i  # "called on it to stop"
             return [t for t in preposition.subtree if t.i != preposition.i], preposition.i
+    if lemma == "call" and infinitive is None and _someone(subject_token(verb)):
+        # "called for the mayor to visit": "for" taken as the mark of a clause
+        purpose = next((c for c in children if c.dep_ == "advcl" and _is_infinitive(c)), None)
+        marker = (
+            next((c for c in purpose.children if c.dep_ == "mark"), None) if purpose is not None else None
+        )
+        if marker is not None and marker.lower_ == "for" and marker.i == verb.i + 1:
+            return [t for t in purpose.subtree if t.i != marker.i], marker.i
     if objects and lemma == "accuse":
         tail = next((c for c in children if c.dep_ == "prep" and c.lower_ == "of"), None)
         tail = tail or next((c for c in objects[0].children if c.dep_ == "prep" and c.lower_ == "of"), None)

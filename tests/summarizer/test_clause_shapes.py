@@ -106,3 +106,32 @@ def test_an_audience_after_a_comma_is_no_inverted_speaker(analyse: Analyse) -> N
         "informed Radio Skerry. The warden locked the gates and thanked Inspector Rolf Dahl."
     )
     assert not {"Coast Gazette", "Radio Skerry", "Rolf Dahl"} & speakers(result)
+
+
+def test_calls_for_someone_to_act_and_speaking_out_against(analyse: Analyse) -> None:
+    result = analyse(
+        "Councillor Ayo Benn called for the harbour board to publish the dredging contract. The bishop "
+        "of Carrow, Simon Welde, spoke out against the closure of three rural surgeries."
+    )
+    assert said(result) >= {
+        ("Ayo Benn", "the harbour board to publish the dredging contract"),
+        ("Simon Welde", "the closure of three rural surgeries"),
+    }
+
+
+def test_a_practice_calling_for_something_states_nothing(analyse: Analyse) -> None:
+    result = analyse("The old rule calls for inspectors to visit every farm twice a year.")
+    assert not result.positions
+
+
+def test_a_speaker_the_parser_took_for_a_passive_subject(analyse: Analyse) -> None:
+    result = analyse(
+        "Two hikers were found alive near the summit after three nights in the snow, the newspaper "
+        "Valley Courier reported."
+    )
+    assert "Valley Courier" in speakers(result)
+
+
+def test_noting_something_states_it(analyse: Analyse) -> None:
+    result = analyse("Senator Maud Ferris noted the sharp rise in river pollution since the spring.")
+    assert ("Maud Ferris", "the sharp rise in river pollution since the spring") in said(result)
