@@ -209,8 +209,8 @@ def relative_naming(verb: Token) -> Shape | None:
     if relative is None or subject is None or relative.i > verb.i:
         return None
     description = _description(verb, set())
-    if not description:
-        return None
+    if not description or any(t.pos_ == "PROPN" and t.dep_ in ("oprd", "attr", "dobj") for t in description):
+        return None  # "the stick, which he called the Quik Pod": a name given, no judgement
     return Shape(subject, verb, description, verb.text, tuple(_phrase(verb.head)))
 
 

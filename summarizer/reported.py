@@ -132,9 +132,8 @@ def _reported_clause(context: Context, verb: Token, *, unquoted_only: bool = Fal
     subject = subject_token(verb)
     # "..., argued the council" (the parser lends the verb the subject of the clause before it);
     # "angered residents by arguing that ..."
-    shaped = inverted_subject(verb) or (
-        gerund_subject(verb) or _lost_subject(verb) if subject is None else None
-    )
+    gerund = gerund_subject(verb) if subject is None and _gerund_cue(verb) else None
+    shaped = inverted_subject(verb) or gerund or (_lost_subject(verb) if subject is None else None)
     subject = shaped or subject
     if subject is None or subject.lower_ in NOT_A_SOURCE:
         return None  # "That said, ...", "is said to be", "I think"
@@ -144,7 +143,7 @@ def _reported_clause(context: Context, verb: Token, *, unquoted_only: bool = Fal
         _is_source(context, subject) or _person_states_clause(context, verb, subject)
     ):
         return None  # "the cat showed no fear"
-    complement = _complement(verb)
+    complement = _complement(verb, rescue=gerund is None)
     if shaped is not None and shaped.dep_ == "dobj":  # "..., argued the council": what comes before
         fronted = _fronted_words(verb)
         complement = (fronted, verb.i) if fronted else None
@@ -179,6 +178,14 @@ def _reported_clause(context: Context, verb: Token, *, unquoted_only: bool = Fal
 def _someone(subject: Token | None) -> bool:
     """A named or personal subject: "the practice calls for ..." states nothing."""
     return subject is not None and (subject.pos_ in ("PROPN", "PRON") or person_word(subject.lemma_.lower()))
+
+
+def _gerund_cue(verb: Token) -> bool:
+    """A gerund that states ("by arguing", "after announcing"), not one that thinks ("after thinking
+    he would meet ...") nor a phrasal verb of another sense ("by calling out a critic")."""
+    if verb_lemma(verb) in COGNITION_VERBS:
+        return False
+    return not any(c.dep_ == "prt" for c in verb.children) or (is_speech_verb(verb) and verb.lemma_ != "call")
 
 
 def _lost_subject(verb: Token) -> Token | None:
@@ -279,7 +286,7 @@ def _parenthetical(context: Context, verb: Token) -> Found | None:
     )
 
 
-def _complement(verb: Token) -> tuple[list[Token], int] | None:
+def _complement(verb: Token, *, rescue: bool = True) -> tuple[list[Token], int] | None:
     """The reported clause's tokens and the index where the cue ends ("told reporters")."""
     lemma = verb_lemma(verb)
     children = list(verb.children)
@@ -292,7 +299,7 @@ def _complement(verb: Token) -> tuple[list[Token], int] | None:
         cue_end = objects[0].i
     clause = next((c for c in children if c.dep_ == "ccomp"), None)
     if lemma in COGNITION_VERBS:
-        return _cognition_complement(verb, clause, cue_end)
+        return _cognition_complement(verb, clause, cue_end) if rescue or clause is not None else None
     if lemma in NAMING_VERBS and objects:
         named = _naming(verb, objects[0], clause)
         if named:
@@ -333,6 +340,8 @@ def _complement(verb: Token) -> tuple[list[Token], int] | None:
             return _tokens_between(objects[0], tail), cue_end
     if objects and lemma in STANCE_OBJECT_VERBS:
         return list(objects[0].subtree), cue_end
+    if not rescue:
+        return None
     rescued = _misattached_that_clause(verb) or _fronted_report(verb)
     return (rescued, cue_end) if rescued else None
 

@@ -19,6 +19,7 @@ from summarizer.statement_text import (
     in_quote_marks,
 )
 
+_CONDITIONS = frozenset({"if", "once", "unless", "whenever"})
 _HYPOTHETICAL = frozenset({"would", "could", "might", "may", "should", "must", "can"})
 
 
@@ -83,9 +84,15 @@ def _owner_name(context: Context, owner: Token) -> str:
 
 
 def stated(verb: Token) -> bool:
-    """Neither negated nor hypothetical ("did not give an assurance", "would make the case");
-    a light verb announced ahead ("will make the case for ...") is a speech to come."""
-    return not any(c.dep_ == "neg" or (c.dep_ == "aux" and c.lower_ in _HYPOTHETICAL) for c in verb.children)
+    """Neither negated nor hypothetical ("did not give an assurance", "would make the case", "once
+    the firm issues a warning"); a light verb announced ahead ("will make the case for ...") is a
+    speech to come."""
+    return not any(
+        c.dep_ == "neg"
+        or (c.dep_ == "aux" and c.lower_ in _HYPOTHETICAL)
+        or (c.dep_ == "mark" and c.lower_ in _CONDITIONS)
+        for c in verb.children
+    )
 
 
 def shaped(context: Context, shape: Shape | None) -> Found | None:

@@ -135,3 +135,13 @@ def test_a_speaker_the_parser_took_for_a_passive_subject(analyse: Analyse) -> No
 def test_noting_something_states_it(analyse: Analyse) -> None:
     result = analyse("Senator Maud Ferris noted the sharp rise in river pollution since the spring.")
     assert ("Maud Ferris", "the sharp rise in river pollution since the spring") in said(result)
+
+
+def test_look_alikes_of_gerund_light_verb_and_naming_cues(analyse: Analyse) -> None:
+    result = analyse(
+        "Hollis Crane was stopped at the border after thinking his visa was still valid. The Rovers "
+        "clinched the title after posting a 4-0 win in a match that decided the league. Once the "
+        "bank issues a warning about a scam, fraudsters change their script. Inventor Lea Moss built "
+        "a folding ladder, which she called the Stepstar."
+    )
+    assert not result.positions
