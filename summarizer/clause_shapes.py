@@ -261,6 +261,32 @@ def inverted_subject(verb: Token) -> Token | None:
     return speaker
 
 
+def name_before(verb: Token) -> Token | None:
+    """ "... without power and water Israel said early Wednesday that ...", "Mr Cole, in a speech
+    on Monday, said ...": a finite main verb with no subject, right after a name (or a name and a
+    parenthetical opened by a preposition), which the parser hung elsewhere."""
+    if verb.dep_ != "ROOT" or verb.tag_ not in ("VBD", "VBZ", "VBP"):
+        return None
+    if any(c.dep_ in _SUBJECTS for c in verb.children):
+        return None
+    doc = verb.doc
+    k = verb.i - 1
+    if k > 0 and doc[k].text == ",":  # ", in a speech on Monday," set off before the verb
+        start = next(
+            (j for j in range(k - 1, max(verb.sent.start, k - 12) - 1, -1) if doc[j].text == ","), None
+        )
+        if start is None or doc[start + 1].tag_ != "IN":
+            return None
+        k = start - 1
+    if (
+        k < verb.sent.start
+        or doc[k].pos_ != "PROPN"
+        or doc[k].ent_type_ not in ("PERSON", "ORG", "GPE", "NORP", "")
+    ):
+        return None
+    return doc[k]
+
+
 def _has_that(clause: Token) -> bool:
     return any(c.lower_ == "that" and c.dep_ == "mark" for c in clause.children)
 

@@ -18,6 +18,7 @@ from summarizer.clause_shapes import (
     gerund_subject,
     inverted_subject,
     light_verb_statement,
+    name_before,
     passive_naming,
     relative_naming,
 )
@@ -48,6 +49,7 @@ from summarizer.speakers import (
 from summarizer.stance_cues import attitude, shaped, source_name, stated, statement_noun
 from summarizer.statement_text import (
     NOT_A_SOURCE,
+    OPENING_MARKS,
     Found,
     clause_text,
     found_at,
@@ -133,8 +135,10 @@ def _reported_clause(context: Context, verb: Token, *, unquoted_only: bool = Fal
     # "..., argued the council" (the parser lends the verb the subject of the clause before it);
     # "angered residents by arguing that ..."
     gerund = gerund_subject(verb) if subject is None and _gerund_cue(verb) else None
-    shaped = inverted_subject(verb) or gerund or (_lost_subject(verb) if subject is None else None)
-    subject = shaped or subject
+    lost = _lost_subject(verb) or name_before(verb) if subject is None else None
+    inverted = inverted_subject(verb)
+    borrowed = inverted or gerund or lost  # a speaker the plain reading of the parse misses
+    subject = borrowed or subject
     if subject is None or subject.lower_ in NOT_A_SOURCE:
         return None  # "That said, ...", "is said to be", "I think"
     if subject.i in context.quoted or in_quote_marks(subject):
@@ -144,7 +148,7 @@ def _reported_clause(context: Context, verb: Token, *, unquoted_only: bool = Fal
     ):
         return None  # "the cat showed no fear"
     complement = _complement(verb, rescue=gerund is None)
-    if shaped is not None and shaped.dep_ == "dobj":  # "..., argued the council": what comes before
+    if inverted is not None:  # "..., argued the council": what comes before
         fronted = _fronted_words(verb)
         complement = (fronted, verb.i) if fronted else None
     if complement is None:
@@ -160,11 +164,16 @@ def _reported_clause(context: Context, verb: Token, *, unquoted_only: bool = Fal
     content = [t for t in sorted(words, key=lambda t: t.i) if not t.is_punct and t.lower_ != "that"]
     if not content or (content[0].i in context.quoted and content[0].i > verb.i + 1):
         return None  # the quotation's own attribution: a direct position
+    if lost is not None:  # "..., the Highway Patrol said": the name the parser hung inside the clause
+        first = lost.i
+        while first > 0 and context.doc[first - 1].pos_ in ("PROPN", "DET"):
+            first -= 1
+        words = [t for t in words if not first <= t.i <= lost.i]
     carried = _according_to_phrases(words)
     text = clause_text([t for t in words if t.i not in context.index.ignored and t.i not in carried])
     if len(text.split()) < 3 and verb_lemma(verb) not in NAMING_VERBS:
         return None  # "she was"
-    speaker = speaker_of(context, verb) if shaped is None else source_name(context, shaped)
+    speaker = speaker_of(context, verb) if borrowed is None else source_name(context, borrowed)
     if not text or not speaker:
         return None
     cue = " ".join(context.doc[verb.i : cue_end + 1].text.split()) if cue_end > verb.i else cue_text(verb)
@@ -391,11 +400,21 @@ def _naming(verb: Token, obj: Token, clause: Token | None) -> list[Token]:
         described = clause  # "calling it 'completely unacceptable'", parsed as a small clause
     if described is None:  # "called the plan 'illogical'", the adjective parsed as the plan's
         described = next((c for c in obj.children if c.dep_ in ("amod", "appos") and c.i > obj.i), None)
+    if described is None:  # "called the teams from its creditors 'useless'": hung on a deeper noun
+        described = next(
+            (t for t in obj.subtree if t.i > obj.i and t.dep_ == "amod" and _opens_quote(t)), None
+        )
     if described is None:
         return []
     start = min(t.i for t in obj.subtree)
     end = max(t.i for t in described.subtree)
     return [verb, *verb.doc[start : end + 1]]
+
+
+def _opens_quote(token: Token) -> bool:
+    """Is the phrase this token heads opened by a quotation mark ("'completely useless'")?"""
+    start = token.left_edge.i
+    return start > 0 and token.doc[start - 1].text in OPENING_MARKS
 
 
 def _without_own_verbs(clause: Token, verb: Token) -> list[Token]:

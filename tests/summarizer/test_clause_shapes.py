@@ -145,3 +145,21 @@ def test_look_alikes_of_gerund_light_verb_and_naming_cues(analyse: Analyse) -> N
         "a folding ladder, which she called the Stepstar."
     )
     assert not result.positions
+
+
+def test_a_name_the_parser_hung_elsewhere_before_a_subjectless_cue(analyse: Analyse) -> None:
+    result = analyse(
+        "Three ferries were cancelled after the storm, the Island Transport Board said. Mr Tobin Ashe, "
+        "in a speech at the harbour on Monday, said the new breakwater would be finished by spring."
+    )
+    assert said(result) >= {
+        ("Island Transport Board", "Three ferries were cancelled after the storm"),
+        ("Tobin Ashe", "the new breakwater would be finished by spring"),
+    }
+
+
+def test_a_quoted_judgement_hung_on_a_deeper_noun(analyse: Analyse) -> None:
+    result = analyse(
+        "Mayor Ingrid Solberg said the budget was late and called the auditors from the county 'utterly careless'."
+    )
+    assert any(p.actor == "Ingrid Solberg" and "utterly careless" in p.text for p in result.positions)
