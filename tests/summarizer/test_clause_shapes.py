@@ -160,6 +160,7 @@ def test_a_name_the_parser_hung_elsewhere_before_a_subjectless_cue(analyse: Anal
 
 def test_a_quoted_judgement_hung_on_a_deeper_noun(analyse: Analyse) -> None:
     result = analyse(
-        "Mayor Ingrid Solberg said the budget was late and called the auditors from the county 'utterly careless'."
+        "Mayor Ingrid Solberg said the budget was late and called the auditors from the county "
+        "'utterly careless'."
     )
     assert any(p.actor == "Ingrid Solberg" and "utterly careless" in p.text for p in result.positions)
