@@ -70,11 +70,13 @@ _PREPOSITION_VERBS = {
 }  # fmt: skip
 AUDIENCE_VERBS = frozenset({"tell", "inform", "assure", "reassure", "warn"})  # "told reporters" is one cue
 _NOT_YET = frozenset({"will", "would", "could", "might", "may", "should", "must", "can", "'ll"})
+# "he will pledge to cut the deficit": a speech to come, with an infinitive for its words
+_PLEDGE_VERBS = frozenset({"pledge", "promise", "vow"})
 # Verbs whose future is a speech announced ahead with its words ("will say that ..."); "will
 # confirm" or "will announce" is an event to come.
 _PREVIEW_VERBS = frozenset({
     "say", "tell", "warn", "add", "argue", "insist", "claim", "stress", "declare", "state", "admit",
-    "acknowledge", "suggest", "urge", "remind", "accuse",
+    "acknowledge", "suggest", "urge", "remind", "accuse", *_PLEDGE_VERBS,
 })  # fmt: skip
 # Verbs a cue may hang on as an infinitive: "continues to insist", "used to say", "appeared to concede".
 _CUE_CARRIERS = frozenset({"continue", "use", "begin", "start", "appear", "seem", "keep", "go", "have"})
@@ -218,10 +220,13 @@ def _speech_preview(verb: Token) -> bool:
     """ "Cameron will say that high taxes are immoral", "he will warn that ...": a speech announced
     ahead with its words is a statement; "will confirm", "would say" and "may argue" are not."""
     auxiliaries = [c.lower_ for c in verb.children if c.dep_ == "aux" and c.lower_ in _NOT_YET]
+    pledge = verb_lemma(verb) in _PLEDGE_VERBS
     return (
         auxiliaries in (["will"], ["'ll"])
         and verb_lemma(verb) in _PREVIEW_VERBS
-        and any(c.dep_ == "ccomp" for c in verb.children)
+        and any(
+            c.dep_ == "ccomp" or (pledge and c.dep_ == "xcomp" and _is_infinitive(c)) for c in verb.children
+        )
     )
 
 
@@ -347,8 +352,8 @@ def _complement(verb: Token, *, rescue: bool = True) -> tuple[list[Token], int] 
         tail = tail or next((c for c in objects[0].children if c.dep_ == "prep" and c.lower_ == "of"), None)
         if tail is not None:
             return _tokens_between(objects[0], tail), cue_end
-    if objects and lemma in STANCE_OBJECT_VERBS:
-        return list(objects[0].subtree), cue_end
+    if objects and (lemma in STANCE_OBJECT_VERBS or (lemma == "urge" and _abstract(objects[0]))):
+        return _object_and_purpose(verb, objects[0]), cue_end
     if not rescue:
         return None
     rescued = _misattached_that_clause(verb) or _fronted_report(verb)
@@ -409,6 +414,30 @@ def _naming(verb: Token, obj: Token, clause: Token | None) -> list[Token]:
     start = min(t.i for t in obj.subtree)
     end = max(t.i for t in described.subtree)
     return [verb, *verb.doc[start : end + 1]]
+
+
+def _abstract(noun: Token) -> bool:
+    """ "urged support for the plan", "urged restraint": a thing urged, not a person urged."""
+    lemma = noun.lemma_.lower()
+    return noun.pos_ == "NOUN" and not person_word(lemma) and lemma not in ORGANISATION_NOUNS
+
+
+def _object_and_purpose(verb: Token, obj: Token) -> list[Token]:
+    """ "promised extra childcare for 600,000 children to counter rising costs": the object with the
+    phrases that say for whom and what for, up to a coordinated verb or a date."""
+    end = obj.right_edge.i
+    for child in verb.rights:
+        if child.i <= end:
+            continue
+        purpose = child.dep_ == "advcl" and _is_infinitive(child)
+        objects = [c for c in child.children if c.dep_ == "pobj"]
+        beneficiary = child.dep_ == "prep" and child.lower_ in ("for", "to") and objects
+        if beneficiary and objects[0].ent_type_ in ("DATE", "TIME"):
+            break  # "for two weeks"
+        if not (purpose or beneficiary) or any(t.dep_ == "cc" for t in verb.doc[end + 1 : child.i]):
+            break
+        end = child.right_edge.i
+    return list(verb.doc[obj.left_edge.i : end + 1])
 
 
 def _opens_quote(token: Token) -> bool:

@@ -164,3 +164,21 @@ def test_a_quoted_judgement_hung_on_a_deeper_noun(analyse: Analyse) -> None:
         "'utterly careless'."
     )
     assert any(p.actor == "Ingrid Solberg" and "utterly careless" in p.text for p in result.positions)
+
+
+def test_an_object_stance_keeps_whom_it_is_for_and_why(analyse: Analyse) -> None:
+    result = analyse(
+        "Ms Rhona Tait promised free bus passes for 20,000 pensioners to ease winter costs and said the "
+        "scheme would start in May. Envoy Pavel Dusek urged restraint from both militias. Minister Carla "
+        "Ruiz will pledge to halve waiting lists within two years."
+    )
+    assert said(result) >= {
+        ("Rhona Tait", "free bus passes for 20,000 pensioners to ease winter costs"),
+        ("Pavel Dusek", "restraint from both militias"),
+        ("Carla Ruiz", "to halve waiting lists within two years"),
+    }
+
+
+def test_urging_a_person_alone_is_no_statement(analyse: Analyse) -> None:
+    result = analyse("The coach urged his young defenders before kick-off.")
+    assert not result.positions
