@@ -89,6 +89,8 @@ def light_verb_statement(verb: Token) -> Shape | None:
     """ "made clear that ...", "gave an assurance that ...", "issued a warning that ...", "made
     the case for ...", "delivered a plea to the council to act": a verb that states nothing of its
     own ("make", "give", "issue") with a stance noun or "clear" that carries the statement."""
+    if verb.lemma_ == "have" and verb.pos_ == "VERB":
+        return _has_plans(verb)
     if verb.lemma_ not in LIGHT_VERBS or verb.pos_ not in ("VERB", "AUX"):
         return None
     subject = _clause_subject(verb) or gerund_subject(verb)
@@ -110,6 +112,18 @@ def light_verb_statement(verb: Token) -> Shape | None:
     if words is None:
         return None
     return Shape(subject, verb, words, _cue_words(verb, noun))
+
+
+def _has_plans(verb: Token) -> Shape | None:
+    """ "The zoo has plans to press charges": an intent on the record, like "plans to"; not "has no plans"."""
+    subject = _clause_subject(verb)
+    plans = next((c for c in verb.children if c.dep_ == "dobj" and c.lemma_.lower() == "plan"), None)
+    if subject is None or plans is None or any(c.lower_ == "no" for c in plans.children):
+        return None
+    act = next((c for c in plans.children if c.dep_ in ("acl", "relcl") and _is_infinitive(c)), None)
+    if act is None:
+        return None
+    return Shape(subject, verb, list(act.subtree), _cue_words(verb, plans))
 
 
 def stance_noun_content(noun: Token) -> list[Token] | None:

@@ -80,6 +80,9 @@ _PREVIEW_VERBS = frozenset({
 })  # fmt: skip
 # Verbs a cue may hang on as an infinitive: "continues to insist", "used to say", "appeared to concede".
 _CUE_CARRIERS = frozenset({"continue", "use", "begin", "start", "appear", "seem", "keep", "go", "have"})
+# Verbs that state through an object that is a thing, not a person: "urged restraint" ("threatened"
+# too often has a thing for its subject: "the riots threatened the government").
+_THING_VERBS = frozenset({"urge"})
 _QUESTION_VERBS = frozenset({"ask", "wonder", "question"})
 # Intent verbs state something only with an infinitive ("plans to press charges").
 _INTENT_VERBS = frozenset({"plan", "intend"})
@@ -110,7 +113,7 @@ def reported_positions(context: Context, cue_verbs: set[int]) -> list[Found]:
                         found.append(earlier)
                         context.found.append(earlier.position)
                 item = shaped(context, shapes[-1])
-        elif token.lemma_ in LIGHT_VERBS:
+        elif token.lemma_ in LIGHT_VERBS or token.lemma_ == "have":
             item = shaped(context, light_verb_statement(token)) if stated(token) else None
         elif token.pos_ == "NOUN" and token.lemma_.lower() in STATEMENT_NOUNS | STANCE_NOUNS:
             item = statement_noun(context, token)
@@ -352,7 +355,7 @@ def _complement(verb: Token, *, rescue: bool = True) -> tuple[list[Token], int] 
         tail = tail or next((c for c in objects[0].children if c.dep_ == "prep" and c.lower_ == "of"), None)
         if tail is not None:
             return _tokens_between(objects[0], tail), cue_end
-    if objects and (lemma in STANCE_OBJECT_VERBS or (lemma == "urge" and _abstract(objects[0]))):
+    if objects and (lemma in STANCE_OBJECT_VERBS or (lemma in _THING_VERBS and _abstract(objects[0]))):
         return _object_and_purpose(verb, objects[0]), cue_end
     if not rescue:
         return None

@@ -182,3 +182,13 @@ def test_an_object_stance_keeps_whom_it_is_for_and_why(analyse: Analyse) -> None
 def test_urging_a_person_alone_is_no_statement(analyse: Analyse) -> None:
     result = analyse("The coach urged his young defenders before kick-off.")
     assert not result.positions
+
+
+def test_having_plans_to_act_is_an_intent_on_the_record(analyse: Analyse) -> None:
+    result = analyse("Mayor Edith Carrow has plans to rebuild the boathouse next year.")
+    assert ("Edith Carrow", "to rebuild the boathouse next year") in said(result)
+
+
+def test_having_no_plans_is_no_intent(analyse: Analyse) -> None:
+    result = analyse("Mayor Edith Carrow has no plans to move the market.")
+    assert not result.positions
