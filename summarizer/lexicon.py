@@ -32,7 +32,7 @@ COGNITION_VERBS = frozenset({
 STANCE_OBJECT_VERBS = frozenset({
     "deny", "announce", "confirm", "reveal", "promise", "pledge", "vow", "admit", "predict", "acknowledge",
     "dismiss", "welcome", "condemn", "criticise", "criticize", "reject", "praise", "request", "recommend",
-    "propose", "demand", "brand", "label", "dub", "slam", "blast", "hail", "applaud", "endorse",
+    "propose", "demand", "brand", "label", "dub", "slam", "blast", "hail", "applaud", "endorse", "note",
 })  # fmt: skip
 # Verbs that describe their object as something: "called the plan 'illogical'", "branded audiences ignorant".
 NAMING_VERBS = frozenset({"call", "brand", "label", "dub", "describe", "dismiss", "condemn", "hail", "term"})
@@ -60,6 +60,32 @@ STATEMENT_NOUNS = frozenset({
     "assertion", "claim", "announcement", "warning", "message", "testimony", "email", "e-mail", "memo",
     "release", "op-ed", "column", "blog", "filing", "plea", "appeal", "briefing", "note", "report",
     "broadcast", "address", "video", "promise", "pledge", "insistence", "argument", "view", "belief",
+})  # fmt: skip
+# Nouns of a stance that state what follows them ("a warning that ...", "his call for ...", "its
+# claim to be ..."), as the object of a light verb or owned by their holder ("X's view that ...").
+STANCE_NOUNS = frozenset({
+    "warning", "assurance", "argument", "case", "plea", "appeal", "call", "demand", "promise", "pledge",
+    "vow", "claim", "assertion", "insistence", "view", "belief", "position", "contention", "conviction",
+    "allegation", "accusation", "suggestion", "prediction", "admission", "threat", "concern", "support",
+    "point", "guarantee", "commitment", "opposition",
+})  # fmt: skip
+# The preposition that introduces what a stance noun states ("an argument for", "concern about").
+STANCE_NOUN_PREPOSITIONS = {
+    "argument": ("for", "against"), "case": ("for", "against"), "plea": ("for",), "appeal": ("for",),
+    "call": ("for",), "demand": ("for",), "warning": ("about", "against", "of", "over"),
+    "concern": ("about", "over", "at"), "support": ("for",), "opposition": ("to",),
+}  # fmt: skip
+# Verbs that state nothing themselves but carry a stance noun or "clear" that does ("made clear that",
+# "gave an assurance that", "issued a warning that"). Not "raise": "the scandal raised doubts".
+LIGHT_VERBS = frozenset({
+    "make", "give", "issue", "deliver", "offer", "voice", "express", "reiterate", "repeat", "renew",
+    "sound", "put", "set", "present",
+})  # fmt: skip
+# Stating verbs whose subject may follow them ("..., argued the council"): none takes a person as object.
+INVERTING_VERBS = frozenset({
+    "say", "add", "argue", "insist", "claim", "explain", "note", "write", "continue", "conclude", "observe",
+    "remark", "reply", "respond", "counter", "declare", "state", "report", "concede", "recall", "quip",
+    "joke", "complain", "predict", "maintain", "contend", "stress", "admit",
 })  # fmt: skip
 # What an organisation issues in its own name: "a statement said" is the organisation speaking.
 ISSUED_NOUNS = frozenset({"statement", "release", "update", "announcement", "communique", "communiqué"})

@@ -11,23 +11,31 @@ hypothetical cues ("did not say", "would say") are not statements; a speech anno
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from spacy.tokens import Token
 
+from summarizer.actors.common import person_word
+from summarizer.clause_shapes import (
+    gerund_subject,
+    inverted_subject,
+    light_verb_statement,
+    name_before,
+    passive_naming,
+    relative_naming,
+)
 from summarizer.lexicon import (
     ATTITUDE_ADJECTIVES,
     CLAUSE_STATING_VERBS,
     COGNITION_VERBS,
     DOCUMENT_NOUNS,
+    LIGHT_VERBS,
     NAMING_VERBS,
     ORGANISATION_NOUNS,
     PHRASAL_SPEECH_VERBS,
     SOURCE_ONLY_VERBS,
+    STANCE_NOUNS,
     STANCE_OBJECT_VERBS,
     STATEMENT_NOUNS,
 )
-from summarizer.models import Position, PositionKind
 from summarizer.speakers import (
     Context,
     is_speech_verb,
@@ -38,6 +46,17 @@ from summarizer.speakers import (
     subject_token,
     verb_lemma,
 )
+from summarizer.stance_cues import attitude, shaped, source_name, stated, statement_noun
+from summarizer.statement_text import (
+    NOT_A_SOURCE,
+    OPENING_MARKS,
+    Found,
+    clause_text,
+    found_at,
+    in_quote_marks,
+)
+
+__all__ = ["AUDIENCE_VERBS", "FINITE_TAGS", "Found", "cue_text", "found_at", "reported_positions"]
 
 # ... through an object and "as"/"of" ("dismissed the claims as nonsense", "accused X of Y").
 _OBJECT_AS_VERBS = {**dict.fromkeys(NAMING_VERBS, "as"), "accuse": "of"}
@@ -47,38 +66,27 @@ _OBJECT_TO_VERBS = frozenset({"urge", "warn", "tell", "ask", "call", "caution", 
 _PREPOSITION_VERBS = {
     "warn": ("of", "about", "against"), "call": ("for", "on"), "caution": ("against",),
     "protest": ("at", "against"), "complain": ("about", "of"), "appeal": ("for", "to"),
-    "boast": ("of", "about"), "argue": ("for", "against"), "speak": ("of", "about"),
+    "boast": ("of", "about"), "argue": ("for", "against"), "speak": ("of", "about", "against", "out"),
 }  # fmt: skip
 AUDIENCE_VERBS = frozenset({"tell", "inform", "assure", "reassure", "warn"})  # "told reporters" is one cue
 _NOT_YET = frozenset({"will", "would", "could", "might", "may", "should", "must", "can", "'ll"})
+# "he will pledge to cut the deficit": a speech to come, with an infinitive for its words
+_PLEDGE_VERBS = frozenset({"pledge", "promise", "vow"})
 # Verbs whose future is a speech announced ahead with its words ("will say that ..."); "will
 # confirm" or "will announce" is an event to come.
 _PREVIEW_VERBS = frozenset({
     "say", "tell", "warn", "add", "argue", "insist", "claim", "stress", "declare", "state", "admit",
-    "acknowledge", "suggest", "urge", "remind", "accuse",
+    "acknowledge", "suggest", "urge", "remind", "accuse", *_PLEDGE_VERBS,
 })  # fmt: skip
 # Verbs a cue may hang on as an infinitive: "continues to insist", "used to say", "appeared to concede".
 _CUE_CARRIERS = frozenset({"continue", "use", "begin", "start", "appear", "seem", "keep", "go", "have"})
-# Subjects that are never the source of a reported statement ("it" is one only when it refers back
-# to an organisation or a document: `speaker_of` decides).
-_NOT_A_SOURCE = frozenset({"i", "we", "you", "this", "that", "there", "which", "who", "what"})
-_OPENING_MARKS = frozenset({"'", '"', "‘", "“"})
-_CLOSING_MARKS = frozenset({"'", '"', "’", "”"})
+# Verbs that state through an object that is a thing, not a person: "urged restraint" ("threatened"
+# too often has a thing for its subject: "the riots threatened the government").
+_THING_VERBS = frozenset({"urge"})
 _QUESTION_VERBS = frozenset({"ask", "wonder", "question"})
 # Intent verbs state something only with an infinitive ("plans to press charges").
 _INTENT_VERBS = frozenset({"plan", "intend"})
 FINITE_TAGS = frozenset({"VBD", "VBZ", "VBP", "MD"})  # a verb with tense of its own: a clause, not a phrase
-
-
-@dataclass(slots=True)
-class Found:
-    position: Position
-    anchor: int  # token index that orders positions within a sentence
-    paragraph: int
-    # The tokens of its cue and of the speaker as written (-1 when the speaker was carried over
-    # from the quote before or read from a label): what the learned filter (`position_filter`) weighs.
-    cue_token: int = -1
-    speaker_token: int = -1
 
 
 def reported_positions(context: Context, cue_verbs: set[int]) -> list[Found]:
@@ -89,7 +97,7 @@ def reported_positions(context: Context, cue_verbs: set[int]) -> list[Found]:
         if token.i in context.index.ignored:
             continue
         if token.pos_ == "ADJ" and token.lemma_ in ATTITUDE_ADJECTIVES:
-            item = _attitude(context, token)
+            item = attitude(context, token)
         elif token.i in context.quoted:
             continue
         elif token.lower_ == "according" and any(c.lower_ == "to" for c in token.children):
@@ -98,8 +106,17 @@ def reported_positions(context: Context, cue_verbs: set[int]) -> list[Found]:
             # a cue that introduces a quotation may report a clause of its own first ("Gunness
             # denied militants were at the school: "We are sure ...""), never the quotation
             item = _reported_clause(context, token, unquoted_only=token.i in cue_verbs)
-        elif token.pos_ == "NOUN" and token.lemma_ in STATEMENT_NOUNS:
-            item = _statement_noun(context, token)
+            if item is None and verb_lemma(token) in NAMING_VERBS:
+                shapes = passive_naming(token) or [relative_naming(token)]
+                for shape in shapes[:-1]:  # "dubbed X by one critic and Y by another": all but the last
+                    if (earlier := shaped(context, shape)) is not None:
+                        found.append(earlier)
+                        context.found.append(earlier.position)
+                item = shaped(context, shapes[-1])
+        elif token.lemma_ in LIGHT_VERBS or token.lemma_ == "have":
+            item = shaped(context, light_verb_statement(token)) if stated(token) else None
+        elif token.pos_ == "NOUN" and token.lemma_.lower() in STATEMENT_NOUNS | STANCE_NOUNS:
+            item = statement_noun(context, token)
         else:
             continue
         if item is not None:
@@ -115,20 +132,30 @@ def _reported_clause(context: Context, verb: Token, *, unquoted_only: bool = Fal
         for child in verb.children
     ):
         return None  # "did not say whether...", "will confirm"
-    if verb_lemma(verb) != "quote" and any(c.dep_ in ("nsubjpass", "auxpass") for c in verb.children):
+    if verb_lemma(verb) != "quote" and _passive(verb):
         return None  # "after he was told he would face no action": the one told is no speaker
     if verb.dep_ == "xcomp" and verb.head.lemma_ not in _CUE_CARRIERS:
         return None  # "failed to explain how...", but "continues to insist that"
     subject = subject_token(verb)
-    if subject is None or subject.lower_ in _NOT_A_SOURCE:
+    # "..., argued the council" (the parser lends the verb the subject of the clause before it);
+    # "angered residents by arguing that ..."
+    gerund = gerund_subject(verb) if subject is None and _gerund_cue(verb) else None
+    lost = _lost_subject(verb) or name_before(verb) if subject is None else None
+    inverted = inverted_subject(verb)
+    borrowed = inverted or gerund or lost  # a speaker the plain reading of the parse misses
+    subject = borrowed or subject
+    if subject is None or subject.lower_ in NOT_A_SOURCE:
         return None  # "That said, ...", "is said to be", "I think"
-    if subject.i in context.quoted or _in_quote_marks(subject):
+    if subject.i in context.quoted or in_quote_marks(subject):
         return None  # "dismissed as 'complete nonsense' claims that ...": a quoted phrase speaks for no one
     if verb_lemma(verb) in SOURCE_ONLY_VERBS and not (
         _is_source(context, subject) or _person_states_clause(context, verb, subject)
     ):
         return None  # "the cat showed no fear"
-    complement = _complement(verb)
+    complement = _complement(verb, rescue=gerund is None)
+    if inverted is not None:  # "..., argued the council": what comes before
+        fronted = _fronted_words(verb)
+        complement = (fronted, verb.i) if fronted else None
     if complement is None:
         return _parenthetical(context, verb)
     if verb_lemma(verb) in _QUESTION_VERBS and (verb.tag_ == "VBN" or _asks(complement[0])):
@@ -142,11 +169,16 @@ def _reported_clause(context: Context, verb: Token, *, unquoted_only: bool = Fal
     content = [t for t in sorted(words, key=lambda t: t.i) if not t.is_punct and t.lower_ != "that"]
     if not content or (content[0].i in context.quoted and content[0].i > verb.i + 1):
         return None  # the quotation's own attribution: a direct position
+    if lost is not None:  # "..., the Highway Patrol said": the name the parser hung inside the clause
+        first = lost.i
+        while first > 0 and context.doc[first - 1].pos_ in ("PROPN", "DET"):
+            first -= 1
+        words = [t for t in words if not first <= t.i <= lost.i]
     carried = _according_to_phrases(words)
-    text = _clause_text([t for t in words if t.i not in context.index.ignored and t.i not in carried])
+    text = clause_text([t for t in words if t.i not in context.index.ignored and t.i not in carried])
     if len(text.split()) < 3 and verb_lemma(verb) not in NAMING_VERBS:
         return None  # "she was"
-    speaker = speaker_of(context, verb)
+    speaker = speaker_of(context, verb) if borrowed is None else source_name(context, borrowed)
     if not text or not speaker:
         return None
     cue = " ".join(context.doc[verb.i : cue_end + 1].text.split()) if cue_end > verb.i else cue_text(verb)
@@ -157,14 +189,47 @@ def _reported_clause(context: Context, verb: Token, *, unquoted_only: bool = Fal
     return item
 
 
+def _someone(subject: Token | None) -> bool:
+    """A named or personal subject: "the practice calls for ..." states nothing."""
+    return subject is not None and (subject.pos_ in ("PROPN", "PRON") or person_word(subject.lemma_.lower()))
+
+
+def _gerund_cue(verb: Token) -> bool:
+    """A gerund that states ("by arguing", "after announcing"), not one that thinks ("after thinking
+    he would meet ...") nor a phrasal verb of another sense ("by calling out a critic")."""
+    if verb_lemma(verb) in COGNITION_VERBS:
+        return False
+    return not any(c.dep_ == "prt" for c in verb.children) or (is_speech_verb(verb) and verb.lemma_ != "call")
+
+
+def _lost_subject(verb: Token) -> Token | None:
+    """ "..., the newspaper Kathmandu Post reported": a past tense whose subject the parser took for
+    a passive one."""
+    if _passive(verb):
+        return None
+    return next((c for c in verb.children if c.dep_ == "nsubjpass" and c.i < verb.i), None)
+
+
+def _passive(verb: Token) -> bool:
+    """A passive cue ("he was told"); not a past tense whose subject the parser took for a passive
+    one with no auxiliary ("..., the newspaper Kathmandu Post reported")."""
+    children = list(verb.children)
+    if any(c.dep_ == "auxpass" for c in children):
+        return True
+    return any(c.dep_ == "nsubjpass" for c in children) and verb.tag_ != "VBD"
+
+
 def _speech_preview(verb: Token) -> bool:
     """ "Cameron will say that high taxes are immoral", "he will warn that ...": a speech announced
     ahead with its words is a statement; "will confirm", "would say" and "may argue" are not."""
     auxiliaries = [c.lower_ for c in verb.children if c.dep_ == "aux" and c.lower_ in _NOT_YET]
+    pledge = verb_lemma(verb) in _PLEDGE_VERBS
     return (
         auxiliaries in (["will"], ["'ll"])
         and verb_lemma(verb) in _PREVIEW_VERBS
-        and any(c.dep_ == "ccomp" for c in verb.children)
+        and any(
+            c.dep_ == "ccomp" or (pledge and c.dep_ == "xcomp" and _is_infinitive(c)) for c in verb.children
+        )
     )
 
 
@@ -181,15 +246,6 @@ def _according_to_phrases(words: list[Token]) -> set[int]:
 def _phrasal_particle(verb: Token, child: Token) -> bool:
     """ "back" in "fired back", parsed as an adverb."""
     return (verb.lemma_, child.lower_) in PHRASAL_SPEECH_VERBS
-
-
-def _in_quote_marks(token: Token) -> bool:
-    """Is the phrase this token heads set in quotation marks ('complete nonsense')?"""
-    doc = token.doc
-    start, end = token.left_edge.i, token.right_edge.i
-    if start == 0 or doc[start - 1].text not in _OPENING_MARKS:
-        return False
-    return doc[end].text in _CLOSING_MARKS or (end + 1 < len(doc) and doc[end + 1].text in _CLOSING_MARKS)
 
 
 def _asks(words: list[Token]) -> bool:
@@ -231,7 +287,7 @@ def _parenthetical(context: Context, verb: Token) -> Found | None:
     words = [t for t in head.subtree if t.i not in context.index.ignored]
     if sum(t.i in context.quoted for t in words) * 2 > len(words):
         return None  # a quotation interrupted by its cue: a direct position
-    text = _clause_text(words)
+    text = clause_text(words)
     speaker = speaker_of(context, verb)
     if len(text.split()) < 5 or not speaker:
         return None
@@ -247,45 +303,7 @@ def _parenthetical(context: Context, verb: Token) -> Found | None:
     )
 
 
-def _attitude(context: Context, adjective: Token) -> Found | None:
-    """ "Ministers are confident that the system works", "The White House was 'furious' that ..."."""
-    clause = next((c for c in adjective.children if c.dep_ in ("ccomp", "advcl", "xcomp")), None)
-    copula = adjective.head
-    if clause is None or adjective.dep_ not in ("acomp", "oprd"):
-        return None
-    if copula.lemma_ not in ("be", "remain", "feel"):
-        return None
-    if clause.dep_ != "ccomp" and not any(t.lower_ == "that" for t in clause.children):
-        return None
-    subject = subject_token(copula)
-    if subject is None or subject.lower_ in _NOT_A_SOURCE or subject.i in context.quoted:
-        return None
-    if any(c.dep_ == "neg" for c in copula.children):
-        return None
-    text = _clause_text(list(clause.subtree))
-    speaker = name_for(context, subject)
-    if len(text.split()) < 3 or not speaker:
-        return None
-    cue = " ".join(context.doc[copula.i : adjective.i + 1].text.replace('"', "").split())
-    return found_at(context, speaker, text, "reported", cue, adjective.i, speaker_token=subject.i)
-
-
-def _statement_noun(context: Context, noun: Token) -> Found | None:
-    """ "Israel's assertion that it is going to extraordinary lengths", "his warning that ..."."""
-    owner = next((c for c in noun.children if c.dep_ == "poss"), None)
-    clause = next((c for c in noun.children if c.dep_ in ("acl", "ccomp")), None)
-    if owner is None or clause is None or _in_quote_marks(owner):
-        return None
-    if not any(t.lower_ == "that" and t.dep_ == "mark" for t in clause.children):
-        return None
-    text = _clause_text(list(clause.subtree))
-    speaker = name_for(context, owner)
-    if len(text.split()) < 3 or not speaker or (owner.lower_ in ("its", "their") and speaker == owner.text):
-        return None
-    return found_at(context, speaker, text, "reported", noun.text, noun.i, speaker_token=owner.i)
-
-
-def _complement(verb: Token) -> tuple[list[Token], int] | None:
+def _complement(verb: Token, *, rescue: bool = True) -> tuple[list[Token], int] | None:
     """The reported clause's tokens and the index where the cue ends ("told reporters")."""
     lemma = verb_lemma(verb)
     children = list(verb.children)
@@ -298,7 +316,7 @@ def _complement(verb: Token) -> tuple[list[Token], int] | None:
         cue_end = objects[0].i
     clause = next((c for c in children if c.dep_ == "ccomp"), None)
     if lemma in COGNITION_VERBS:
-        return _cognition_complement(verb, clause, cue_end)
+        return _cognition_complement(verb, clause, cue_end) if rescue or clause is not None else None
     if lemma in NAMING_VERBS and objects:
         named = _naming(verb, objects[0], clause)
         if named:
@@ -320,15 +338,27 @@ def _complement(verb: Token) -> tuple[list[Token], int] | None:
     if infinitive is not None and lemma in STANCE_OBJECT_VERBS | {"threaten", "refuse"}:
         return list(infinitive.subtree), cue_end
     for preposition in (c for c in children if c.dep_ == "prep"):
-        if preposition.lower_ in _PREPOSITION_VERBS.get(lemma, ()) and preposition.i == verb.i + 1:
+        if preposition.lower_ in _PREPOSITION_VERBS.get(lemma, ()) and preposition.i == cue_end + 1:
+            if infinitive is not None and _is_infinitive(infinitive) and infinitive.i > preposition.i:
+                return _tokens_between(preposition, infinitive)[1:], preposition.i  # "called on it to stop"
             return [t for t in preposition.subtree if t.i != preposition.i], preposition.i
+    if lemma == "call" and infinitive is None and _someone(subject_token(verb)):
+        # "called for the mayor to visit": "for" taken as the mark of a clause
+        purpose = next((c for c in children if c.dep_ == "advcl" and _is_infinitive(c)), None)
+        marker = (
+            next((c for c in purpose.children if c.dep_ == "mark"), None) if purpose is not None else None
+        )
+        if marker is not None and marker.lower_ == "for" and marker.i == verb.i + 1:
+            return [t for t in purpose.subtree if t.i != marker.i], marker.i
     if objects and lemma == "accuse":
         tail = next((c for c in children if c.dep_ == "prep" and c.lower_ == "of"), None)
         tail = tail or next((c for c in objects[0].children if c.dep_ == "prep" and c.lower_ == "of"), None)
         if tail is not None:
             return _tokens_between(objects[0], tail), cue_end
-    if objects and lemma in STANCE_OBJECT_VERBS:
-        return list(objects[0].subtree), cue_end
+    if objects and (lemma in STANCE_OBJECT_VERBS or (lemma in _THING_VERBS and _abstract(objects[0]))):
+        return _object_and_purpose(verb, objects[0]), cue_end
+    if not rescue:
+        return None
     rescued = _misattached_that_clause(verb) or _fronted_report(verb)
     return (rescued, cue_end) if rescued else None
 
@@ -378,11 +408,45 @@ def _naming(verb: Token, obj: Token, clause: Token | None) -> list[Token]:
         described = clause  # "calling it 'completely unacceptable'", parsed as a small clause
     if described is None:  # "called the plan 'illogical'", the adjective parsed as the plan's
         described = next((c for c in obj.children if c.dep_ in ("amod", "appos") and c.i > obj.i), None)
+    if described is None:  # "called the teams from its creditors 'useless'": hung on a deeper noun
+        described = next(
+            (t for t in obj.subtree if t.i > obj.i and t.dep_ == "amod" and _opens_quote(t)), None
+        )
     if described is None:
         return []
     start = min(t.i for t in obj.subtree)
     end = max(t.i for t in described.subtree)
     return [verb, *verb.doc[start : end + 1]]
+
+
+def _abstract(noun: Token) -> bool:
+    """ "urged support for the plan", "urged restraint": a thing urged, not a person urged."""
+    lemma = noun.lemma_.lower()
+    return noun.pos_ == "NOUN" and not person_word(lemma) and lemma not in ORGANISATION_NOUNS
+
+
+def _object_and_purpose(verb: Token, obj: Token) -> list[Token]:
+    """ "promised extra childcare for 600,000 children to counter rising costs": the object with the
+    phrases that say for whom and what for, up to a coordinated verb or a date."""
+    end = obj.right_edge.i
+    for child in verb.rights:
+        if child.i <= end:
+            continue
+        purpose = child.dep_ == "advcl" and _is_infinitive(child)
+        objects = [c for c in child.children if c.dep_ == "pobj"]
+        beneficiary = child.dep_ == "prep" and child.lower_ in ("for", "to") and objects
+        if beneficiary and objects[0].ent_type_ in ("DATE", "TIME"):
+            break  # "for two weeks"
+        if not (purpose or beneficiary) or any(t.dep_ == "cc" for t in verb.doc[end + 1 : child.i]):
+            break
+        end = child.right_edge.i
+    return list(verb.doc[obj.left_edge.i : end + 1])
+
+
+def _opens_quote(token: Token) -> bool:
+    """Is the phrase this token heads opened by a quotation mark ("'completely useless'")?"""
+    start = token.left_edge.i
+    return start > 0 and token.doc[start - 1].text in OPENING_MARKS
 
 
 def _without_own_verbs(clause: Token, verb: Token) -> list[Token]:
@@ -415,12 +479,16 @@ def _fronted_report(verb: Token) -> list[Token] | None:
     """ "In California, the requirement ... is particularly crucial, said Mark Rockwell, ...": a
     statement before ", said NAME" that the parser did not hang on the verb as its clause. The
     words from the sentence start to the comma, when they hold a finite verb of their own."""
-    doc = verb.doc
-    if verb.i < 4 or doc[verb.i - 1].text != "," or verb.dep_ != "ROOT":
-        return None
-    subject = next((c for c in verb.children if c.dep_ == "nsubj" and c.i > verb.i), None)
-    if subject is None:
+    if verb.dep_ != "ROOT" or not any(c.dep_ == "nsubj" and c.i > verb.i for c in verb.children):
         return None  # not the inverted "..., said X"
+    return _fronted_words(verb)
+
+
+def _fronted_words(verb: Token) -> list[Token] | None:
+    """The words from the sentence start to the comma before the cue, when they make a clause."""
+    doc = verb.doc
+    if verb.i < 4 or doc[verb.i - 1].text != ",":
+        return None
     words = [t for t in doc[verb.sent.start : verb.i - 1] if not t.is_space]
     while words and (words[0].dep_ == "cc" or words[0].is_punct):
         words.pop(0)
@@ -446,28 +514,6 @@ def _tokens_between(first: Token, last: Token) -> list[Token]:
     return list(first.doc[start : end + 1])
 
 
-def _clause_text(words: list[Token]) -> str:
-    words = sorted(words, key=lambda t: t.i)
-    while words and (words[0].is_punct or (words[0].lower_ == "that" and words[0].dep_ == "mark")):
-        words.pop(0)
-    while words and (
-        (words[-1].is_punct and words[-1].text not in "\"'”’)")
-        or words[-1].is_space
-        or words[-1].dep_ == "cc"
-    ):
-        words.pop()
-    if not words:
-        return ""
-    doc = words[0].doc
-    after = doc[words[-1].i + 1] if words[-1].i + 1 < len(doc) else None
-    if after is not None and after.text in _CLOSING_MARKS and after.i not in {w.i for w in words}:
-        opened = sum(w.text in _OPENING_MARKS for w in words)
-        if opened > sum(w.text in _CLOSING_MARKS for w in words if w.text not in _OPENING_MARKS):
-            words = [*words, after]  # "called the plan 'illogical'": the mark that closes the quote
-    text = doc[words[0].i : words[-1].i + 1].text  # not doc.text: that joins the whole article
-    return " ".join(text.split())
-
-
 def _according_to(context: Context, according: Token) -> Found | None:
     """`According to X, ...` and `..., according to X.`: the rest of the sentence is the claim."""
     to = next(c for c in according.children if c.lower_ == "to")
@@ -483,27 +529,10 @@ def _according_to(context: Context, according: Token) -> Found | None:
     quoted = sum(t.i in context.quoted for t in words if not t.is_punct)
     if 2 * quoted >= len([t for t in words if not t.is_punct]):
         return None  # a direct quote with its own attribution
-    text = _clause_text([t for t in words if t.i not in context.index.ignored])
+    text = clause_text([t for t in words if t.i not in context.index.ignored])
     if not text:
         return None
     return found_at(context, speaker, text, "reported", "according to", according.i, speaker_token=source.i)
-
-
-def found_at(
-    context: Context,
-    speaker: str,
-    text: str,
-    kind: PositionKind,
-    cue: str,
-    anchor: int,
-    *,
-    speaker_token: int = -1,
-) -> Found:
-    """A position whose cue is the token at `anchor`."""
-    sentence = context.sentence_of[anchor]
-    position = Position(actor=speaker, text=text, kind=kind, cue=cue, sentence=sentence)
-    paragraph = context.sentences[sentence].paragraph
-    return Found(position, anchor, paragraph, cue_token=anchor, speaker_token=speaker_token)
 
 
 def cue_text(verb: Token) -> str:
