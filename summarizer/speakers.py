@@ -160,10 +160,11 @@ def quoting_source(verb: Token) -> Token | None:
 
 def _main_subject(verb: Token) -> Token | None:
     """The verb's subject; of two (a misparse of "Booker Prize winner and Wolf Hall author Hilary
-    Mantel has described ..."), the proper name nearest the verb."""
+    Mantel has described ...", or of a caption run into the text: "... until now, feminism She
+    added:"), the proper name or pronoun nearest the verb."""
     subjects = [c for c in verb.children if c.dep_ == "nsubj"]
     if len(subjects) > 1 and subjects[0].pos_ == "NOUN":
-        names = [s for s in subjects[1:] if s.pos_ == "PROPN"]
+        names = [s for s in subjects[1:] if s.pos_ in ("PROPN", "PRON")]
         return names[-1] if names else subjects[0]
     return subjects[0] if subjects else None
 
