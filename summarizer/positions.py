@@ -34,6 +34,8 @@ _MAX_CUE_GAP = 12  # tokens between a speech verb and the quotation it introduce
 _REPORTING_FORMS = frozenset(inflections("report"))
 _DESCRIPTION_REACH = 4  # sentences back a described speaker ("the relieved father") may refer
 _MAX_RESUME_SENTENCES = 5  # a flattened article's quote resumes its speaker at most this far on
+# Nouns for a stance someone holds rather than states ("both sides' belief that ...").
+_HELD_STANCE_NOUNS = frozenset({"belief", "view", "position", "conviction", "opinion", "stance"})
 
 
 class _Attribution(NamedTuple):
@@ -92,6 +94,7 @@ def position_candidates(
     found = _nest(found)
     _refer_back(found, {a.name for a in index.actors})
     found = _without_restatements(doc, found)
+    found = _without_reported_beliefs(doc, found)
     _resolve_descriptions(found, context)
     kept: list[Found] = []
     seen: set[tuple[str, str]] = set()
@@ -151,6 +154,48 @@ def _without_restatements(doc: Doc, found: list[Found]) -> list[Found]:
         if not restated:
             kept.append(item)
     return kept
+
+
+def _without_reported_beliefs(doc: Doc, found: list[Found]) -> list[Found]:
+    """ "Ana said young people felt ignored", "Rivas claimed the union was planning to strike", "...,
+    and both sides' belief that ..., are hurting talks, he says": a belief, fear or intent that a
+    speaker ascribes to someone else inside their own statement is part of that statement, not a
+    position the believer put on the record."""
+    kept: list[Found] = []
+    for item in found:
+        inner = item.position
+        believed = (
+            _holds_a_stance(doc[item.anchor])
+            and not (item.speaker_token >= 0 and _after_missed_break(doc[item.speaker_token].left_edge))
+            and any(
+                f is not item
+                and f.position.sentence == inner.sentence
+                and inner.actor not in (f.position.actor, f.position.via)
+                and len(f.position.text) > len(inner.text)
+                and inner.text in f.position.text
+                and doc[f.anchor].is_ancestor(doc[item.anchor])  # "..., she said, and AMD thinks" is not hers
+                for f in found
+            )
+        )
+        if not believed:
+            kept.append(item)
+    return kept
+
+
+def _after_missed_break(token: Token) -> bool:
+    """Does a capitalised word follow a lower-case noun with nothing between, where a caption run
+    into the text hides a sentence break ("... into the pit Cleveland Zoo plans to ...")?"""
+    if token.i == 0 or token.is_sent_start or not token.text[:1].isupper() or token.text.isupper():
+        return False
+    before = token.doc[token.i - 1]
+    return before.pos_ == "NOUN" and before.text.islower() and bool(before.whitespace_)
+
+
+def _holds_a_stance(cue: Token) -> bool:
+    """A verb of belief or intent ("felt", "was planning") or a noun for a held stance ("belief")."""
+    if cue.pos_ == "VERB":
+        return verb_lemma(cue) in COGNITION_VERBS
+    return cue.pos_ == "NOUN" and cue.lemma_.lower() in _HELD_STANCE_NOUNS
 
 
 def _restates_itself(cue: Token) -> bool:

@@ -6,7 +6,10 @@ from collections import Counter
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from spacy.language import Language
+
 from summarizer.models import Position
+from summarizer.positions import _after_missed_break
 
 if TYPE_CHECKING:
     from conftest import Analysis
@@ -601,3 +604,31 @@ def test_our_reporter_is_referred_back_to_and_no_one_named_in_the_report_speaks(
         "are furious with President Omar Bashir over the bombings, he says."
     )
     assert [p.actor for p in result.positions] == ["James Harper"] * 3
+
+
+def test_a_belief_ascribed_inside_another_speakers_report_is_no_position_of_its_own(
+    analyse: Analyse,
+) -> None:
+    """ "Lind claimed the board was planning to ...", "both landlords' belief that ..., Lind says":
+    the intent or belief is what Lind states, not a position the board or the landlords put on
+    the record; a belief outside the report ("and the engineers believe ...") stays."""
+    result = analyse(
+        "Councillor Mara Lind claimed the board was planning to close two depots next spring. "
+        "Rising rents, and both landlords' belief that prices will recover soon, are slowing the "
+        "reform, Lind says. Tomas Reyes, the mayor, said the bridge was safe, and the engineers "
+        "believe the cracks are old."
+    )
+    assert [(p.actor, p.cue) for p in result.positions] == [
+        ("Mara Lind", "claimed"),
+        ("Mara Lind", "says"),
+        ("Tomas Reyes", "said"),
+        ("the engineers", "believe"),
+    ]
+
+
+def test_a_missed_sentence_break_is_a_capital_after_a_lower_case_noun(nlp: Language) -> None:
+    """A caption run into the text: "... into the harbour Westgate Council plans to ..."."""
+    doc = nlp("The barge drifted into the harbour Westgate Council plans to fine its owners.")
+    assert _after_missed_break(doc[6])
+    doc = nlp("Jon Ravel said Westgate Council plans to fine the owners of the barge.")
+    assert not _after_missed_break(doc[3])
