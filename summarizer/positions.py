@@ -10,13 +10,14 @@ is kept as the article describes them ("a senior US official").
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from typing import NamedTuple
 
 from spacy.tokens import Doc, Token
 
 from summarizer.actors import ActorIndex, word_gender
-from summarizer.lexicon import COGNITION_VERBS, inflections
+from summarizer.lexicon import COGNITION_VERBS, SOURCE_ONLY_VERBS, inflections
 from summarizer.models import Position, Sentence
 from summarizer.position_filter import PositionModel, candidate_features
 from summarizer.reported import AUDIENCE_VERBS, Found, cue_text, reported_positions
@@ -91,7 +92,7 @@ def position_candidates(
     found = reported_positions(context, quoting)
     found += _direct(context, quotations, cues, found)
     found.sort(key=lambda f: (f.position.sentence, f.anchor))
-    found = _nest(found)
+    found = _nest(found, context)
     _refer_back(found, {a.name for a in index.actors})
     found = _without_restatements(doc, found)
     found = _without_reported_beliefs(doc, found)
@@ -108,23 +109,26 @@ def position_candidates(
     return kept, context
 
 
-def _nest(found: list[Found]) -> list[Found]:
+def _nest(found: list[Found], context: Context) -> list[Found]:
     """ "According to emails released by WikiLeaks, Chelsea Clinton complained that ...", "The EU
-    has warned Israel that ..., German news agency DPA reports": the inner speaker states the
-    content, the outer source carries it (`via`); one position, not two."""
+    has warned Israel that ..., German news agency DPA reports", "A memo seen by the paper shows
+    that she wrote to ... urging ...": the inner speaker states the content, the outer source
+    carries it (`via`); one position, not two."""
     kept: list[Found] = []
     for item in found:
         outer = item.position
-        carries = outer.cue == "according to" or outer.cue.split()[0].lower() in _REPORTING_FORMS
+        carries = _carries(context, item)
         inner = [
             f
             for f in found
             if f is not item
             and carries
+            # "a poll showed 68 per cent believe ...": the poll found a belief, nobody stated it
+            and not (carries == "shows" and _holds_a_stance(context.doc[f.anchor]))
             and f.position.sentence == outer.sentence
             and f.position.cue != "according to"
             and f.position.actor != outer.actor
-            and f.position.text in outer.text
+            and (f.position.text in outer.text or _cue_inside(context.doc, f, outer))
         ]
         if inner:
             for f in inner:
@@ -132,6 +136,26 @@ def _nest(found: list[Found]) -> list[Found]:
             continue
         kept.append(item)
     return kept
+
+
+def _carries(context: Context, item: Found) -> str:
+    """How this position carries another's statement, if it does: "reports" ("according to", an
+    outlet that reports), "shows" (a document that shows or reveals what someone said), or ""."""
+    cue = item.position.cue
+    if cue == "according to" or cue.split()[0].lower() in _REPORTING_FORMS:
+        return "reports"
+    if item.cue_token < 0 or item.position.actor in context.person_names:
+        return ""
+    verb = context.doc[item.cue_token]
+    return "shows" if verb.pos_ == "VERB" and verb_lemma(verb) in SOURCE_ONLY_VERBS else ""
+
+
+def _cue_inside(doc: Doc, item: Found, outer: Position) -> bool:
+    """Is the inner position's cue word part of the outer's content ("Sherman argued in a briefing,
+    according to two people who attended, that ...": the phrase cuts the clause in two)?"""
+    if item.cue_token < 0:
+        return False
+    return re.search(rf"\b{re.escape(doc[item.cue_token].text)}\b", outer.text) is not None
 
 
 def _without_restatements(doc: Doc, found: list[Found]) -> list[Found]:

@@ -632,3 +632,21 @@ def test_a_missed_sentence_break_is_a_capital_after_a_lower_case_noun(nlp: Langu
     assert _after_missed_break(doc[6])
     doc = nlp("Jon Ravel said Westgate Council plans to fine the owners of the barge.")
     assert not _after_missed_break(doc[3])
+
+
+def test_a_document_that_shows_what_someone_said_is_their_via(analyse: Analyse) -> None:
+    """ "A leaked report shows that she ... urging ...": Brook urges, the report carries it; an
+    "according to" phrase cutting the clause in two carries it too. A survey that shows what people
+    believe is the survey's own finding."""
+    result = analyse(
+        "Nadia Brook, a Green councillor, has fought the sale of the old quay for a decade. A leaked "
+        "report shows that she phoned the mayor twice in March urging him to halt the sale. Peter "
+        "Olsen, the board's chairman, claimed during a private dinner, according to three guests, that "
+        "reopening the quay would bankrupt the port. A survey for the council shows that 60 per cent of "
+        "residents believe the quay should reopen."
+    )
+    assert [(p.actor, p.via, p.cue) for p in result.positions] == [
+        ("Nadia Brook", "a leaked report", "urging"),
+        ("Peter Olsen", "three guests", "claimed"),
+        ("a survey for the council", "", "shows"),
+    ]
