@@ -82,13 +82,20 @@ def position_candidates(
     context.person_names = {a.name for a in index.actors if a.kind == "person"}
     context.actor_names = {a.name for a in index.actors}
     cues: dict[int, Token] = {}
+    carriers: dict[int, Token] = {}  # "..., the website states" after a quotation with its own cue
     for quotation in quotations:
-        verb = _cue_after(doc, quotation) or _cue_before(doc, quotation)
+        verb, carrier = _cue_of(doc, quotation)
         if verb is not None and verb.i not in index.ignored:
             cues[quotation.opening] = verb
+        if carrier is not None:
+            carriers[quotation.opening] = carrier
     # a cue whose only quotation is a scare-quoted phrase still reports its clause ("insisted the
-    # economy 'excites' millions of people")
-    quoting = {v.i for opening, v in cues.items() if _quotes_a_statement(doc, quotations, opening)}
+    # economy 'excites' millions of people"); a carrier never reports the quotation as its own
+    quoting = {
+        v.i
+        for opening, v in [*cues.items(), *carriers.items()]
+        if _quotes_a_statement(doc, quotations, opening)
+    }
     found = reported_positions(context, quoting)
     found += _direct(context, quotations, cues, found)
     found.sort(key=lambda f: (f.position.sentence, f.anchor))
@@ -454,6 +461,30 @@ def _quote_text(doc: Doc, quotation: Quotation) -> str:
     text = doc[first.i : last.i + 1].text.strip()  # not doc.text: that joins the whole article
     text = text.rstrip(",;:—–- ").strip()
     return text if any(c.isalpha() for c in text) else ""
+
+
+def _cue_of(doc: Doc, quotation: Quotation) -> tuple[Token | None, Token | None]:
+    """The speech verb that introduces a quotation: the one after it (`"...," he said`), except for
+    a quotation inside its sentence right after its own cue (`... and told her 'Come back', the
+    website states`: the website carries what she was told). Second, such a carrying verb."""
+    after = _cue_after(doc, quotation)
+    if after is not None and not doc[quotation.opening].is_sent_start:
+        before = _cue_before(doc, quotation)
+        if before is not None and _introduces_directly(before, quotation):
+            return before, after
+    return after or _cue_before(doc, quotation), None
+
+
+def _introduces_directly(verb: Token, quotation: Quotation) -> bool:
+    """ "told her 'Come back'", "said: '...'": a stated cue with a subject, at most its audience
+    between it and the mark (not "will confirm Locke as manager on Friday 'I'd be ...'", a caption
+    run into a quotation)."""
+    between = verb.doc[verb.i + 1 : quotation.opening]
+    return (
+        subject_token(verb) is not None
+        and not any(c.dep_ == "aux" and c.tag_ == "MD" for c in verb.children)
+        and len([t for t in between if not t.is_punct]) <= 2
+    )
 
 
 def _cue_after(doc: Doc, quotation: Quotation) -> Token | None:

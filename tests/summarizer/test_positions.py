@@ -7,9 +7,11 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from spacy.language import Language
+from spacy.tokens import Doc
 
 from summarizer.models import Position
-from summarizer.positions import _after_missed_break
+from summarizer.positions import _after_missed_break, _cue_of
+from summarizer.segmentation import find_quotations
 
 if TYPE_CHECKING:
     from conftest import Analysis
@@ -650,3 +652,29 @@ def test_a_document_that_shows_what_someone_said_is_their_via(analyse: Analyse) 
         ("Peter Olsen", "three guests", "claimed"),
         ("a survey for the council", "", "shows"),
     ]
+
+
+def test_a_quotation_inside_its_sentence_keeps_its_own_cue(parsed: Callable[[list[tuple]], Doc]) -> None:
+    """ "He told her 'Come back soon', the blog states": "told" introduces the quotation; the blog
+    after it carries the sentence and never reports the quotation as its own."""
+    doc = parsed(
+        [
+            ("Then", "ADV", "advmod", 2),
+            ("he", "PRON", "nsubj", 2),
+            ("told", "VERB", "ROOT", 2, "tell"),
+            ("her", "PRON", "dative", 2),
+            ("'", "PUNCT", "open", 5),
+            ("Come", "VERB", "ccomp", 2, "come"),
+            ("back", "ADV", "advmod", 5),
+            ("soon", "ADV", "advmod", 5),
+            ("'", "PUNCT", "close", 5),
+            (",", "PUNCT", "punct", 12),
+            ("the", "DET", "det", 11),
+            ("blog", "NOUN", "nsubj", 12),
+            ("states", "VERB", "ccomp", 2, "state"),
+            (".", "PUNCT", "punct", 2),
+        ]
+    )
+    (quotation,) = find_quotations(doc)
+    cue, carrier = _cue_of(doc, quotation)
+    assert (cue.text, carrier.text) == ("told", "states")

@@ -3,22 +3,18 @@ so each test pins the rule, not the parser's mood), and how described speakers a
 
 from __future__ import annotations
 
-from spacy.language import Language
+from collections.abc import Callable
+
 from spacy.tokens import Doc
 
 from summarizer.speakers import subject_token
 
-
-def parsed(nlp: Language, rows: list[tuple[str, str, str, int]]) -> Doc:
-    """A Doc from (word, coarse tag, dependency, head index) rows."""
-    words, pos, deps, heads = (list(column) for column in zip(*rows, strict=True))
-    return Doc(nlp.vocab, words=words, pos=pos, deps=deps, heads=heads)
+Parsed = Callable[[list[tuple]], Doc]
 
 
-def test_of_two_subjects_the_pronoun_next_to_the_verb_speaks(nlp: Language) -> None:
+def test_of_two_subjects_the_pronoun_next_to_the_verb_speaks(parsed: Parsed) -> None:
     # a caption run into the text: "... not, until now, gardening She added: ..."
     doc = parsed(
-        nlp,
         [
             ("not", "PART", "advmod", 4),
             (",", "PUNCT", "punct", 4),
@@ -31,9 +27,8 @@ def test_of_two_subjects_the_pronoun_next_to_the_verb_speaks(nlp: Language) -> N
     assert subject_token(doc[4]).text == "She"
 
 
-def test_of_two_subjects_without_a_name_the_first_speaks(nlp: Language) -> None:
+def test_of_two_subjects_without_a_name_the_first_speaks(parsed: Parsed) -> None:
     doc = parsed(
-        nlp,
         [
             ("The", "DET", "det", 1),
             ("ferry", "NOUN", "nsubj", 3),
