@@ -35,6 +35,9 @@ _MAX_CUE_GAP = 12  # tokens between a speech verb and the quotation it introduce
 _REPORTING_FORMS = frozenset(inflections("report"))
 _DESCRIPTION_REACH = 4  # sentences back a described speaker ("the relieved father") may refer
 _MAX_RESUME_SENTENCES = 5  # a flattened article's quote resumes its speaker at most this far on
+# Words that grade a role without changing it: "a senior NASA scientist" is a "NASA scientist".
+_RANK_QUALIFIERS = frozenset({"senior", "top", "chief", "leading", "high-ranking", "veteran", "longtime"})
+_ROLE_AHEAD_SENTENCES = 2  # how far on "a NASA scientist says" may be named with that role
 # Nouns for a stance someone holds rather than states ("both sides' belief that ...").
 _HELD_STANCE_NOUNS = frozenset({"belief", "view", "position", "conviction", "opinion", "stance"})
 
@@ -104,6 +107,7 @@ def position_candidates(
     found = _without_restatements(doc, found)
     found = _without_reported_beliefs(doc, found)
     _resolve_descriptions(found, context)
+    _name_roles_ahead(found, context)
     kept: list[Found] = []
     seen: set[tuple[str, str]] = set()
     per_sentence: Counter[int] = Counter()
@@ -257,6 +261,44 @@ def _resolve_descriptions(found: list[Found], context: Context) -> None:
                 if not _other_person_named_before(context, item, name):
                     position.actor = name
                 break
+
+
+def _name_roles_ahead(found: list[Found], context: Context) -> None:
+    """ "..., a NASA scientist says. '...,' NASA chief scientist Ellen Stofan said": a speaker given
+    only by a role with an indefinite article is the person the next sentences first name with that
+    very role (rank words aside). Never a person named before: "a senior official" after "the
+    official, Jane Roe," is someone else; a bare role noun ("an official") says too little."""
+    index = context.index
+    first_named: dict[str, int] = {}
+    for start, _, actor in index.timeline:
+        first_named.setdefault(actor.name, start)
+    for item in found:
+        position = item.position
+        if position.actor in context.actor_names or item.speaker_token < 0:
+            continue
+        head = context.doc[item.speaker_token]
+        if not any(c.dep_ == "det" and c.lower_ in ("a", "an") for c in head.children):
+            continue
+        role = _role_words(position.actor)
+        if len(role) < 2:
+            continue
+        named = [
+            a
+            for a in index.actors
+            if a.kind == "person"
+            and a.role
+            and _role_words(a.role) == role
+            and head.i < first_named.get(a.name, -1)
+            and context.sentence_of[first_named[a.name]] <= position.sentence + _ROLE_AHEAD_SENTENCES
+        ]
+        if len(named) == 1:
+            position.actor = named[0].name
+
+
+def _role_words(role: str) -> list[str]:
+    """A role's words for comparison: lower case, without articles and rank words."""
+    words = role.lower().replace("’", "'").split()
+    return [w for w in words if w not in ("a", "an", "the") and w not in _RANK_QUALIFIERS]
 
 
 def _other_person_named_before(context: Context, item: Found, name: str) -> bool:

@@ -240,7 +240,7 @@ def test_cnndm_daily_mail_quote_paragraphs(analyse: Analyse, cnndm: dict[str, st
 
 def test_cnndm_cnn_science(analyse: Analyse, cnndm: dict[str, str]) -> None:
     result = analyse(cnndm[NASA_ID])
-    assert result.positions[0].actor == "a NASA scientist"
+    assert result.positions[0].actor == "Ellen Stofan"  # "a NASA scientist", named next
     assert result.positions[0].text.startswith('They may not be "Star Trek"-type extraterrestrials, but')
     stofan = [p.text for p in result.by("Ellen Stofan")]
     assert stofan[-2:] == [
@@ -678,3 +678,32 @@ def test_a_quotation_inside_its_sentence_keeps_its_own_cue(parsed: Callable[[lis
     (quotation,) = find_quotations(doc)
     cue, carrier = _cue_of(doc, quotation)
     assert (cue.text, carrier.text) == ("told", "states")
+
+
+def test_a_role_given_alone_is_the_person_named_next_with_that_role(analyse: Analyse) -> None:
+    """ "..., a Met Office forecaster says" then "Met Office chief forecaster Ruth Okafor said": the
+    same role (rank words such as chief or senior aside), named in the next sentences."""
+    for first, second in (
+        ("a Met Office forecaster", "Met Office chief forecaster"),
+        ("a senior Met Office forecaster", "Met Office forecaster"),
+    ):
+        result = analyse(
+            f"The coast could see its wettest winter in a century, {first} says. "
+            f'"The models all point the same way," {second} Ruth Okafor said on Monday.'
+        )
+        assert [p.actor for p in result.positions] == ["Ruth Okafor", "Ruth Okafor"]
+
+
+def test_a_role_given_alone_is_never_someone_named_before_or_a_bare_role_noun(analyse: Analyse) -> None:
+    """An indefinite "a senior Met Office forecaster" after Ruth Okafor was named with that role
+    introduces someone else; "a senior official" says too little to be "official Mark Odell"."""
+    result = analyse(
+        "Ruth Okafor, a Met Office forecaster, opened the briefing on Monday. The coast could see its "
+        "wettest winter in a century, a senior Met Office forecaster said. The flood barrier will close "
+        'next month, a senior official said. "There is no money left," Official Mark Odell said.'
+    )
+    assert [p.actor for p in result.positions] == [
+        "a senior Met Office forecaster",
+        "a senior official",
+        "Mark Odell",
+    ]
