@@ -267,6 +267,9 @@ def name_for(context: Context, token: Token) -> str:
     issuer = _issuer_of_statement(context, token)
     if issuer:
         return issuer
+    earlier = _organisation_described_before(context, token)
+    if earlier:
+        return earlier
     referred = _referred_actor(context, token)
     if referred is not None:
         return referred.name
@@ -394,6 +397,27 @@ def _referred_actor(context: Context, head: Token) -> Actor | None:
         kinds = ("organization", "group") if noun in _GROUP_NOUNS else ("organization",)
         return index.latest(head, kinds, since_sentence=since)
     return None
+
+
+def _organisation_described_before(context: Context, head: Token) -> str:
+    """ "... a denial from the Greek finance ministry. '...,' the ministry said": a bare "the
+    ministry" is the organisation the article just described with that noun (not the last one it
+    named, the IMF); the description as written."""
+    if head.tag_ != "NN" or head.lemma_.lower() not in ORGANISATION_NOUNS:
+        return ""
+    if [c.lower_ for c in head.children if c.dep_ != "punct"] != ["the"]:
+        return ""
+    since = context.sentence_of[head.i] - _REFER_BACK_SENTENCES
+    for token in reversed(context.doc[: head.i]):
+        if context.sentence_of[token.i] < since:
+            break
+        if token.lower_ != head.lower_ or token.pos_ != "NOUN" or token.i in context.quoted:
+            continue
+        words = [c for c in token.lefts if c.dep_ in ("amod", "compound", "nmod")]
+        if not words or context.index.actor_at(token) is not None:
+            continue
+        return context.doc[words[0].i : token.i + 1].text
+    return ""
 
 
 def _describes_itself(head: Token) -> bool:
