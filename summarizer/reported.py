@@ -29,6 +29,7 @@ from summarizer.lexicon import (
 )
 from summarizer.models import Position, PositionKind
 from summarizer.speakers import (
+    FINITE_TAGS,
     Context,
     is_speech_verb,
     name_for,
@@ -67,7 +68,6 @@ _CLOSING_MARKS = frozenset({"'", '"', "’", "”"})
 _QUESTION_VERBS = frozenset({"ask", "wonder", "question"})
 # Intent verbs state something only with an infinitive ("plans to press charges").
 _INTENT_VERBS = frozenset({"plan", "intend"})
-FINITE_TAGS = frozenset({"VBD", "VBZ", "VBP", "MD"})  # a verb with tense of its own: a clause, not a phrase
 
 
 @dataclass(slots=True)

@@ -28,6 +28,7 @@ from summarizer.lexicon import (
 )
 from summarizer.models import Actor, Position, Sentence
 
+FINITE_TAGS = frozenset({"VBD", "VBZ", "VBP", "MD"})  # a verb with tense of its own: a clause, not a phrase
 _QUOTE_MARKS = frozenset({"'", '"', "‘", "“"})
 _PRONOUN_KINDS = {"it": ("organization", "place"), "they": ("organization", "group")}
 _MID_SENTENCE_KEY = "briefbot.mid_sentence_words"
@@ -99,8 +100,10 @@ def subject_and_distance(verb: Token) -> tuple[Token | None, int]:
         if verb.dep_ == "acl" and head.lemma_ in STATEMENT_NOUNS | DOCUMENT_NOUNS and head.dep_ == "dobj":
             verb = head.head  # "issued a statement saying", "signed a letter saying"
             continue
-        if head.i == verb.i and steps == 0:
-            return _name_set_off_before(verb), steps
+        if steps == 0 and (head.i == verb.i or verb.tag_ in FINITE_TAGS):
+            named = _name_set_off_before(verb)
+            if named is not None or head.i == verb.i:
+                return named, steps
         if verb.dep_ not in ("advcl", "conj", "xcomp") or head.i == verb.i:
             return None, steps
         verb = outer_speech_verb(verb) or head
@@ -116,6 +119,9 @@ def _name_set_off_before(verb: Token) -> Token | None:
     described = _subject_of_participle(verb)
     if described is not None:
         return described
+    named = _name_before_apposition(verb)
+    if named is not None:
+        return named
     words = [t for t in verb.sent if t.text not in _QUOTE_MARKS]
     first = words[0] if words else None
     if first is None or first.pos_ != "PROPN":
@@ -125,6 +131,25 @@ def _name_set_off_before(verb: Token) -> Token | None:
         name = verb.doc[name.i + 1]
     after = verb.doc[name.i + 1]
     if after.text != "," or after.i >= verb.i - 1 or name.ent_type_ not in ("PERSON", ""):
+        return None
+    return name
+
+
+def _name_before_apposition(verb: Token) -> Token | None:
+    """ "... reported the eatery after Jason Chan, its marketing manager, boasted that ...": a
+    finite speech verb with no subject of its own, right after a name and its apposition set off by
+    commas, which the parser took for the object of something before. Only a proper name or a
+    personal pronoun speaks so ("Smith resigned after the vote, saying ..." is no such thing)."""
+    doc = verb.doc
+    if verb.tag_ not in FINITE_TAGS or doc[verb.i - 1].text != ",":
+        return None
+    apposition = doc[verb.i - 2]
+    while apposition.dep_ != "appos" and apposition.head.i < verb.i - 1 and apposition.head.i != apposition.i:
+        apposition = apposition.head
+    name = apposition.head
+    if apposition.dep_ != "appos" or name.i >= apposition.left_edge.i or doc[name.i + 1].text != ",":
+        return None
+    if name.pos_ not in ("PROPN", "PRON") or name.dep_ in ("nsubj", "nsubjpass"):
         return None
     return name
 

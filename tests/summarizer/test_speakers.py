@@ -57,3 +57,43 @@ def test_the_organisation_noun_refers_to_the_one_described_with_it(analyse: Anal
         "Danish fisheries ministry",
         "Nordic Fishing Council",
     ]
+
+
+def test_a_name_the_parser_took_for_an_object_speaks_through_its_apposition(analyse: Analyse) -> None:
+    """ "... after Lena Varga, its head of sales, admitted that ...": the name before the
+    apposition speaks, not the subject of the verb the parser hung the cue on."""
+    result = analyse(
+        "Inspectors fined the bakery after Lena Varga, its head of sales, admitted that it had reused "
+        "old labels."
+    )
+    assert [(p.actor, p.cue) for p in result.positions] == [("Lena Varga", "admitted")]
+
+
+def test_no_common_noun_or_participle_speaks_as_a_name_set_off_before(analyse: Analyse) -> None:
+    """The vote never speaks: not through a participle ("after the vote, saying"), and not before an
+    apposition ("after the vote, the third in a week, said"), which only a name or pronoun may."""
+    saying = analyse("Smith resigned after the vote, saying the party had failed.")
+    assert [p.actor for p in saying.positions] == ["Smith"]
+    apposition = analyse("Smith resigned after the vote, the third in a week, said the party had failed.")
+    assert "the vote" not in {p.actor for p in apposition.positions}
+    assert "vote" not in {p.actor for p in apposition.positions}
+
+
+def test_a_name_before_an_apposition_speaks_only_for_a_finite_verb(parsed: Parsed) -> None:
+    rows = [
+        ("Police", "NOUN", "nsubj", 1),
+        ("thanked", "VERB", "ROOT", 1, "thank"),
+        ("Hale", "PROPN", "dobj", 1),
+        (",", "PUNCT", "punct", 2),
+        ("the", "DET", "det", 5),
+        ("driver", "NOUN", "appos", 2),
+        (",", "PUNCT", "punct", 2),
+        ("adding", "VERB", "advcl", 1, "add"),
+    ]
+    doc = parsed(rows)
+    doc[7].tag_ = "VBG"
+    assert subject_token(doc[7]).text == "Police"  # "..., adding": the subject of "thanked"
+    rows[7] = ("added", "VERB", "advcl", 1, "add")
+    doc = parsed(rows)
+    doc[7].tag_ = "VBD"
+    assert subject_token(doc[7]).text == "Hale"
