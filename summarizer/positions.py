@@ -17,12 +17,13 @@ from typing import NamedTuple
 from spacy.tokens import Doc, Token
 
 from summarizer.actors import ActorIndex, word_gender
-from summarizer.lexicon import COGNITION_VERBS, SOURCE_ONLY_VERBS, inflections
+from summarizer.lexicon import COGNITION_VERBS, DOCUMENT_NOUNS, SOURCE_ONLY_VERBS, inflections
 from summarizer.models import Position, Sentence
 from summarizer.position_filter import PositionModel, candidate_features
 from summarizer.reported import AUDIENCE_VERBS, Found, cue_text, reported_positions
 from summarizer.segmentation import Quotation, find_quotations, token_sentence_indices
 from summarizer.speakers import (
+    FINITE_TAGS,
     Context,
     is_speech_verb,
     speaker_of,
@@ -35,6 +36,18 @@ _MAX_CUE_GAP = 12  # tokens between a speech verb and the quotation it introduce
 _REPORTING_FORMS = frozenset(inflections("report"))
 _DESCRIPTION_REACH = 4  # sentences back a described speaker ("the relieved father") may refer
 _MAX_RESUME_SENTENCES = 5  # a flattened article's quote resumes its speaker at most this far on
+# A photo caption on a line of its own: a label before it ("Pictured: ...", "Above (left): ...") or a
+# credit inside it ("(Photo: Reuters)", "Picture credit: ...").
+_CAPTION_LABEL = re.compile(
+    r"^\W*(?:pictured|picture|photo(?:graph)?|image|video|above|below|left|right|top|inset|main\s+picture"
+    r"|file\s+(?:photo|picture))(?:\s*\([^)]*\))?\s*[:|–—-]",
+    re.IGNORECASE,
+)
+_CAPTION_CREDIT = re.compile(
+    r"\((?:photo|picture|image|photograph|credit)s?(?:\s+credit)?\s*:[^)]*\)"
+    r"|\b(?:photo|picture|image)\s+credit\s*:",
+    re.IGNORECASE,
+)
 # Words that grade a role without changing it: "a senior NASA scientist" is a "NASA scientist".
 _RANK_QUALIFIERS = frozenset({"senior", "top", "chief", "leading", "high-ranking", "veteran", "longtime"})
 _ROLE_AHEAD_SENTENCES = 2  # how far on "a NASA scientist says" may be named with that role
@@ -108,6 +121,8 @@ def position_candidates(
     found = _without_reported_beliefs(doc, found)
     _resolve_descriptions(found, context)
     _name_roles_ahead(found, context)
+    captions = _caption_sentences(context)
+    found = [item for item in found if item.position.sentence not in captions]
     kept: list[Found] = []
     seen: set[tuple[str, str]] = set()
     per_sentence: Counter[int] = Counter()
@@ -118,6 +133,36 @@ def position_candidates(
             per_sentence[item.position.sentence] += 1
             kept.append(item)
     return kept, context
+
+
+def _caption_sentences(context: Context) -> set[int]:
+    """Sentences on a line that is a photo caption, which states nothing: a caption label or a
+    credit, or a line with no finite verb and no closing full stop ("Volunteers clearing the path
+    on Saturday"). A label line above a quotation ("Jenny Holt, Working Parents Network:") ends
+    with its colon and is no caption."""
+    doc = context.doc
+    captions: set[int] = set()
+    start = 0
+    for line in doc.text.split("\n"):
+        end = start + len(line)
+        text = line.strip()
+        if text and _is_caption(doc, start, end, text):
+            captions.update(
+                k
+                for k, sentence in enumerate(context.sentences)
+                if start <= sentence.start and sentence.end <= end
+            )
+        start = end + 1
+    return captions
+
+
+def _is_caption(doc: Doc, start: int, end: int, text: str) -> bool:
+    if _CAPTION_LABEL.match(text) or _CAPTION_CREDIT.search(text):
+        return True
+    if text.endswith((".", "!", "?", ":", '"', "”", "’", "'", "…")):
+        return False
+    span = doc.char_span(start, end, alignment_mode="expand")
+    return span is not None and not any(t.tag_ in FINITE_TAGS for t in span)
 
 
 def _nest(found: list[Found], context: Context) -> list[Found]:
@@ -155,10 +200,11 @@ def _carries(context: Context, item: Found) -> str:
     cue = item.position.cue
     if cue == "according to" or cue.split()[0].lower() in _REPORTING_FORMS:
         return "reports"
-    if item.cue_token < 0 or item.position.actor in context.person_names:
+    if item.cue_token < 0 or item.speaker_token < 0 or item.position.actor in context.person_names:
         return ""
-    verb = context.doc[item.cue_token]
-    return "shows" if verb.pos_ == "VERB" and verb_lemma(verb) in SOURCE_ONLY_VERBS else ""
+    verb, source = context.doc[item.cue_token], context.doc[item.speaker_token]
+    document = source.lemma_.lower() in DOCUMENT_NOUNS  # "a leaked report", not "police found ..."
+    return "shows" if document and verb.pos_ == "VERB" and verb_lemma(verb) in SOURCE_ONLY_VERBS else ""
 
 
 def _cue_inside(doc: Doc, item: Found, outer: Position) -> bool:

@@ -30,6 +30,9 @@ from summarizer.models import Actor, Position, Sentence
 
 FINITE_TAGS = frozenset({"VBD", "VBZ", "VBP", "MD"})  # a verb with tense of its own: a clause, not a phrase
 _QUOTE_MARKS = frozenset({"'", '"', "‘", "“"})
+_PLACE_ENTITIES = frozenset(
+    {"GPE", "LOC", "FAC"}
+)  # entity labels of places, which speak through no apposition
 _PRONOUN_KINDS = {"it": ("organization", "place"), "they": ("organization", "group")}
 _MID_SENTENCE_KEY = "briefbot.mid_sentence_words"
 _REFER_BACK_SENTENCES = 4  # how far back "the party" may reach for its organisation
@@ -149,8 +152,15 @@ def _name_before_apposition(verb: Token) -> Token | None:
     name = apposition.head
     if apposition.dep_ != "appos" or name.i >= apposition.left_edge.i or doc[name.i + 1].text != ",":
         return None
-    if name.pos_ not in ("PROPN", "PRON") or name.dep_ in ("nsubj", "nsubjpass"):
+    if (
+        name.pos_ not in ("PROPN", "PRON")
+        or name.dep_ in ("nsubj", "nsubjpass")
+        or name.ent_type_ in _PLACE_ENTITIES
+    ):
         return None
+    following = doc[verb.i + 1] if verb.i + 1 < len(doc) else None
+    if following is not None and following.pos_ == "PROPN":
+        return None  # "... on the road to Hue, Vietnam, says Thompson": the inverted subject speaks
     return name
 
 

@@ -707,3 +707,20 @@ def test_a_role_given_alone_is_never_someone_named_before_or_a_bare_role_noun(an
         "a senior official",
         "Mark Odell",
     ]
+
+
+def test_photo_caption_lines_state_nothing(analyse: Analyse) -> None:
+    """A line labelled as a caption, one with a photo credit, or one with no finite verb and no
+    full stop is a caption; a line that states something without a full stop is not."""
+    result = analyse(
+        "The riverside park closed after the storm in March.\n\n"
+        "Pictured: Mayor Lena Ortiz, who said the park would reopen in May, at the flooded gates\n\n"
+        "Ortiz said repairs were already under way and would cost less than feared.\n\n"
+        "Residents said the council had acted too slowly (Photo: Ben Ash/Valley Courier)\n\n"
+        "Volunteers clearing mud from the lower path, according to the park trust, on Saturday\n\n"
+        "Ortiz said the lower path would open first"
+    )
+    assert [(p.actor, p.text) for p in result.positions] == [
+        ("Lena Ortiz", "repairs were already under way and would cost less than feared"),
+        ("Lena Ortiz", "the lower path would open first"),
+    ]

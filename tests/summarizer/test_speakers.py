@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Span
 
 from summarizer.speakers import subject_token
 
@@ -97,3 +97,29 @@ def test_a_name_before_an_apposition_speaks_only_for_a_finite_verb(parsed: Parse
     doc = parsed(rows)
     doc[7].tag_ = "VBD"
     assert subject_token(doc[7]).text == "Hale"
+
+
+def test_no_place_and_no_inverted_subject_speak_as_a_name_before_an_apposition(parsed: Parsed) -> None:
+    """ "... the road to Tamsen, a fishing town, says Hallvard": the name after the verb speaks,
+    and a place never speaks through an apposition."""
+    rows = [
+        ("the", "DET", "det", 1),
+        ("road", "NOUN", "ROOT", 1),
+        ("to", "ADP", "prep", 1),
+        ("Tamsen", "PROPN", "pobj", 2),
+        (",", "PUNCT", "punct", 3),
+        ("a", "DET", "det", 7),
+        ("fishing", "NOUN", "compound", 7),
+        ("town", "NOUN", "appos", 3),
+        (",", "PUNCT", "punct", 3),
+        ("says", "VERB", "parataxis", 1, "say"),
+        ("Hallvard", "PROPN", "dobj", 9),
+    ]
+    doc = parsed(rows)
+    doc[9].tag_ = "VBZ"
+    assert subject_token(doc[9]) is None
+    doc = parsed(rows[:10])
+    doc[9].tag_ = "VBZ"
+    assert subject_token(doc[9]).text == "Tamsen"  # a name the tagger saw as no place
+    doc.ents = [Span(doc, 3, 4, label="GPE")]
+    assert subject_token(doc[9]) is None
