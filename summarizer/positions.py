@@ -181,14 +181,20 @@ def _nest(found: list[Found], context: Context) -> list[Found]:
             and carries
             # "a poll showed 68 per cent believe ...": the poll found a belief, nobody stated it
             and not (carries == "shows" and _holds_a_stance(context.doc[f.anchor]))
-            and f.position.sentence == outer.sentence
+            and outer.sentence in (f.position.sentence, _cue_sentence(context, f))
             and f.position.cue != "according to"
             and f.position.actor != outer.actor
-            and (f.position.text in outer.text or _cue_inside(context.doc, f, outer))
+            and (
+                f.position.text in outer.text
+                or _cue_inside(context.doc, f, outer)
+                # "Relatives have said X, CNN affiliate WNCN reported, and ...": the report inside
+                or (outer.text in f.position.text and _cue_inside(context.doc, item, f.position))
+            )
         ]
         if inner:
             for f in inner:
                 f.position.via = f.position.via or outer.actor
+                _cut_report_off(f.position, outer)
             continue
         kept.append(item)
     return kept
@@ -205,6 +211,21 @@ def _carries(context: Context, item: Found) -> str:
     verb, source = context.doc[item.cue_token], context.doc[item.speaker_token]
     document = source.lemma_.lower() in DOCUMENT_NOUNS  # "a leaked report", not "police found ..."
     return "shows" if document and verb.pos_ == "VERB" and verb_lemma(verb) in SOURCE_ONLY_VERBS else ""
+
+
+def _cut_report_off(inner: Position, outer: Position) -> None:
+    """ "victim Ron Lane was gay, CNN affiliate WNCN reported, and ...": the statement ends where
+    the report that carries it begins."""
+    start = inner.text.find(outer.text)
+    end = start + len(outer.text)
+    if start >= 0 and inner.text[end:].lstrip().startswith(","):
+        inner.text = inner.text[:end]
+
+
+def _cue_sentence(context: Context, item: Found) -> int:
+    """The sentence of a position's cue (a quotation of several sentences is evidenced by its
+    first, while its cue may close the last: `... we will defend ourselves," he told them, AFP reports`)."""
+    return context.sentence_of[item.cue_token] if item.cue_token >= 0 else item.position.sentence
 
 
 def _cue_inside(doc: Doc, item: Found, outer: Position) -> bool:

@@ -724,3 +724,21 @@ def test_photo_caption_lines_state_nothing(analyse: Analyse) -> None:
         ("Lena Ortiz", "repairs were already under way and would cost less than feared"),
         ("Lena Ortiz", "the lower path would open first"),
     ]
+
+
+def test_an_outlet_reporting_a_statement_is_its_via_wherever_it_stands(analyse: Analyse) -> None:
+    """ "'...,' he told the tribunal, the Valley Gazette reports": the outlet closing a quotation of
+    several sentences carries it; ", The Harbour Times reported" inside a reported clause ends it."""
+    result = analyse(
+        'Farmer Owen Rhys lost his appeal on Monday. "We were never told about the survey. Nobody '
+        'called us. We will fight this to the end," he told the tribunal, the Valley Gazette reports. '
+        "Prosecutor Nia Evans said the two families had accepted the ruling, The Harbour Times reported."
+    )
+    assert [(p.actor, p.via, p.text) for p in result.positions] == [
+        (
+            "Owen Rhys",
+            "Valley Gazette",
+            "We were never told about the survey. Nobody called us. We will fight this to the end",
+        ),
+        ("Nia Evans", "Harbour Times", "the two families had accepted the ruling"),
+    ]
