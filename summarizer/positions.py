@@ -253,7 +253,19 @@ def _without_restatements(doc: Doc, found: list[Found]) -> list[Found]:
             and inner.text in f.position.text
             for f in found
         )
-        if not restated:
+        # "Kuhar said the zoo had ..., he told the paper": the statement with its own cue inside
+        # says it again
+        wraps_own = inner.kind == "reported" and any(
+            f is not item
+            and f.position.sentence == inner.sentence
+            and f.position.actor == inner.actor
+            and f.anchor < item.anchor  # its cue before this one's: "X said ..., he told Y"
+            and len(f.position.text) < len(inner.text)
+            and f.position.text in inner.text
+            and _cue_inside(doc, f, inner)
+            for f in found
+        )
+        if not restated and not wraps_own:
             kept.append(item)
     return kept
 

@@ -10,7 +10,8 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from summarizer.models import Position
-from summarizer.positions import _after_missed_break, _cue_of
+from summarizer.positions import _after_missed_break, _cue_of, _without_restatements
+from summarizer.reported import Found
 from summarizer.segmentation import find_quotations
 
 if TYPE_CHECKING:
@@ -742,3 +743,13 @@ def test_an_outlet_reporting_a_statement_is_its_via_wherever_it_stands(analyse: 
         ),
         ("Nia Evans", "Harbour Times", "the two families had accepted the ruling"),
     ]
+
+
+def test_a_statement_wrapping_the_speakers_own_cue_is_said_once(nlp: Language) -> None:
+    """ "Ames said the fence was too low, he told the paper": one statement, through "said"."""
+    doc = nlp("Ames said the fence was too low, he told the paper.")
+    said = Found(Position("Vera Ames", "the fence was too low", "reported", "said", 0), 1, 0, 1, 0)
+    told = Found(
+        Position("Vera Ames", "Ames said the fence was too low", "reported", "told the paper", 0), 9, 0, 9, 8
+    )
+    assert [f.position.cue for f in _without_restatements(doc, [said, told])] == ["said"]
