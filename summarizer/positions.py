@@ -122,7 +122,11 @@ def position_candidates(
     _resolve_descriptions(found, context)
     _name_roles_ahead(found, context)
     captions = _caption_sentences(context)
-    found = [item for item in found if item.position.sentence not in captions]
+    found = [
+        item
+        for item in found
+        if item.position.sentence not in captions and not _subject_left_outside(context, item)
+    ]
     kept: list[Found] = []
     seen: set[tuple[str, str]] = set()
     per_sentence: Counter[int] = Counter()
@@ -133,6 +137,25 @@ def position_candidates(
             per_sentence[item.position.sentence] += 1
             kept.append(item)
     return kept, context
+
+
+def _subject_left_outside(context: Context, item: Found) -> bool:
+    """ "... the objections of what officials said were the bulk of the comments", "one it hopes
+    will allow it to expand": a reported clause that opens with its finite verb has its subject
+    outside, in the relative clause the cue sits in; it states nothing on its own."""
+    position = item.position
+    if position.kind != "reported" or item.cue_token < 0:
+        return False
+    cue = context.doc[item.cue_token]
+    if cue.dep_ != "relcl" and not any(c.tag_ in ("WP", "WDT") for c in cue.children):
+        return False  # the cue is no relative clause of its own ("one it hopes", "what officials said")
+    if any(c.dep_ == "nsubj" and c.tag_ in ("WP", "WDT") for c in cue.children):
+        return False  # "a report which concluded ...": the relative pronoun is the source, not the gap
+    sentence = context.sentences[position.sentence]
+    at = context.doc.text.find(position.text, sentence.start, sentence.end)
+    first = context.doc.char_span(at, at + 1, alignment_mode="expand") if at >= 0 else None
+    # "called the plan 'illogical'": a naming verb's content opens with the cue itself
+    return first is not None and first[0].tag_ in FINITE_TAGS and first[0].i != cue.i
 
 
 def _caption_sentences(context: Context) -> set[int]:

@@ -753,3 +753,13 @@ def test_a_statement_wrapping_the_speakers_own_cue_is_said_once(nlp: Language) -
         Position("Vera Ames", "Ames said the fence was too low", "reported", "told the paper", 0), 9, 0, 9, 8
     )
     assert [f.position.cue for f in _without_restatements(doc, [said, told])] == ["said"]
+
+
+def test_a_clause_whose_subject_is_the_relative_pronoun_outside_states_nothing(analyse: Analyse) -> None:
+    """ "..., one it hopes will double its sales": what is hoped is said of "one", outside the
+    clause; "a survey which concluded the town ..." states its clause whole."""
+    result = analyse(
+        "Brightwell Foods opened a bakery in Leeds, one it hopes will double its sales within a year. "
+        "Critics cited a survey which concluded the town was losing its shops."
+    )
+    assert [(p.actor, p.text) for p in result.positions] == [("a survey", "the town was losing its shops")]
