@@ -18,7 +18,9 @@ every article with Engine.brief_article and matches what it outputs to the gold 
 
 `--baseline-tree DIR` also runs the same measurement on another checkout (a git worktree at the
 baseline commit) in a subprocess, so both are measured in one session and written side by side.
-Test-split errors are never printed: `--errors` shows dev misses only.
+Test-split errors are never printed: `--errors` measures dev only and shows its misses and its
+false positives (positions at no annotated attribution, with the wrong speaker, or a second match of
+one); it refuses `--split test`.
 
 `--position-filter` measures the engine with the learned position filter on (the baseline runs
 with its defaults).
@@ -26,7 +28,7 @@ with its defaults).
 `--part d` measures only the corpus file `{split}.d.jsonl`: one annotator's file, e.g. one added
 after the rules it is measured on, read as a held-out check.
 
-    python bench/attribution.py [--baseline-tree DIR] [--errors] [--split dev] [--part d] [--position-filter]
+    python bench/attribution.py [--baseline-tree DIR] [--split dev] [--part d] [--errors] [--position-filter]
 """
 
 from __future__ import annotations
@@ -291,16 +293,31 @@ def score_article(engine: Any, row: dict[str, Any], article_type: Any) -> Articl
     # speaker precision: positions located on a named gold attribution, speaker right or not
     used = set(matched.values())
     for pi, p in enumerate(positions):
-        on_named = [gi for gi, pis in located.items() if pi in pis and gold[gi].get("named")]
+        on = [gi for gi, pis in located.items() if pi in pis]
+        on_named = [gi for gi in on if gold[gi].get("named")]
         if on_named:
             score.speaker_checked += 1
             score.speaker_right += any(speaker_ok(p, gold[gi]) for gi in on_named)
         if pi not in used:
-            score.false_positives.append(
-                {"id": row["id"], "actor": p.actor, "cue": p.cue, "text": p.text[:160], "kind": p.kind}
-            )
+            score.false_positives.append(_false_positive(row["id"], p, on, matching, gold))
     _score_actors(score, row, briefing.actors, text)
     return score
+
+
+def _false_positive(
+    article: str, p: Any, on: list[int], matching: Matching, gold: list[dict[str, Any]]
+) -> dict[str, Any]:
+    """An unmatched position and why: at no annotated attribution ("nothing here"), on one whose
+    source is someone else ("wrong speaker", with that source), or on one that another position of
+    the same speaker already matched ("duplicate")."""
+    wrong = [gold[gi]["source"] for gi in on if not matching.speaker_ok(p, gold[gi])]
+    if not on:
+        why = "nothing here"
+    elif len(wrong) == len(on):
+        why = f"wrong speaker (annotated: {'; '.join(dict.fromkeys(wrong))})"
+    else:
+        why = "duplicate"
+    return {"id": article, "why": why, "actor": p.actor, "cue": p.cue, "text": p.text[:160], "kind": p.kind}
 
 
 def _score_actors(score: ArticleScore, row: dict[str, Any], actors: list[Any], text: str) -> None:
@@ -409,7 +426,13 @@ def evaluate(rows: list[dict[str, Any]], show_errors: bool, position_filter: boo
     if show_errors:
         result["errors"] = {
             "misses": [m for s in scores for m in s.misses],
-            "false_positives": [f for s in scores for f in s.false_positives],
+            # false positives by why: at no attribution, on one of someone else, a second match
+            **{
+                f"false_positives ({why})": [
+                    f for s in scores for f in s.false_positives if f["why"].startswith(why)
+                ]
+                for why in ("nothing here", "wrong speaker", "duplicate")
+            },
             "role_misses": [r for s in scores for r in s.role_misses],
             "junk": [j for s in scores for j in s.junk],
         }
@@ -474,13 +497,18 @@ def _verdicts(test: dict[str, Any]) -> dict[str, bool | None]:
     return verdicts
 
 
-def main() -> None:
+def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
+    """The command line; `--errors` is for the dev split only (alone, it measures dev only)."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--engine-tree", type=Path, default=ROOT, help="checkout whose summarizer to measure")
     parser.add_argument(
         "--baseline-tree", type=Path, help="also measure this checkout (e.g. the baseline commit)"
     )
-    parser.add_argument("--errors", action="store_true", help="print dev-split misses (never test)")
+    parser.add_argument(
+        "--errors",
+        action="store_true",
+        help="print dev-split misses and false positives (dev only: refused with --split test)",
+    )
     parser.add_argument(
         "--split",
         choices=SPLITS,
@@ -498,7 +526,19 @@ def main() -> None:
         help="measure the engine with the learned position filter on (EngineConfig.position_filter)",
     )
     parser.add_argument("--json-only", action="store_true", help=argparse.SUPPRESS)  # the baseline subprocess
-    args = parser.parse_args()
+    args = parser.parse_args(argv)
+    if args.errors and "test" in (args.split or ()):
+        parser.error(
+            "--errors lists dev errors only: the test split is for reporting, and its errors are never "
+            "looked at (tune with --split dev --errors, report with --split test)"
+        )
+    if args.errors and not args.split:
+        args.split = ["dev"]
+    return args
+
+
+def main() -> None:
+    args = parse_args()
     splits = tuple(args.split or SPLITS)
     sys.path.insert(0, str(args.engine_tree.resolve()))
     result = measure(args.errors, splits, args.position_filter, args.part)

@@ -10,18 +10,20 @@ is kept as the article describes them ("a senior US official").
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from typing import NamedTuple
 
 from spacy.tokens import Doc, Token
 
 from summarizer.actors import ActorIndex, word_gender
-from summarizer.lexicon import COGNITION_VERBS, inflections
+from summarizer.lexicon import COGNITION_VERBS, DOCUMENT_NOUNS, SOURCE_ONLY_VERBS, inflections
 from summarizer.models import Position, Sentence
 from summarizer.position_filter import PositionModel, candidate_features
 from summarizer.reported import AUDIENCE_VERBS, Found, cue_text, reported_positions
 from summarizer.segmentation import Quotation, find_quotations, token_sentence_indices
 from summarizer.speakers import (
+    FINITE_TAGS,
     Context,
     is_speech_verb,
     speaker_of,
@@ -34,6 +36,23 @@ _MAX_CUE_GAP = 12  # tokens between a speech verb and the quotation it introduce
 _REPORTING_FORMS = frozenset(inflections("report"))
 _DESCRIPTION_REACH = 4  # sentences back a described speaker ("the relieved father") may refer
 _MAX_RESUME_SENTENCES = 5  # a flattened article's quote resumes its speaker at most this far on
+# A photo caption on a line of its own: a label before it ("Pictured: ...", "Above (left): ...") or a
+# credit inside it ("(Photo: Reuters)", "Picture credit: ...").
+_CAPTION_LABEL = re.compile(
+    r"^\W*(?:pictured|picture|photo(?:graph)?|image|video|above|below|left|right|top|inset|main\s+picture"
+    r"|file\s+(?:photo|picture))(?:\s*\([^)]*\))?\s*[:|–—-]",
+    re.IGNORECASE,
+)
+_CAPTION_CREDIT = re.compile(
+    r"\((?:photo|picture|image|photograph|credit)s?(?:\s+credit)?\s*:[^)]*\)"
+    r"|\b(?:photo|picture|image)\s+credit\s*:",
+    re.IGNORECASE,
+)
+# Words that grade a role without changing it: "a senior NASA scientist" is a "NASA scientist".
+_RANK_QUALIFIERS = frozenset({"senior", "top", "chief", "leading", "high-ranking", "veteran", "longtime"})
+_ROLE_AHEAD_SENTENCES = 2  # how far on "a NASA scientist says" may be named with that role
+# Nouns for a stance someone holds rather than states ("both sides' belief that ...").
+_HELD_STANCE_NOUNS = frozenset({"belief", "view", "position", "conviction", "opinion", "stance"})
 
 
 class _Attribution(NamedTuple):
@@ -79,20 +98,35 @@ def position_candidates(
     context.person_names = {a.name for a in index.actors if a.kind == "person"}
     context.actor_names = {a.name for a in index.actors}
     cues: dict[int, Token] = {}
+    carriers: dict[int, Token] = {}  # "..., the website states" after a quotation with its own cue
     for quotation in quotations:
-        verb = _cue_after(doc, quotation) or _cue_before(doc, quotation)
+        verb, carrier = _cue_of(doc, quotation)
         if verb is not None and verb.i not in index.ignored:
             cues[quotation.opening] = verb
+        if carrier is not None:
+            carriers[quotation.opening] = carrier
     # a cue whose only quotation is a scare-quoted phrase still reports its clause ("insisted the
-    # economy 'excites' millions of people")
-    quoting = {v.i for opening, v in cues.items() if _quotes_a_statement(doc, quotations, opening)}
+    # economy 'excites' millions of people"); a carrier never reports the quotation as its own
+    quoting = {
+        v.i
+        for opening, v in [*cues.items(), *carriers.items()]
+        if _quotes_a_statement(doc, quotations, opening)
+    }
     found = reported_positions(context, quoting)
     found += _direct(context, quotations, cues, found)
     found.sort(key=lambda f: (f.position.sentence, f.anchor))
-    found = _nest(found)
+    found = _nest(found, context)
     _refer_back(found, {a.name for a in index.actors})
     found = _without_restatements(doc, found)
+    found = _without_reported_beliefs(doc, found)
     _resolve_descriptions(found, context)
+    _name_roles_ahead(found, context)
+    captions = _caption_sentences(context)
+    found = [
+        item
+        for item in found
+        if item.position.sentence not in captions and not _subject_left_outside(context, item)
+    ]
     kept: list[Found] = []
     seen: set[tuple[str, str]] = set()
     per_sentence: Counter[int] = Counter()
@@ -105,30 +139,124 @@ def position_candidates(
     return kept, context
 
 
-def _nest(found: list[Found]) -> list[Found]:
+def _subject_left_outside(context: Context, item: Found) -> bool:
+    """ "... the objections of what officials said were the bulk of the comments", "one it hopes
+    will allow it to expand": a reported clause that opens with its finite verb has its subject
+    outside, in the relative clause the cue sits in; it states nothing on its own."""
+    position = item.position
+    if position.kind != "reported" or item.cue_token < 0:
+        return False
+    cue = context.doc[item.cue_token]
+    if cue.dep_ != "relcl" and not any(c.tag_ in ("WP", "WDT") for c in cue.children):
+        return False  # the cue is no relative clause of its own ("one it hopes", "what officials said")
+    if any(c.dep_ == "nsubj" and c.tag_ in ("WP", "WDT") for c in cue.children):
+        return False  # "a report which concluded ...": the relative pronoun is the source, not the gap
+    sentence = context.sentences[position.sentence]
+    at = context.doc.text.find(position.text, sentence.start, sentence.end)
+    first = context.doc.char_span(at, at + 1, alignment_mode="expand") if at >= 0 else None
+    # "called the plan 'illogical'": a naming verb's content opens with the cue itself
+    return first is not None and first[0].tag_ in FINITE_TAGS and first[0].i != cue.i
+
+
+def _caption_sentences(context: Context) -> set[int]:
+    """Sentences on a line that is a photo caption, which states nothing: a caption label or a
+    credit, or a line with no finite verb and no closing full stop ("Volunteers clearing the path
+    on Saturday"). A label line above a quotation ("Jenny Holt, Working Parents Network:") ends
+    with its colon and is no caption."""
+    doc = context.doc
+    captions: set[int] = set()
+    start = 0
+    for line in doc.text.split("\n"):
+        end = start + len(line)
+        text = line.strip()
+        if text and _is_caption(doc, start, end, text):
+            captions.update(
+                k
+                for k, sentence in enumerate(context.sentences)
+                if start <= sentence.start and sentence.end <= end
+            )
+        start = end + 1
+    return captions
+
+
+def _is_caption(doc: Doc, start: int, end: int, text: str) -> bool:
+    if _CAPTION_LABEL.match(text) or _CAPTION_CREDIT.search(text):
+        return True
+    if text.endswith((".", "!", "?", ":", '"', "”", "’", "'", "…")):
+        return False
+    span = doc.char_span(start, end, alignment_mode="expand")
+    return span is not None and not any(t.tag_ in FINITE_TAGS for t in span)
+
+
+def _nest(found: list[Found], context: Context) -> list[Found]:
     """ "According to emails released by WikiLeaks, Chelsea Clinton complained that ...", "The EU
-    has warned Israel that ..., German news agency DPA reports": the inner speaker states the
-    content, the outer source carries it (`via`); one position, not two."""
+    has warned Israel that ..., German news agency DPA reports", "A memo seen by the paper shows
+    that she wrote to ... urging ...": the inner speaker states the content, the outer source
+    carries it (`via`); one position, not two."""
     kept: list[Found] = []
     for item in found:
         outer = item.position
-        carries = outer.cue == "according to" or outer.cue.split()[0].lower() in _REPORTING_FORMS
+        carries = _carries(context, item)
         inner = [
             f
             for f in found
             if f is not item
             and carries
-            and f.position.sentence == outer.sentence
+            # "a poll showed 68 per cent believe ...": the poll found a belief, nobody stated it
+            and not (carries == "shows" and _holds_a_stance(context.doc[f.anchor]))
+            and outer.sentence in (f.position.sentence, _cue_sentence(context, f))
             and f.position.cue != "according to"
             and f.position.actor != outer.actor
-            and f.position.text in outer.text
+            and (
+                f.position.text in outer.text
+                or _cue_inside(context.doc, f, outer)
+                # "Relatives have said X, CNN affiliate WNCN reported, and ...": the report inside
+                or (outer.text in f.position.text and _cue_inside(context.doc, item, f.position))
+            )
         ]
         if inner:
             for f in inner:
                 f.position.via = f.position.via or outer.actor
+                _cut_report_off(f.position, outer)
             continue
         kept.append(item)
     return kept
+
+
+def _carries(context: Context, item: Found) -> str:
+    """How this position carries another's statement, if it does: "reports" ("according to", an
+    outlet that reports), "shows" (a document that shows or reveals what someone said), or ""."""
+    cue = item.position.cue
+    if cue == "according to" or cue.split()[0].lower() in _REPORTING_FORMS:
+        return "reports"
+    if item.cue_token < 0 or item.speaker_token < 0 or item.position.actor in context.person_names:
+        return ""
+    verb, source = context.doc[item.cue_token], context.doc[item.speaker_token]
+    document = source.lemma_.lower() in DOCUMENT_NOUNS  # "a leaked report", not "police found ..."
+    return "shows" if document and verb.pos_ == "VERB" and verb_lemma(verb) in SOURCE_ONLY_VERBS else ""
+
+
+def _cut_report_off(inner: Position, outer: Position) -> None:
+    """ "victim Ron Lane was gay, CNN affiliate WNCN reported, and ...": the statement ends where
+    the report that carries it begins."""
+    start = inner.text.find(outer.text)
+    end = start + len(outer.text)
+    if start >= 0 and inner.text[end:].lstrip().startswith(","):
+        inner.text = inner.text[:end]
+
+
+def _cue_sentence(context: Context, item: Found) -> int:
+    """The sentence of a position's cue (a quotation of several sentences is evidenced by its
+    first, while its cue may close the last: `... we will defend ourselves," he told them, AFP reports`)."""
+    return context.sentence_of[item.cue_token] if item.cue_token >= 0 else item.position.sentence
+
+
+def _cue_inside(doc: Doc, item: Found, outer: Position) -> bool:
+    """Is the inner position's cue word part of the outer's content ("Sherman argued in a briefing,
+    according to two people who attended, that ...": the phrase cuts the clause in two)?"""
+    if item.cue_token < 0:
+        return False
+    return re.search(rf"\b{re.escape(doc[item.cue_token].text)}\b", outer.text) is not None
 
 
 def _without_restatements(doc: Doc, found: list[Found]) -> list[Found]:
@@ -148,9 +276,63 @@ def _without_restatements(doc: Doc, found: list[Found]) -> list[Found]:
             and inner.text in f.position.text
             for f in found
         )
-        if not restated:
+        # "Kuhar said the zoo had ..., he told the paper": the statement with its own cue inside
+        # says it again
+        wraps_own = inner.kind == "reported" and any(
+            f is not item
+            and f.position.sentence == inner.sentence
+            and f.position.actor == inner.actor
+            and f.anchor < item.anchor  # its cue before this one's: "X said ..., he told Y"
+            and len(f.position.text) < len(inner.text)
+            and f.position.text in inner.text
+            and _cue_inside(doc, f, inner)
+            for f in found
+        )
+        if not restated and not wraps_own:
             kept.append(item)
     return kept
+
+
+def _without_reported_beliefs(doc: Doc, found: list[Found]) -> list[Found]:
+    """ "Ana said young people felt ignored", "Rivas claimed the union was planning to strike", "...,
+    and both sides' belief that ..., are hurting talks, he says": a belief, fear or intent that a
+    speaker ascribes to someone else inside their own statement is part of that statement, not a
+    position the believer put on the record."""
+    kept: list[Found] = []
+    for item in found:
+        inner = item.position
+        believed = (
+            _holds_a_stance(doc[item.anchor])
+            and not (item.speaker_token >= 0 and _after_missed_break(doc[item.speaker_token].left_edge))
+            and any(
+                f is not item
+                and f.position.sentence == inner.sentence
+                and inner.actor not in (f.position.actor, f.position.via)
+                and len(f.position.text) > len(inner.text)
+                and inner.text in f.position.text
+                and doc[f.anchor].is_ancestor(doc[item.anchor])  # "..., she said, and AMD thinks" is not hers
+                for f in found
+            )
+        )
+        if not believed:
+            kept.append(item)
+    return kept
+
+
+def _after_missed_break(token: Token) -> bool:
+    """Does a capitalised word follow a lower-case noun with nothing between, where a caption run
+    into the text hides a sentence break ("... into the pit Cleveland Zoo plans to ...")?"""
+    if token.i == 0 or token.is_sent_start or not token.text[:1].isupper() or token.text.isupper():
+        return False
+    before = token.doc[token.i - 1]
+    return before.pos_ == "NOUN" and before.text.islower() and bool(before.whitespace_)
+
+
+def _holds_a_stance(cue: Token) -> bool:
+    """A verb of belief or intent ("felt", "was planning") or a noun for a held stance ("belief")."""
+    if cue.pos_ == "VERB":
+        return verb_lemma(cue) in COGNITION_VERBS
+    return cue.pos_ == "NOUN" and cue.lemma_.lower() in _HELD_STANCE_NOUNS
 
 
 def _restates_itself(cue: Token) -> bool:
@@ -181,6 +363,44 @@ def _resolve_descriptions(found: list[Found], context: Context) -> None:
                 if not _other_person_named_before(context, item, name):
                     position.actor = name
                 break
+
+
+def _name_roles_ahead(found: list[Found], context: Context) -> None:
+    """ "..., a NASA scientist says. '...,' NASA chief scientist Ellen Stofan said": a speaker given
+    only by a role with an indefinite article is the person the next sentences first name with that
+    very role (rank words aside). Never a person named before: "a senior official" after "the
+    official, Jane Roe," is someone else; a bare role noun ("an official") says too little."""
+    index = context.index
+    first_named: dict[str, int] = {}
+    for start, _, actor in index.timeline:
+        first_named.setdefault(actor.name, start)
+    for item in found:
+        position = item.position
+        if position.actor in context.actor_names or item.speaker_token < 0:
+            continue
+        head = context.doc[item.speaker_token]
+        if not any(c.dep_ == "det" and c.lower_ in ("a", "an") for c in head.children):
+            continue
+        role = _role_words(position.actor)
+        if len(role) < 2:
+            continue
+        named = [
+            a
+            for a in index.actors
+            if a.kind == "person"
+            and a.role
+            and _role_words(a.role) == role
+            and head.i < first_named.get(a.name, -1)
+            and context.sentence_of[first_named[a.name]] <= position.sentence + _ROLE_AHEAD_SENTENCES
+        ]
+        if len(named) == 1:
+            position.actor = named[0].name
+
+
+def _role_words(role: str) -> list[str]:
+    """A role's words for comparison: lower case, without articles and rank words."""
+    words = role.lower().replace("’", "'").split()
+    return [w for w in words if w not in ("a", "an", "the") and w not in _RANK_QUALIFIERS]
 
 
 def _other_person_named_before(context: Context, item: Found, name: str) -> bool:
@@ -385,6 +605,30 @@ def _quote_text(doc: Doc, quotation: Quotation) -> str:
     text = doc[first.i : last.i + 1].text.strip()  # not doc.text: that joins the whole article
     text = text.rstrip(",;:—–- ").strip()
     return text if any(c.isalpha() for c in text) else ""
+
+
+def _cue_of(doc: Doc, quotation: Quotation) -> tuple[Token | None, Token | None]:
+    """The speech verb that introduces a quotation: the one after it (`"...," he said`), except for
+    a quotation inside its sentence right after its own cue (`... and told her 'Come back', the
+    website states`: the website carries what she was told). Second, such a carrying verb."""
+    after = _cue_after(doc, quotation)
+    if after is not None and not doc[quotation.opening].is_sent_start:
+        before = _cue_before(doc, quotation)
+        if before is not None and _introduces_directly(before, quotation):
+            return before, after
+    return after or _cue_before(doc, quotation), None
+
+
+def _introduces_directly(verb: Token, quotation: Quotation) -> bool:
+    """ "told her 'Come back'", "said: '...'": a stated cue with a subject, at most its audience
+    between it and the mark (not "will confirm Locke as manager on Friday 'I'd be ...'", a caption
+    run into a quotation)."""
+    between = verb.doc[verb.i + 1 : quotation.opening]
+    return (
+        subject_token(verb) is not None
+        and not any(c.dep_ == "aux" and c.tag_ == "MD" for c in verb.children)
+        and len([t for t in between if not t.is_punct]) <= 2
+    )
 
 
 def _cue_after(doc: Doc, quotation: Quotation) -> Token | None:

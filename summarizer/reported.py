@@ -37,6 +37,7 @@ from summarizer.lexicon import (
     STATEMENT_NOUNS,
 )
 from summarizer.speakers import (
+    FINITE_TAGS,
     Context,
     is_speech_verb,
     name_for,
@@ -86,7 +87,6 @@ _THING_VERBS = frozenset({"urge"})
 _QUESTION_VERBS = frozenset({"ask", "wonder", "question"})
 # Intent verbs state something only with an infinitive ("plans to press charges").
 _INTENT_VERBS = frozenset({"plan", "intend"})
-FINITE_TAGS = frozenset({"VBD", "VBZ", "VBP", "MD"})  # a verb with tense of its own: a clause, not a phrase
 
 
 def reported_positions(context: Context, cue_verbs: set[int]) -> list[Found]:

@@ -28,7 +28,11 @@ from summarizer.lexicon import (
 )
 from summarizer.models import Actor, Position, Sentence
 
+FINITE_TAGS = frozenset({"VBD", "VBZ", "VBP", "MD"})  # a verb with tense of its own: a clause, not a phrase
 _QUOTE_MARKS = frozenset({"'", '"', "‘", "“"})
+_PLACE_ENTITIES = frozenset(
+    {"GPE", "LOC", "FAC"}
+)  # entity labels of places, which speak through no apposition
 _PRONOUN_KINDS = {"it": ("organization", "place"), "they": ("organization", "group")}
 _MID_SENTENCE_KEY = "briefbot.mid_sentence_words"
 _REFER_BACK_SENTENCES = 4  # how far back "the party" may reach for its organisation
@@ -99,8 +103,10 @@ def subject_and_distance(verb: Token) -> tuple[Token | None, int]:
         if verb.dep_ == "acl" and head.lemma_ in STATEMENT_NOUNS | DOCUMENT_NOUNS and head.dep_ == "dobj":
             verb = head.head  # "issued a statement saying", "signed a letter saying"
             continue
-        if head.i == verb.i and steps == 0:
-            return _name_set_off_before(verb), steps
+        if steps == 0 and (head.i == verb.i or verb.tag_ in FINITE_TAGS):
+            named = _name_set_off_before(verb)
+            if named is not None or head.i == verb.i:
+                return named, steps
         if verb.dep_ not in ("advcl", "conj", "xcomp") or head.i == verb.i:
             return None, steps
         verb = outer_speech_verb(verb) or head
@@ -116,6 +122,9 @@ def _name_set_off_before(verb: Token) -> Token | None:
     described = _subject_of_participle(verb)
     if described is not None:
         return described
+    named = _name_before_apposition(verb)
+    if named is not None:
+        return named
     words = [t for t in verb.sent if t.text not in _QUOTE_MARKS]
     first = words[0] if words else None
     if first is None or first.pos_ != "PROPN":
@@ -126,6 +135,32 @@ def _name_set_off_before(verb: Token) -> Token | None:
     after = verb.doc[name.i + 1]
     if after.text != "," or after.i >= verb.i - 1 or name.ent_type_ not in ("PERSON", ""):
         return None
+    return name
+
+
+def _name_before_apposition(verb: Token) -> Token | None:
+    """ "... reported the eatery after Jason Chan, its marketing manager, boasted that ...": a
+    finite speech verb with no subject of its own, right after a name and its apposition set off by
+    commas, which the parser took for the object of something before. Only a proper name or a
+    personal pronoun speaks so ("Smith resigned after the vote, saying ..." is no such thing)."""
+    doc = verb.doc
+    if verb.tag_ not in FINITE_TAGS or doc[verb.i - 1].text != ",":
+        return None
+    apposition = doc[verb.i - 2]
+    while apposition.dep_ != "appos" and apposition.head.i < verb.i - 1 and apposition.head.i != apposition.i:
+        apposition = apposition.head
+    name = apposition.head
+    if apposition.dep_ != "appos" or name.i >= apposition.left_edge.i or doc[name.i + 1].text != ",":
+        return None
+    if (
+        name.pos_ not in ("PROPN", "PRON")
+        or name.dep_ in ("nsubj", "nsubjpass")
+        or name.ent_type_ in _PLACE_ENTITIES
+    ):
+        return None
+    following = doc[verb.i + 1] if verb.i + 1 < len(doc) else None
+    if following is not None and following.pos_ == "PROPN":
+        return None  # "... on the road to Hue, Vietnam, says Thompson": the inverted subject speaks
     return name
 
 
@@ -160,10 +195,11 @@ def quoting_source(verb: Token) -> Token | None:
 
 def _main_subject(verb: Token) -> Token | None:
     """The verb's subject; of two (a misparse of "Booker Prize winner and Wolf Hall author Hilary
-    Mantel has described ..."), the proper name nearest the verb."""
+    Mantel has described ...", or of a caption run into the text: "... until now, feminism She
+    added:"), the proper name or pronoun nearest the verb."""
     subjects = [c for c in verb.children if c.dep_ == "nsubj"]
     if len(subjects) > 1 and subjects[0].pos_ == "NOUN":
-        names = [s for s in subjects[1:] if s.pos_ == "PROPN"]
+        names = [s for s in subjects[1:] if s.pos_ in ("PROPN", "PRON")]
         return names[-1] if names else subjects[0]
     return subjects[0] if subjects else None
 
@@ -266,6 +302,9 @@ def name_for(context: Context, token: Token) -> str:
     issuer = _issuer_of_statement(context, token)
     if issuer:
         return issuer
+    earlier = _organisation_described_before(context, token)
+    if earlier:
+        return earlier
     referred = _referred_actor(context, token)
     if referred is not None:
         return referred.name
@@ -393,6 +432,27 @@ def _referred_actor(context: Context, head: Token) -> Actor | None:
         kinds = ("organization", "group") if noun in _GROUP_NOUNS else ("organization",)
         return index.latest(head, kinds, since_sentence=since)
     return None
+
+
+def _organisation_described_before(context: Context, head: Token) -> str:
+    """ "... a denial from the Greek finance ministry. '...,' the ministry said": a bare "the
+    ministry" is the organisation the article just described with that noun (not the last one it
+    named, the IMF); the description as written."""
+    if head.tag_ != "NN" or head.lemma_.lower() not in ORGANISATION_NOUNS:
+        return ""
+    if [c.lower_ for c in head.children if c.dep_ != "punct"] != ["the"]:
+        return ""
+    since = context.sentence_of[head.i] - _REFER_BACK_SENTENCES
+    for token in reversed(context.doc[: head.i]):
+        if context.sentence_of[token.i] < since:
+            break
+        if token.lower_ != head.lower_ or token.pos_ != "NOUN" or token.i in context.quoted:
+            continue
+        words = [c for c in token.lefts if c.dep_ in ("amod", "compound", "nmod")]
+        if not words or context.index.actor_at(token) is not None:
+            continue
+        return context.doc[words[0].i : token.i + 1].text
+    return ""
 
 
 def _describes_itself(head: Token) -> bool:
