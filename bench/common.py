@@ -8,8 +8,9 @@ import os
 import platform
 import time
 from pathlib import Path
-from typing import Any
+from typing import Any, get_args
 
+from summarizer.config import Precision
 from summarizer.models import Article
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -30,7 +31,7 @@ def add_common_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--embedding-precision",
-        choices=["auto", "float32", "bfloat16"],
+        choices=get_args(Precision),
         default="auto",
         help="how the sentence encoder computes (the engine's embedding_precision; default auto)",
     )

@@ -29,6 +29,7 @@ from summarizer.lexicon import (
     STANCE_NOUN_PREPOSITIONS,
     STANCE_NOUNS,
 )
+from summarizer.segmentation import OPENING_MARKS
 
 # Prepositions a stating gerund hangs on with the main clause's subject as its own ("by saying",
 # "after warning", "since announcing"); not "without" (nothing was said) nor "for" ("fined for saying").
@@ -208,7 +209,7 @@ def _agent(by: Token) -> bool:
 def _describes(words: list[Token]) -> bool:
     """ "as reckless", a quotation, an adjective or a noun phrase: a description, not "up" or "for"."""
     first = words[0]
-    if first.lower_ == "as" or first.text in _QUOTES:
+    if first.lower_ == "as" or first.text in OPENING_MARKS:
         return True
     return first.pos_ in ("ADJ", "DET", "NOUN", "PROPN", "ADV") and first.dep_ != "prep"
 
@@ -237,13 +238,10 @@ def _description(verb: Token, excluded: set[int]) -> list[Token]:
             return [t for t in child.subtree if t.i not in excluded]
         if child.dep_ in ("oprd", "acomp", "attr", "dobj") and not child.is_punct:
             words = [t for t in child.subtree if t.i not in excluded]
-            quoted = verb.doc[child.left_edge.i - 1].text in _QUOTES if child.left_edge.i > 0 else False
+            quoted = verb.doc[child.left_edge.i - 1].text in OPENING_MARKS if child.left_edge.i > 0 else False
             if child.dep_ != "dobj" or quoted:
                 return words
     return []
-
-
-_QUOTES = frozenset({"'", '"', "‘", "“"})
 
 
 def _phrase(noun: Token) -> list[Token]:

@@ -69,6 +69,8 @@ STANCE_NOUNS = frozenset({
     "allegation", "accusation", "suggestion", "prediction", "admission", "threat", "concern", "support",
     "point", "guarantee", "commitment", "opposition",
 })  # fmt: skip
+# Nouns for a stance someone holds rather than states ("both sides' belief that ...").
+HELD_STANCE_NOUNS = frozenset({"belief", "view", "position", "conviction", "opinion", "stance"})
 # The preposition that introduces what a stance noun states ("an argument for", "concern about").
 STANCE_NOUN_PREPOSITIONS = {
     "argument": ("for", "against"), "case": ("for", "against"), "plea": ("for",), "appeal": ("for",),

@@ -17,7 +17,13 @@ from typing import NamedTuple
 from spacy.tokens import Doc, Token
 
 from summarizer.actors import ActorIndex, word_gender
-from summarizer.lexicon import COGNITION_VERBS, DOCUMENT_NOUNS, SOURCE_ONLY_VERBS, inflections
+from summarizer.lexicon import (
+    COGNITION_VERBS,
+    DOCUMENT_NOUNS,
+    HELD_STANCE_NOUNS,
+    SOURCE_ONLY_VERBS,
+    inflections,
+)
 from summarizer.models import Position, Sentence
 from summarizer.position_filter import PositionModel, candidate_features
 from summarizer.reported import AUDIENCE_VERBS, Found, cue_text, reported_positions
@@ -51,8 +57,6 @@ _CAPTION_CREDIT = re.compile(
 # Words that grade a role without changing it: "a senior NASA scientist" is a "NASA scientist".
 _RANK_QUALIFIERS = frozenset({"senior", "top", "chief", "leading", "high-ranking", "veteran", "longtime"})
 _ROLE_AHEAD_SENTENCES = 2  # how far on "a NASA scientist says" may be named with that role
-# Nouns for a stance someone holds rather than states ("both sides' belief that ...").
-_HELD_STANCE_NOUNS = frozenset({"belief", "view", "position", "conviction", "opinion", "stance"})
 
 
 class _Attribution(NamedTuple):
@@ -332,7 +336,7 @@ def _holds_a_stance(cue: Token) -> bool:
     """A verb of belief or intent ("felt", "was planning") or a noun for a held stance ("belief")."""
     if cue.pos_ == "VERB":
         return verb_lemma(cue) in COGNITION_VERBS
-    return cue.pos_ == "NOUN" and cue.lemma_.lower() in _HELD_STANCE_NOUNS
+    return cue.pos_ == "NOUN" and cue.lemma_.lower() in HELD_STANCE_NOUNS
 
 
 def _restates_itself(cue: Token) -> bool:

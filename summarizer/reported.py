@@ -36,6 +36,7 @@ from summarizer.lexicon import (
     STANCE_OBJECT_VERBS,
     STATEMENT_NOUNS,
 )
+from summarizer.segmentation import OPENING_MARKS
 from summarizer.speakers import (
     FINITE_TAGS,
     Context,
@@ -50,7 +51,6 @@ from summarizer.speakers import (
 from summarizer.stance_cues import attitude, shaped, source_name, stated, statement_noun
 from summarizer.statement_text import (
     NOT_A_SOURCE,
-    OPENING_MARKS,
     Found,
     clause_text,
     found_at,

@@ -39,6 +39,9 @@ _OPENING_BRACKETS = frozenset("([{")
 _ELISIONS = re.compile(r"^(?:s|em|til|tis|twas|cause|n|\d0s|\d\d)$", re.IGNORECASE)
 _USER_DATA_KEY = "briefbot.quotations"
 _SINGLE_MARKS = frozenset("'‘’")
+# Marks that open and close a quotation (straight ones do both).
+OPENING_MARKS = frozenset({"'", '"', "‘", "“"})
+CLOSING_MARKS = frozenset({"'", '"', "’", "”"})
 # Function words that, capitalised mid-sentence, show a new sentence began ("At", "The", "However").
 _SEAM_TAGS = frozenset({"DT", "IN", "RB", "WRB", "WDT", "WP", "CC", "EX"})
 # ... after the last word of a caption: a noun, adjective, adverb, particle or a verb (the tagger

@@ -27,12 +27,11 @@ from summarizer.lexicon import (
     STATEMENT_NOUNS,
 )
 from summarizer.models import Actor, Position, Sentence
+from summarizer.segmentation import OPENING_MARKS
 
 FINITE_TAGS = frozenset({"VBD", "VBZ", "VBP", "MD"})  # a verb with tense of its own: a clause, not a phrase
-_QUOTE_MARKS = frozenset({"'", '"', "‘", "“"})
-_PLACE_ENTITIES = frozenset(
-    {"GPE", "LOC", "FAC"}
-)  # entity labels of places, which speak through no apposition
+# Entity labels of places, which speak through no apposition.
+_PLACE_ENTITIES = frozenset({"GPE", "LOC", "FAC"})
 _PRONOUN_KINDS = {"it": ("organization", "place"), "they": ("organization", "group")}
 _MID_SENTENCE_KEY = "briefbot.mid_sentence_words"
 _REFER_BACK_SENTENCES = 4  # how far back "the party" may reach for its organisation
@@ -125,7 +124,7 @@ def _name_set_off_before(verb: Token) -> Token | None:
     named = _name_before_apposition(verb)
     if named is not None:
         return named
-    words = [t for t in verb.sent if t.text not in _QUOTE_MARKS]
+    words = [t for t in verb.sent if t.text not in OPENING_MARKS]
     first = words[0] if words else None
     if first is None or first.pos_ != "PROPN":
         return None

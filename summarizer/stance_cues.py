@@ -9,10 +9,10 @@ from spacy.tokens import Token
 from summarizer.actors.common import person_word
 from summarizer.clause_shapes import Shape, stance_noun_content
 from summarizer.lexicon import DOCUMENT_NOUNS, LIGHT_VERBS, ORGANISATION_NOUNS, STANCE_NOUNS
+from summarizer.segmentation import OPENING_MARKS
 from summarizer.speakers import Context, is_speech_verb, name_for, speaker_of, subject_token
 from summarizer.statement_text import (
     NOT_A_SOURCE,
-    OPENING_MARKS,
     Found,
     clause_text,
     found_at,

@@ -8,13 +8,12 @@ from dataclasses import dataclass
 from spacy.tokens import Token
 
 from summarizer.models import Position, PositionKind
+from summarizer.segmentation import CLOSING_MARKS, OPENING_MARKS
 from summarizer.speakers import Context
 
 # Subjects that are never the source of a reported statement ("it" is one only when it refers back
 # to an organisation or a document: `speaker_of` decides).
 NOT_A_SOURCE = frozenset({"i", "we", "you", "this", "that", "there", "which", "who", "what"})
-OPENING_MARKS = frozenset({"'", '"', "‘", "“"})
-CLOSING_MARKS = frozenset({"'", '"', "’", "”"})
 
 
 @dataclass(slots=True)
